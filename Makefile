@@ -1,0 +1,53 @@
+# sora-unified: everything runs from a fresh clone with only python3 and make.
+#   make demo             generate one video per vendor against the built-in sandbox (no key)
+#   make test             install the pinned tools, then check, lint and run every test
+#   make generate         regenerate generated/ from specs/ after editing a spec
+#   make check-generated  fail if generated/ does not match specs/
+#   make test-deep        the contract suite with many more hypothesis examples
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.8
+
+.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(STAMP): pyproject.toml requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@# uv is several times faster than pip; pip is the fallback if uv cannot reach the index.
+	@$(BIN)/uv pip install --quiet --python $(PY) -r requirements-dev.txt -e . \
+		|| $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .
+	@touch $@
+
+install: $(STAMP)
+
+generate: $(STAMP)
+	$(PY) tools/generate.py
+
+check-generated: $(STAMP)
+	$(PY) tools/generate.py --check
+
+lint: $(STAMP)
+	$(BIN)/ruff check wrappers contract_tests tools
+	$(BIN)/ruff format --check wrappers contract_tests tools
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict wrappers/sora_unified generated/kie_client generated/evolink_client generated/modelverse_client
+
+test: check-generated lint typecheck
+	$(PY) -m pytest
+
+test-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(PY) -m pytest
+
+demo: $(STAMP)
+	$(PY) -m sora_unified.demo
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out

@@ -1,0 +1,3 @@
+"""Contract tests: specs, generated clients, sora_unified and sandbox, checked against the specs.
+
+Nothing imports this package."""

@@ -1,0 +1,230 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.video_generation_request import VideoGenerationRequest
+from ...models.video_generation_response import VideoGenerationResponse
+from ...types import Response, status_from_code
+
+
+def _get_kwargs(
+    *,
+    body: VideoGenerationRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/videos/generations",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | VideoGenerationResponse | None:
+    if response.status_code == 200:
+        response_200 = VideoGenerationResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = ErrorResponse.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = ErrorResponse.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | VideoGenerationResponse]:
+    return Response(
+        status_code=status_from_code(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VideoGenerationRequest,
+) -> Response[ErrorResponse | VideoGenerationResponse]:
+    """Create a sora-2-pro-preview video task
+
+     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
+    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
+    for 24 hours. Content moderation is strict and images of real people are refused.
+    Source: evolink "Sora-2-Pro 视频生成" page.
+
+    Args:
+        body (VideoGenerationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | VideoGenerationResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VideoGenerationRequest,
+) -> ErrorResponse | VideoGenerationResponse | None:
+    """Create a sora-2-pro-preview video task
+
+     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
+    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
+    for 24 hours. Content moderation is strict and images of real people are refused.
+    Source: evolink "Sora-2-Pro 视频生成" page.
+
+    Args:
+        body (VideoGenerationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | VideoGenerationResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VideoGenerationRequest,
+) -> Response[ErrorResponse | VideoGenerationResponse]:
+    """Create a sora-2-pro-preview video task
+
+     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
+    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
+    for 24 hours. Content moderation is strict and images of real people are refused.
+    Source: evolink "Sora-2-Pro 视频生成" page.
+
+    Args:
+        body (VideoGenerationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | VideoGenerationResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VideoGenerationRequest,
+) -> ErrorResponse | VideoGenerationResponse | None:
+    """Create a sora-2-pro-preview video task
+
+     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
+    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
+    for 24 hours. Content moderation is strict and images of real people are refused.
+    Source: evolink "Sora-2-Pro 视频生成" page.
+
+    Args:
+        body (VideoGenerationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | VideoGenerationResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
