@@ -10,7 +10,7 @@ import respx
 
 
 @contextmanager
-def strict_router(base_url: str) -> Iterator[respx.Router]:
+def strict_router(base_url: str | None = None) -> Iterator[respx.Router]:
     """A router that fails on any unmocked request and, on exit, on any route never called."""
     router = respx.Router(assert_all_mocked=True, assert_all_called=True, base_url=base_url)
     yield router

@@ -1,4 +1,136 @@
-"""sora-unified: one typed client for Sora 2 through kie.ai, evolink.ai and modelverse.cn."""
+"""sora-unified: one typed client for Sora 2 through kie.ai, evolink.ai and modelverse.cn.
+
+    from sora_unified import Client, VideoRequest
+
+    client = Client("kie")  # key from KIE_API_KEY
+    task = client.submit(VideoRequest(prompt="a corgi surfing", seconds=10))
+    video = client.wait(task, on_progress=lambda v: print(v.status, v.progress))
+    client.download(video, "corgi.mp4")
+
+Importing this package is cheap: the HTTP client, the vendor adapters and the generated
+clients load on first use of the name that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__: list[str] = []
+
+if TYPE_CHECKING:
+    from ._capabilities import Capabilities, ModelCapabilities, capabilities
+    from ._client import AsyncClient, Client
+    from .callbacks import parse_callback, parse_status, sign_kie_callback
+    from .errors import (
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CallbackVerificationError,
+        ConfigurationError,
+        DownloadError,
+        FeatureDisabledError,
+        GenerationFailedError,
+        InsufficientCreditsError,
+        LinkExpiredError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServerError,
+        ServiceUnavailableError,
+        SoraError,
+        SubmissionUncertainError,
+        UnsupportedFeatureError,
+        ValidationError,
+        WaitTimeoutError,
+    )
+    from .types import Shot, Task, Video, VideoRequest
+
+_EXPORTS: dict[str, str] = {
+    "APIConnectionError": "errors",
+    "APIError": "errors",
+    "APITimeoutError": "errors",
+    "AsyncClient": "_client",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
+    "CallbackVerificationError": "errors",
+    "Capabilities": "_capabilities",
+    "Client": "_client",
+    "ConfigurationError": "errors",
+    "DownloadError": "errors",
+    "FeatureDisabledError": "errors",
+    "GenerationFailedError": "errors",
+    "InsufficientCreditsError": "errors",
+    "LinkExpiredError": "errors",
+    "ModelCapabilities": "_capabilities",
+    "NotFoundError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitError": "errors",
+    "ServerError": "errors",
+    "ServiceUnavailableError": "errors",
+    "Shot": "types",
+    "SoraError": "errors",
+    "SubmissionUncertainError": "errors",
+    "Task": "types",
+    "UnsupportedFeatureError": "errors",
+    "ValidationError": "errors",
+    "Video": "types",
+    "VideoRequest": "types",
+    "WaitTimeoutError": "errors",
+    "capabilities": "_capabilities",
+    "parse_callback": "callbacks",
+    "parse_status": "callbacks",
+    "sign_kie_callback": "callbacks",
+}
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "CallbackVerificationError",
+    "Capabilities",
+    "Client",
+    "ConfigurationError",
+    "DownloadError",
+    "FeatureDisabledError",
+    "GenerationFailedError",
+    "InsufficientCreditsError",
+    "LinkExpiredError",
+    "ModelCapabilities",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "Shot",
+    "SoraError",
+    "SubmissionUncertainError",
+    "Task",
+    "UnsupportedFeatureError",
+    "ValidationError",
+    "Video",
+    "VideoRequest",
+    "WaitTimeoutError",
+    "capabilities",
+    "parse_callback",
+    "parse_status",
+    "sign_kie_callback",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sora_unified' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

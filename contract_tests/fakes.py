@@ -1,0 +1,129 @@
+"""Test doubles: a fake clock and minimal vendor payloads (shapes from the specs)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+KEY = "sk-test-0123456789abcdef"
+BASE_URLS = {
+    "kie": "https://api.kie.ai",
+    "evolink": "https://api.evolink.ai",
+    "modelverse": "https://api.modelverse.cn",
+}
+STATUS_PATHS = {
+    "kie": "/api/v1/jobs/recordInfo",
+    "evolink": "/v1/tasks/{task_id}",
+    "modelverse": "/v1/tasks/status",
+}
+SUBMIT_PATHS = {
+    "kie": "/api/v1/jobs/createTask",
+    "evolink": "/v1/videos/generations",
+    "modelverse": "/v1/tasks/submit",
+}
+TASK_IDS = {
+    "kie": "26278f7a6d23157b48d04e0083322046",
+    "evolink": "task-unified-1757169743-7cvnl5zw",
+    "modelverse": "mv-task-1",
+}
+VIDEO_URL = "https://files.example.test/result.mp4"
+
+
+class FakeClock:
+    """Time that only moves when something sleeps; records every sleep."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+        self.started = start
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now - self.started
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def sleep_async(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def status_path(vendor: str, task_id: str | None = None) -> str:
+    return STATUS_PATHS[vendor].format(task_id=task_id or TASK_IDS[vendor])
+
+
+def created(vendor: str, task_id: str | None = None) -> dict[str, Any]:
+    task_id = task_id or TASK_IDS[vendor]
+    if vendor == "kie":
+        return {"code": 200, "msg": "success", "data": {"taskId": task_id, "recordId": task_id}}
+    if vendor == "evolink":
+        return {
+            "id": task_id,
+            "object": "video.generation.task",
+            "status": "pending",
+            "progress": 0,
+        }
+    return {"output": {"task_id": task_id}, "request_id": "req-1"}
+
+
+def status_body(
+    vendor: str,
+    state: str,
+    *,
+    progress: int | None = None,
+    urls: list[str] | None = None,
+    error: tuple[str, str] | None = None,
+    task_id: str | None = None,
+) -> dict[str, Any]:
+    """A status body in the vendor's own words (state is the vendor's state word)."""
+    task_id = task_id or TASK_IDS[vendor]
+    if vendor == "kie":
+        data: dict[str, Any] = {
+            "taskId": task_id,
+            "model": "sora-2-pro-text-to-video",
+            "state": state,
+            "param": json.dumps(
+                {"model": "sora-2-pro-text-to-video", "input": {"prompt": "x", "n_frames": "10"}}
+            ),
+            "resultJson": json.dumps({"resultUrls": urls, "resultWaterMarkUrls": urls})
+            if urls
+            else "",
+            "failCode": error[0] if error else None,
+            "failMsg": error[1] if error else None,
+            "createTime": 1762852000000,
+            "completeTime": 1762852143000 if state in ("success", "fail") else None,
+            "progress": progress,
+        }
+        return {"code": 200, "msg": "success", "data": data}
+    if vendor == "evolink":
+        body: dict[str, Any] = {
+            "id": task_id,
+            "model": "sora-2-pro-preview",
+            "object": "video.generation.task",
+            "status": state,
+            "progress": progress,
+            "created": 1757169743,
+            "type": "video",
+        }
+        if urls:
+            body["results"] = urls
+        if error:
+            body["error"] = {"code": error[0], "message": error[1], "type": "invalid_request_error"}
+        return body
+    output: dict[str, Any] = {"task_id": task_id, "task_status": state, "submit_time": 1756959000}
+    if urls:
+        output["urls"] = urls
+        output["finish_time"] = 1756959050
+    if error:
+        output["error_message"] = error[1]
+    return {"output": output, "usage": {"duration": 4}, "request_id": ""}
+
+
+RUNNING = {"kie": "generating", "evolink": "processing", "modelverse": "Running"}
+QUEUED = {"kie": "waiting", "evolink": "pending", "modelverse": "Pending"}
+DONE = {"kie": "success", "evolink": "completed", "modelverse": "Success"}
+FAILED = {"kie": "fail", "evolink": "failed", "modelverse": "Failure"}

@@ -1,0 +1,143 @@
+"""Build the right `APIError` subclass from what a vendor answered.
+
+Adapters decide a response's effective status (kie puts it in the body of an HTTP 200) and
+vendor code; this module picks the class, so every vendor maps codes the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from ._constants import BODY_EXCERPT_CHARS
+from ._http import HttpReply
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    FeatureDisabledError,
+    InsufficientCreditsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    ServiceUnavailableError,
+)
+
+CLASS_BY_STATUS: Mapping[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    408: ServerError,
+    413: BadRequestError,
+    422: BadRequestError,
+    429: RateLimitError,
+    433: RateLimitError,  # kie: the sub-key's usage cap; retrying does not help (see below)
+    455: ServiceUnavailableError,
+    503: ServiceUnavailableError,
+    505: FeatureDisabledError,
+}
+# Retryability that differs from the class default.
+RETRYABLE_OVERRIDES: Mapping[int, bool] = {433: False, 501: False}
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-trace-id")
+_RETRY_HINT = re.compile(r"retry after (\d+(?:\.\d+)?) ?s", re.IGNORECASE)
+
+
+def class_for_status(status: int) -> type[APIError]:
+    if status in CLASS_BY_STATUS:
+        return CLASS_BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return APIError
+
+
+def excerpt(content: bytes | str) -> str:
+    """A short single-line quote of a body, for messages about unexpected responses."""
+    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    text = " ".join(text.split())
+    if not text:
+        return "<empty body>"
+    return text if len(text) <= BODY_EXCERPT_CHARS else text[:BODY_EXCERPT_CHARS] + "..."
+
+
+def retry_after(headers: Mapping[str, str], hint: str | None = None) -> float | None:
+    """Seconds from Retry-After (seconds or an HTTP date) or a "retry after N seconds" hint."""
+    value = headers.get("retry-after")
+    if value:
+        value = value.strip()
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            from datetime import UTC, datetime
+
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    if hint and (match := _RETRY_HINT.search(hint)):
+        return float(match.group(1))
+    return None
+
+
+def request_id(headers: Mapping[str, str], body: Any = None) -> str | None:
+    if isinstance(body, Mapping):
+        value = body.get("request_id")
+        if isinstance(value, str) and value:
+            return value
+    for name in REQUEST_ID_HEADERS:
+        if headers.get(name):
+            return headers[name]
+    return None
+
+
+def api_error(
+    vendor: str,
+    reply: HttpReply,
+    *,
+    status: int,
+    message: str,
+    code: str | None = None,
+    from_vendor: bool = True,
+    cls: type[APIError] | None = None,
+    hint: str | None = None,
+) -> APIError:
+    """An APIError for an error response. `status` is the effective status (kie's body code).
+
+    `from_vendor` says the body was the vendor's own error envelope: the vendor itself saw and
+    rejected the request, so a refused submit created no task.
+    """
+    error_class = cls or class_for_status(status)
+    kwargs: dict[str, Any] = {
+        "vendor": vendor,
+        "status_code": reply.status_code,
+        "code": code
+        if code is not None
+        else (str(status) if status != reply.status_code else None),
+        "request_id": request_id(reply.headers, reply.json_or_none()),
+        "body": excerpt(reply.content),
+        "retryable": RETRYABLE_OVERRIDES.get(status),
+    }
+    if issubclass(error_class, RateLimitError):
+        kwargs["retry_after"] = retry_after(reply.headers, hint)
+    error = error_class(message, **kwargs)
+    error.from_vendor = from_vendor
+    return error
+
+
+def unexpected_body_error(vendor: str, reply: HttpReply) -> APIError:
+    """An error status whose body is not the vendor's envelope (an HTML page, empty, truncated)."""
+    content_type = reply.headers.get("content-type", "unknown content type").split(";")[0]
+    return api_error(
+        vendor,
+        reply,
+        status=reply.status_code,
+        message=f"unexpected {content_type} response: {excerpt(reply.content)}",
+        from_vendor=False,
+    )

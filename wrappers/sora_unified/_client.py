@@ -1,0 +1,475 @@
+"""`Client` and `AsyncClient`: one vocabulary over every vendor adapter.
+
+Both share `_BaseClient`, which holds every decision (model choice, checks, error mapping,
+retry policy, status merging); the two subclasses only perform I/O, sync or async.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from . import __version__
+from ._api_errors import excerpt
+from ._capabilities import Plan, capabilities, check_request
+from ._clock import Clock, SystemClock
+from ._config import DEFAULT_TIMEOUT, resolve_config
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_WAIT_TIMEOUT_SECONDS, DOWNLOAD_CHUNK_BYTES
+from ._download import PartFile, check_response, expected_length, result_url
+from ._http import HttpCall, HttpReply, send, send_async
+from ._retry import RetryPolicy, uncertain_submission
+from ._wait import WaitTracker, finish
+from .errors import (
+    APIError,
+    ConfigurationError,
+    DownloadError,
+    SoraError,
+    ValidationError,
+)
+from .types import Task, Video, VideoRequest
+
+__all__ = ["AsyncClient", "Client"]
+
+logger = logging.getLogger("sora_unified")
+ProgressCallback = Callable[[Video], Any]
+REDACTED = "[redacted]"
+
+
+class _HeaderAuth(httpx.Auth):
+    """Adds the vendor's auth header per request, so the key is not in the client's headers."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self._headers = headers
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers.update(self._headers)
+        yield request
+
+    def __repr__(self) -> str:
+        return "_HeaderAuth(<redacted>)"
+
+
+class _BaseClient:
+    def __init__(
+        self,
+        vendor: str,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        clock: Clock | None,
+    ) -> None:
+        self._config = resolve_config(
+            vendor, api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+        self._adapter = self._config.adapter
+        self._policy = RetryPolicy(self._config.max_retries)
+        self._clock: Clock = clock or SystemClock()
+        self._auth = _HeaderAuth(self._adapter.auth_headers(self._config.api_key))
+        self._headers = {"User-Agent": f"sora-unified/{__version__}"}
+
+    @property
+    def vendor(self) -> str:
+        return self._adapter.name
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(vendor={self.vendor!r}, base_url={self.base_url!r})"
+
+    # -- decisions shared by both clients -----------------------------------------------------
+
+    def _plan(self, request: VideoRequest) -> tuple[Plan, HttpCall]:
+        if not isinstance(request, VideoRequest):
+            raise TypeError(f"submit() takes a VideoRequest; got {type(request).__name__}")
+        model = self._adapter.choose_model(request)
+        offered = capabilities().vendor(self.vendor)
+        caps = next((m for m in offered if m.model == model), None)
+        if caps is None:
+            allowed = ", ".join(m.model for m in offered)
+            raise ValidationError(
+                f"{self.vendor} offers models {allowed}; got {model!r}",
+                vendor=self.vendor,
+                model=model,
+                field="model",
+                value=model,
+                allowed=allowed,
+            )
+        plan = check_request(request, caps)
+        logger.debug("%s: submitting %s (%d s)", self.vendor, caps.model, plan.seconds)
+        return plan, self._adapter.submit_call(plan)
+
+    def _scrub(self, error: SoraError) -> SoraError:
+        """Remove the API key from anything an error carries (vendors may echo it back)."""
+        key = self._config.api_key
+        if len(key) >= 4:
+            error.message = error.message.replace(key, REDACTED)
+            error.args = tuple(
+                a.replace(key, REDACTED) if isinstance(a, str) else a for a in error.args
+            )
+            if isinstance(error, APIError) and error.body:
+                error.body = error.body.replace(key, REDACTED)
+        return error
+
+    def _interpret(self, call: HttpCall, reply: HttpReply) -> Any:
+        """The decoded body of a successful reply; raises the mapped error otherwise."""
+        error = self._adapter.error_from_reply(call, reply)
+        if error is not None:
+            raise self._scrub(error)
+        try:
+            return reply.json()
+        except ValueError:
+            broken = APIError(
+                f"{call.operation}: HTTP {reply.status_code} with a body that is not JSON:"
+                f" {excerpt(reply.content)}",
+                vendor=self.vendor,
+                status_code=reply.status_code,
+                body=excerpt(reply.content),
+                retryable=True,  # a truncated body is worth reading again (never a submit)
+            )
+            broken.from_vendor = False
+            if call.creates_task:
+                raise uncertain_submission(self.vendor, self._scrub(broken)) from None
+            raise self._scrub(broken) from None
+
+    def _task(self, plan: Plan, body: Any) -> Task:
+        task_id = self._adapter.task_id_from_submit(body)
+        if task_id is None:
+            raise uncertain_submission(
+                self.vendor,
+                SoraError(
+                    f"the vendor accepted the request but sent no task id: {excerpt(str(body))}"
+                ),
+            )
+        task = Task(vendor=self.vendor, id=task_id, model=plan.model.model, request=plan.request)
+        logger.info("%s: created task %s", self.vendor, task)
+        return task
+
+    def _coerce_task(self, task: Task | str) -> Task:
+        parsed = Task.parse(task) if isinstance(task, str) else task
+        if parsed.vendor != self.vendor:
+            raise ConfigurationError(f"task {parsed} belongs to {parsed.vendor}, not {self.vendor}")
+        return parsed
+
+    def _video(self, task: Task, body: Any) -> Video:
+        video = self._adapter.parse_status(body, task_id=task.id)
+        request = task.request
+        if request is None:
+            return video
+        # Fill what the vendor's status leaves out from what was asked for.
+        plan = check_request(request, capabilities().model(self.vendor, task.model or ""))
+        return replace(
+            video,
+            seconds=video.seconds if video.seconds is not None else float(plan.seconds),
+            size=video.size or plan.size,
+            model=video.model or task.model,
+        )
+
+    def _download_task(self, video: Video) -> Task:
+        return Task(vendor=video.vendor, id=video.task_id, model=video.model)
+
+    def _check_download(
+        self, response: httpx.Response, url: str, max_bytes: int | None, task: Task
+    ) -> None:
+        check_response(
+            response.status_code,
+            response.headers,
+            url=url,
+            max_bytes=max_bytes,
+            link_hours=self._adapter.result_link_hours,
+            task=task,
+        )
+
+    def _download_retry_delay(self, error: DownloadError, attempt: int) -> float:
+        if not error.retryable or attempt >= self._policy.max_retries:
+            raise error
+        return self._policy.backoff(attempt, error)
+
+    @staticmethod
+    def _transport_download_error(
+        error: httpx.TransportError, url: str, task: Task
+    ) -> DownloadError:
+        return DownloadError(
+            f"download failed: {type(error).__name__}", url=url, retryable=True, task=task
+        )
+
+
+class Client(_BaseClient):
+    """A synchronous client for one vendor.
+
+    client = Client("kie")  # key from KIE_API_KEY
+    video = client.generate(VideoRequest(prompt="a corgi surfing", seconds=10), out="corgi.mp4")
+    """
+
+    def __init__(
+        self,
+        vendor: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(
+            vendor,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            clock=clock,
+        )
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=self._config.timeout,
+            transport=transport,
+            headers=self._headers,
+            auth=self._auth,
+        )
+        # Result links are on other hosts: this client never carries the key.
+        self._files = httpx.Client(
+            timeout=self._config.timeout,
+            transport=transport,
+            headers=self._headers,
+            follow_redirects=True,
+        )
+
+    def _request(self, call: HttpCall) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return self._interpret(call, send(self._http, self.vendor, call))
+            except SoraError as error:
+                delay = self._policy.next_delay(call, self._scrub(error), attempt)
+            attempt += 1
+            self._clock.sleep(delay)
+
+    def submit(self, request: VideoRequest) -> Task:
+        """Check the request, then create the paid task once. Returns the Task to wait on."""
+        plan, call = self._plan(request)
+        return self._task(plan, self._request(call))
+
+    def retrieve(self, task: Task | str) -> Video:
+        task = self._coerce_task(task)
+        return self._video(task, self._request(self._adapter.status_call(task.id)))
+
+    def wait(
+        self,
+        task: Task | str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_progress: ProgressCallback | None = None,
+        raise_on_failure: bool = True,
+    ) -> Video:
+        """Poll until the task completes or fails, or `timeout` seconds pass (WaitTimeoutError)."""
+        task = self._coerce_task(task)
+        tracker = WaitTracker(task, timeout, self._clock)
+        while True:
+            video = self.retrieve(task)
+            if tracker.changed(video) and on_progress is not None:
+                on_progress(video)
+            delay = tracker.next_delay(video)
+            if delay is None:
+                return finish(video, raise_on_failure=raise_on_failure)
+            self._clock.sleep(delay)
+
+    def download(self, video: Video, path: str | Path, *, max_bytes: int | None = None) -> Path:
+        """Save the result to `path` (atomically); retries the download, never the generation."""
+        url, target, task = result_url(video), Path(path), self._download_task(video)
+        attempt = 0
+        while True:
+            try:
+                with self._files.stream("GET", url) as response:
+                    self._check_download(response, url, max_bytes, task)
+                    with PartFile(
+                        target,
+                        url=url,
+                        max_bytes=max_bytes,
+                        expected=expected_length(response.headers),
+                        task=task,
+                    ) as part:
+                        for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
+                            part.write(chunk)
+                return target
+            except httpx.TransportError as error:
+                failure = self._transport_download_error(error, url, task)
+            except DownloadError as error:
+                failure = error
+            self._clock.sleep(self._download_retry_delay(failure, attempt))
+            attempt += 1
+
+    def generate(
+        self,
+        request: VideoRequest,
+        *,
+        out: str | Path | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_progress: ProgressCallback | None = None,
+    ) -> Video:
+        """submit + wait + download (when `out` is given). Errors after submit carry `.task`."""
+        task = self.submit(request)
+        try:
+            video = self.wait(task, timeout=timeout, on_progress=on_progress)
+            if out is not None:
+                self.download(video, out)
+        except SoraError as error:
+            error.task = error.task or task
+            raise
+        return video
+
+    def credits(self) -> float:
+        """Remaining credits (kie, evolink); UnsupportedFeatureError for modelverse."""
+        return self._adapter.parse_credits(self._request(self._adapter.credits_call()))
+
+    def close(self) -> None:
+        self._http.close()
+        self._files.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncClient(_BaseClient):
+    """The asynchronous twin of `Client`, with the same constructor and methods."""
+
+    def __init__(
+        self,
+        vendor: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(
+            vendor,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            clock=clock,
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=self._config.timeout,
+            transport=transport,
+            headers=self._headers,
+            auth=self._auth,
+        )
+        self._files = httpx.AsyncClient(
+            timeout=self._config.timeout,
+            transport=transport,
+            headers=self._headers,
+            follow_redirects=True,
+        )
+
+    async def _request(self, call: HttpCall) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return self._interpret(call, await send_async(self._http, self.vendor, call))
+            except SoraError as error:
+                delay = self._policy.next_delay(call, self._scrub(error), attempt)
+            attempt += 1
+            await self._clock.sleep_async(delay)
+
+    async def submit(self, request: VideoRequest) -> Task:
+        plan, call = self._plan(request)
+        return self._task(plan, await self._request(call))
+
+    async def retrieve(self, task: Task | str) -> Video:
+        task = self._coerce_task(task)
+        return self._video(task, await self._request(self._adapter.status_call(task.id)))
+
+    async def wait(
+        self,
+        task: Task | str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_progress: ProgressCallback | None = None,
+        raise_on_failure: bool = True,
+    ) -> Video:
+        task = self._coerce_task(task)
+        tracker = WaitTracker(task, timeout, self._clock)
+        while True:
+            video = await self.retrieve(task)
+            if tracker.changed(video) and on_progress is not None:
+                outcome = on_progress(video)
+                if inspect.isawaitable(outcome):
+                    await outcome
+            delay = tracker.next_delay(video)
+            if delay is None:
+                return finish(video, raise_on_failure=raise_on_failure)
+            await self._clock.sleep_async(delay)
+
+    async def download(
+        self, video: Video, path: str | Path, *, max_bytes: int | None = None
+    ) -> Path:
+        url, target, task = result_url(video), Path(path), self._download_task(video)
+        attempt = 0
+        while True:
+            try:
+                async with self._files.stream("GET", url) as response:
+                    self._check_download(response, url, max_bytes, task)
+                    with PartFile(
+                        target,
+                        url=url,
+                        max_bytes=max_bytes,
+                        expected=expected_length(response.headers),
+                        task=task,
+                    ) as part:
+                        async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
+                            part.write(chunk)
+                return target
+            except httpx.TransportError as error:
+                failure = self._transport_download_error(error, url, task)
+            except DownloadError as error:
+                failure = error
+            await self._clock.sleep_async(self._download_retry_delay(failure, attempt))
+            attempt += 1
+
+    async def generate(
+        self,
+        request: VideoRequest,
+        *,
+        out: str | Path | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
+        on_progress: ProgressCallback | Callable[[Video], Awaitable[Any]] | None = None,
+    ) -> Video:
+        task = await self.submit(request)
+        try:
+            video = await self.wait(task, timeout=timeout, on_progress=on_progress)
+            if out is not None:
+                await self.download(video, out)
+        except SoraError as error:
+            error.task = error.task or task
+            raise
+        return video
+
+    async def credits(self) -> float:
+        return self._adapter.parse_credits(await self._request(self._adapter.credits_call()))
+
+    async def close(self) -> None:
+        await self._http.aclose()
+        await self._files.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

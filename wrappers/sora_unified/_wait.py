@@ -1,0 +1,50 @@
+"""The polling plan for `wait`, shared by both clients: deadline, schedule, progress events."""
+
+from __future__ import annotations
+
+from ._clock import Clock
+from ._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
+from .errors import GenerationFailedError, WaitTimeoutError
+from .types import Task, Video
+
+
+def poll_interval(elapsed: float) -> float:
+    for until, interval in POLL_SCHEDULE:
+        if elapsed < until:
+            return interval
+    return POLL_SCHEDULE[-1][1]
+
+
+class WaitTracker:
+    def __init__(self, task: Task, timeout: float, clock: Clock) -> None:
+        self.task = task
+        self.timeout = timeout
+        self.clock = clock
+        self.started = clock.monotonic()
+        self.last: Video | None = None
+
+    def changed(self, video: Video) -> bool:
+        """Record a poll; True when status or progress moved (the progress callback fires)."""
+        last, self.last = self.last, video
+        return last is None or (last.status, last.progress) != (video.status, video.progress)
+
+    def next_delay(self, video: Video) -> float | None:
+        """Seconds until the next poll, None when the task is done; raises at the deadline."""
+        if video.done:
+            return None
+        elapsed = self.clock.monotonic() - self.started
+        remaining = self.timeout - elapsed
+        if remaining <= 0:
+            raise WaitTimeoutError(
+                f"{self.task} still {video.status} ({video.progress}%) after {self.timeout:g} s;"
+                " the task keeps running: wait again or check later",
+                video=video,
+                task=self.task,
+            )
+        return max(MIN_POLL_INTERVAL_SECONDS, min(poll_interval(elapsed), remaining))
+
+
+def finish(video: Video, *, raise_on_failure: bool) -> Video:
+    if video.status == "failed" and raise_on_failure:
+        raise GenerationFailedError(video)
+    return video

@@ -1,0 +1,175 @@
+"""The unified vocabulary: what a user asks for, the task a vendor created, and its video.
+
+Names follow OpenAI's Videos API, which Python users know: status
+`queued | in_progress | completed | failed`, `progress`, `seconds`, `size` ("1280x720").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+Status = Literal["queued", "in_progress", "completed", "failed"]
+Orientation = Literal["portrait", "landscape"]
+Quality = Literal["standard", "high"]
+Size = Literal["1280x720", "720x1280"]
+
+STATUSES: tuple[Status, ...] = get_args(Status)
+ORIENTATIONS: tuple[Orientation, ...] = get_args(Orientation)
+QUALITIES: tuple[Quality, ...] = get_args(Quality)
+SIZES: tuple[Size, ...] = get_args(Size)
+SIZE_BY_ORIENTATION: Mapping[Orientation, Size] = {"landscape": "1280x720", "portrait": "720x1280"}
+ORIENTATION_BY_SIZE: Mapping[Size, Orientation] = {s: o for o, s in SIZE_BY_ORIENTATION.items()}
+TERMINAL_STATUSES: frozenset[Status] = frozenset({"completed", "failed"})
+
+
+def _refuse(field_name: str, value: Any, allowed: str) -> ValueError:
+    from .errors import ValidationError
+
+    return ValidationError(
+        f"{field_name} must be {allowed}; got {value!r}",
+        vendor="any",
+        model=None,
+        field=field_name,
+        value=value,
+        allowed=allowed,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """One storyboard shot: what happens (`scene`) and for how long (`seconds`)."""
+
+    scene: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scene, str) or not self.scene.strip():
+            raise _refuse("shots[].scene", self.scene, "a non-empty string")
+        valid_number = isinstance(self.seconds, int | float) and not isinstance(self.seconds, bool)
+        if not valid_number or not math.isfinite(self.seconds) or self.seconds <= 0:
+            raise _refuse("shots[].seconds", self.seconds, "a positive number of seconds")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VideoRequest:
+    """What to generate, in one vocabulary for every vendor. Immutable.
+
+    Give `orientation` or `size`, not both (they say the same thing). Whether the chosen
+    vendor and model can serve the request is checked by the client before any HTTP request;
+    `sora_unified.capabilities()` lists what each offers.
+    """
+
+    prompt: str = ""
+    image_url: str | None = None
+    seconds: int | None = None
+    orientation: Orientation | None = None
+    size: Size | None = None
+    quality: Quality | None = None
+    remove_watermark: bool | None = None
+    shots: tuple[Shot, ...] | None = None
+    callback_url: str | None = None
+    model: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prompt, str):
+            raise _refuse("prompt", self.prompt, "a string")
+        if self.seconds is not None and (
+            isinstance(self.seconds, bool) or not isinstance(self.seconds, int) or self.seconds <= 0
+        ):
+            raise _refuse("seconds", self.seconds, "a positive whole number of seconds")
+        if self.orientation is not None and self.orientation not in ORIENTATIONS:
+            raise _refuse("orientation", self.orientation, " or ".join(ORIENTATIONS))
+        if self.size is not None and self.size not in SIZES:
+            raise _refuse("size", self.size, " or ".join(SIZES))
+        if self.orientation is not None and self.size is not None:
+            raise _refuse("size", self.size, "omitted when orientation is given")
+        if self.quality is not None and self.quality not in QUALITIES:
+            raise _refuse("quality", self.quality, " or ".join(QUALITIES))
+        if self.remove_watermark is not None and not isinstance(self.remove_watermark, bool):
+            raise _refuse("remove_watermark", self.remove_watermark, "True or False")
+        if self.shots is not None:
+            # Accept any iterable of shots but store a tuple, so the request stays immutable.
+            shots = tuple(self.shots)
+            if not shots or not all(isinstance(shot, Shot) for shot in shots):
+                raise _refuse("shots", self.shots, "a non-empty sequence of Shot")
+            object.__setattr__(self, "shots", shots)
+        for name in ("image_url", "callback_url", "model"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value):
+                raise _refuse(name, value, "a non-empty string")
+
+    @property
+    def resolved_orientation(self) -> Orientation | None:
+        if self.orientation is not None:
+            return self.orientation
+        return ORIENTATION_BY_SIZE[self.size] if self.size is not None else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Task:
+    """A task a vendor created. `str(task)` is `vendor:id`; `Task.parse` reads it back."""
+
+    vendor: str
+    id: str
+    model: str | None = None
+    request: VideoRequest | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return f"{self.vendor}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Task:
+        """Read a task from `vendor:id` (as printed by str(task) or the CLI)."""
+        from .errors import ConfigurationError
+        from .vendors import VENDOR_NAMES
+
+        vendor, separator, task_id = text.strip().partition(":")
+        if not separator or not task_id or vendor not in VENDOR_NAMES:
+            raise ConfigurationError(
+                f"a task is written vendor:id with vendor one of {', '.join(VENDOR_NAMES)};"
+                f" got {text!r}"
+            )
+        return cls(vendor=vendor, id=task_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Video:
+    """A task's state in the unified vocabulary, with the vendor's payload kept in `raw`.
+
+    `video_urls` are watermark-free when the vendor offers both; watermarked copies are in
+    `watermarked_urls`. `vendor_status` is the vendor's own state word, kept even when it is
+    one sora_unified does not know (such a task is reported `in_progress`).
+    """
+
+    vendor: str
+    task_id: str
+    status: Status
+    progress: int = 0
+    video_urls: tuple[str, ...] = ()
+    watermarked_urls: tuple[str, ...] = ()
+    error_code: str | None = None
+    error_message: str | None = None
+    content_policy_violation: bool = False
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+    seconds: float | None = None
+    size: str | None = None
+    model: str | None = None
+    vendor_status: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def url(self) -> str | None:
+        """The best result link: watermark-free first."""
+        for urls in (self.video_urls, self.watermarked_urls):
+            if urls:
+                return urls[0]
+        return None
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL_STATUSES

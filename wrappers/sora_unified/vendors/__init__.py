@@ -1,0 +1,25 @@
+"""One adapter module per vendor behind the `VendorAdapter` protocol, loaded on first use."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import VendorAdapter
+
+VENDOR_NAMES: tuple[str, ...] = ("kie", "evolink", "modelverse")
+
+
+@cache
+def load_adapter(vendor: str) -> VendorAdapter:
+    """The adapter for `vendor`; its generated client is imported only now."""
+    from ..errors import ConfigurationError
+
+    if vendor not in VENDOR_NAMES:
+        raise ConfigurationError(
+            f"unknown vendor {vendor!r}; expected one of {', '.join(VENDOR_NAMES)}"
+        )
+    adapter: VendorAdapter = importlib.import_module(f"{__name__}.{vendor}").ADAPTER
+    return adapter

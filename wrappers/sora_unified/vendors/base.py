@@ -1,0 +1,77 @@
+"""The protocol every vendor adapter implements, and what adapters share.
+
+An adapter only maps: a checked request to the vendor's body, the vendor's answers to a
+`Video` or an `APIError`. Retry, polling, download, configuration and logging live in the
+shared client code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .._api_errors import api_error
+from .._capabilities import Plan
+from .._http import HttpCall, HttpReply
+from ..errors import APIError
+from ..types import Video, VideoRequest
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackSigning:
+    """How a vendor signs callbacks: HMAC-SHA256 over `<task id>.<timestamp>`, base64."""
+
+    timestamp_header: str
+    signature_header: str
+
+
+class VendorAdapter(Protocol):
+    name: str
+    default_base_url: str
+    api_key_env: str
+    base_url_env: str
+    callback_signing: CallbackSigning | None
+    # Where result links live: (lifetime in hours, or None when undocumented).
+    result_link_hours: int | None
+
+    def auth_headers(self, api_key: str) -> dict[str, str]: ...
+
+    def choose_model(self, request: VideoRequest) -> str: ...
+
+    def submit_call(self, plan: Plan) -> HttpCall: ...
+
+    def task_id_from_submit(self, body: Any) -> str | None: ...
+
+    def status_call(self, task_id: str) -> HttpCall: ...
+
+    def parse_status(self, body: Any, *, task_id: str | None = None) -> Video: ...
+
+    def credits_call(self) -> HttpCall: ...
+
+    def parse_credits(self, body: Any) -> float: ...
+
+    def error_from_reply(self, call: HttpCall, reply: HttpReply) -> APIError | None: ...
+
+    def callback_task_id(self, body: Any) -> str | None: ...
+
+
+def json_body_reply(body: Any) -> HttpReply:
+    """An HttpReply standing for a body a user handed to parse_status or parse_callback."""
+    return HttpReply(200, {}, json.dumps(body, default=str).encode())
+
+
+def malformed(vendor: str, what: str, body: Any) -> APIError:
+    return api_error(
+        vendor,
+        json_body_reply(body),
+        status=200,
+        message=f"malformed {what}: expected the documented JSON object",
+        from_vendor=False,
+        cls=APIError,
+    )
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
