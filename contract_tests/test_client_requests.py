@@ -8,6 +8,14 @@ from typing import Any
 
 import pytest
 import respx
+from sora_unified import (
+    Client,
+    Shot,
+    Task,
+    UnsupportedFeatureError,
+    ValidationError,
+    VideoRequest,
+)
 
 from contract_tests.fakes import (
     BASE_URLS,
@@ -24,14 +32,6 @@ from contract_tests.fakes import (
 )
 from contract_tests.mocking import strict_router, transport
 from contract_tests.specs import request_schema_pointer, schema_errors
-from sora_unified import (
-    Client,
-    Shot,
-    Task,
-    UnsupportedFeatureError,
-    ValidationError,
-    VideoRequest,
-)
 
 IMAGE = "https://example.com/first-frame.png"
 CREATE_OPERATION = {

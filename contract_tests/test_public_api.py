@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import sora_unified
+from sora_unified import AsyncClient, Client, ConfigurationError
+
 from contract_tests.fakes import KEY
 from contract_tests.specs import ROOT
-from sora_unified import AsyncClient, Client, ConfigurationError
 
 PUBLIC_METHODS = ("submit", "retrieve", "wait", "download", "generate", "credits", "close")
 

@@ -209,15 +209,16 @@ class KieAdapter:
     def parse_status(self, body: Any, *, task_id: str | None = None) -> Video:
         if not isinstance(body, dict):
             raise malformed(self.name, "task status", body)
-        code = body.get("code")
-        if code not in (SUCCESS, None) and (code, _message(body).lower()) != NOT_YET_VISIBLE:
+        data = body.get("data")
+        if not isinstance(data, dict):
+            # No task in the body: an error envelope, or (data null, or 422 "recordInfo is
+            # null") a task created a moment ago and not visible yet.
             error = self.error_from_reply(HttpCall("status", "GET", ""), json_body_reply(body))
             if error is not None:
                 raise error
-        data = body.get("data")
-        if not isinstance(data, dict):
-            # `data: null` (or 422 "recordInfo is null") right after creation: not visible yet.
             return Video(vendor=self.name, task_id=task_id or "", status="queued", raw=body)
+        # With a task in `data` the envelope code only echoes its outcome (callbacks send 501
+        # for a failed task), so the task's own state decides.
         state = data.get("state")
         status = map_status(self.name, state, STATES)
         result = _json_text(data.get("resultJson"))

@@ -1,0 +1,126 @@
+"""parse_callback: kie HMAC signatures with a replay window; evolink bodies; refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sora_unified import (
+    CallbackVerificationError,
+    UnsupportedFeatureError,
+    parse_callback,
+    sign_kie_callback,
+)
+
+from contract_tests.fakes import VIDEO_URL, status_body
+
+SECRET = "whk-test-secret"
+NOW = 1_800_000_000
+TASK = "26278f7a6d23157b48d04e0083322046"
+
+
+def _kie_callback() -> dict[str, object]:
+    body = status_body("kie", "success", urls=[VIDEO_URL], task_id=TASK)
+    body["msg"] = "Playground task completed successfully."
+    return body
+
+
+def _headers(timestamp: int, signature: str | None = None) -> dict[str, str]:
+    return {
+        "X-Webhook-Timestamp": str(timestamp),
+        "X-Webhook-Signature": signature or sign_kie_callback(TASK, timestamp, SECRET),
+    }
+
+
+def test_signature_matches_the_documented_formula() -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    expected = base64.b64encode(
+        hmac.new(SECRET.encode(), f"{TASK}.{NOW}".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert sign_kie_callback(TASK, NOW, SECRET) == expected
+
+
+def test_valid_signature_parses(tmp_path: object) -> None:
+    video = parse_callback(
+        "kie", json.dumps(_kie_callback()).encode(), _headers(NOW), secret=SECRET, now=NOW + 5
+    )
+    assert video.status == "completed" and video.url == VIDEO_URL and video.task_id == TASK
+
+
+def test_headers_are_case_insensitive() -> None:
+    headers = {k.lower(): v for k, v in _headers(NOW).items()}
+    assert (
+        parse_callback("kie", _kie_callback(), headers, secret=SECRET, now=NOW).status
+        == "completed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "now", "message"),
+    [
+        (_headers(NOW, signature="AAAA"), NOW, "does not match"),
+        (
+            _headers(NOW, signature=sign_kie_callback("other-task", NOW, SECRET)),
+            NOW,
+            "does not match",
+        ),
+        (
+            _headers(NOW, signature=sign_kie_callback(TASK, NOW, "wrong-secret")),
+            NOW,
+            "does not match",
+        ),
+        (_headers(NOW - 301), NOW, "too old"),
+        (_headers(NOW + 301), NOW, "too far in the future"),
+        ({}, NOW, "without"),
+        (
+            {"X-Webhook-Timestamp": "yesterday", "X-Webhook-Signature": "x"},
+            NOW,
+            "not a Unix timestamp",
+        ),
+    ],
+)
+def test_bad_signatures_are_refused(headers: dict[str, str], now: int, message: str) -> None:
+    with pytest.raises(CallbackVerificationError, match=message):
+        parse_callback("kie", _kie_callback(), headers, secret=SECRET, now=now)
+
+
+def test_window_edges_are_accepted() -> None:
+    for skew in (-300, 300):
+        assert parse_callback(
+            "kie", _kie_callback(), _headers(NOW + skew), secret=SECRET, now=NOW
+        ).done
+
+
+def test_tampered_task_id_is_refused() -> None:
+    body = _kie_callback()
+    body["data"]["taskId"] = "someone-elses-task"  # type: ignore[index]
+    with pytest.raises(CallbackVerificationError):
+        parse_callback("kie", body, _headers(NOW), secret=SECRET, now=NOW)
+
+
+def test_kie_printed_examples_with_trailing_commas_parse() -> None:
+    text = (
+        '{"code": 501, "msg": "Playground task failed.", "data": {"taskId": "t", "state": "fail",'
+        ' "failCode": "500", "failMsg": "Internal server error", "resultJson": null,\n    },}'
+    )
+    video = parse_callback("kie", text)
+    assert video.status == "failed" and video.error_message == "Internal server error"
+
+
+def test_garbage_body_is_a_typed_error() -> None:
+    with pytest.raises(CallbackVerificationError, match="not JSON"):
+        parse_callback("kie", b"<html>")
+
+
+def test_evolink_callback_and_refusals() -> None:
+    video = parse_callback("evolink", status_body("evolink", "completed", urls=[VIDEO_URL]))
+    assert video.status == "completed"
+    cancelled = parse_callback("evolink", status_body("evolink", "cancelled"))
+    assert cancelled.status == "failed" and cancelled.error_code == "request_cancelled"
+    with pytest.raises(UnsupportedFeatureError, match="no callback signature"):
+        parse_callback("evolink", status_body("evolink", "completed"), {}, secret=SECRET)
+    with pytest.raises(UnsupportedFeatureError, match="no callbacks"):
+        parse_callback("modelverse", status_body("modelverse", "Success"))

@@ -1,0 +1,106 @@
+"""download(): atomic writes, refused error bodies, expired links, retries, size cap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from sora_unified import Client, DownloadError, LinkExpiredError, Video
+
+from contract_tests.fakes import KEY, VIDEO_URL, FakeClock
+from contract_tests.mocking import strict_router, transport
+
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4000
+VIDEO = Video(vendor="kie", task_id="t1", status="completed", video_urls=(VIDEO_URL,))
+
+
+def _download(
+    tmp_path: Path, side_effect: list[object], **kwargs: object
+) -> tuple[object, FakeClock, int]:
+    clock = FakeClock()
+    with strict_router() as router:
+        route = router.get(VIDEO_URL).mock(side_effect=side_effect)
+        client = Client("kie", api_key=KEY, transport=transport(router), clock=clock)
+        try:
+            outcome: object = client.download(VIDEO, tmp_path / "out" / "v.mp4", **kwargs)  # type: ignore[arg-type]
+        except Exception as error:
+            outcome = error
+    return outcome, clock, route.call_count
+
+
+def _leftovers(tmp_path: Path) -> list[str]:
+    return (
+        sorted(p.name for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else []
+    )
+
+
+def test_saves_the_video_atomically(tmp_path: Path) -> None:
+    outcome, _, calls = _download(
+        tmp_path, [httpx.Response(200, content=MP4, headers={"Content-Type": "video/mp4"})]
+    )
+    assert outcome == tmp_path / "out" / "v.mp4" and calls == 1
+    assert (tmp_path / "out" / "v.mp4").read_bytes() == MP4
+    assert _leftovers(tmp_path) == ["v.mp4"]
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"code": 404, "msg": "not found"}', "application/json"),
+        (b"<html>error</html>", "text/html; charset=utf-8"),
+    ],
+)
+def test_error_bodies_are_never_saved_as_video(
+    tmp_path: Path, content: bytes, content_type: str
+) -> None:
+    outcome, _, _ = _download(
+        tmp_path, [httpx.Response(200, content=content, headers={"Content-Type": content_type})]
+    )
+    assert isinstance(outcome, DownloadError) and "instead of a video" in str(outcome)
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("status", [403, 404, 410])
+def test_expired_link_is_named(tmp_path: Path, status: int) -> None:
+    outcome, _, calls = _download(tmp_path, [httpx.Response(status, text="AccessDenied")])
+    assert (
+        isinstance(outcome, LinkExpiredError)
+        and "expired" in str(outcome)
+        and "24 h" in str(outcome)
+    )
+    assert calls == 1 and outcome.task is not None and outcome.task.id == "t1"
+
+
+def test_retries_the_download_only(tmp_path: Path) -> None:
+    side_effect = [
+        httpx.ReadError("reset"),
+        httpx.Response(503),
+        httpx.Response(200, content=MP4, headers={"Content-Type": "video/mp4"}),
+    ]
+    outcome, clock, calls = _download(tmp_path, side_effect)
+    assert outcome == tmp_path / "out" / "v.mp4" and calls == 3 and len(clock.sleeps) == 2
+
+
+def test_truncated_download_is_retried_then_reported(tmp_path: Path) -> None:
+    short = httpx.Response(
+        200,
+        content=MP4[:100],
+        headers={"Content-Type": "video/mp4", "Content-Length": str(len(MP4))},
+    )
+    outcome, _, calls = _download(tmp_path, [short] * 4)
+    assert isinstance(outcome, DownloadError) and "100 of" in str(outcome) and calls == 4
+    assert _leftovers(tmp_path) == []
+
+
+def test_size_cap(tmp_path: Path) -> None:
+    declared = httpx.Response(200, content=MP4, headers={"Content-Type": "video/mp4"})
+    outcome, _, _ = _download(tmp_path, [declared], max_bytes=1000)
+    assert isinstance(outcome, DownloadError) and "max_bytes" in str(outcome)
+    assert _leftovers(tmp_path) == []
+
+
+def test_nothing_to_download(tmp_path: Path) -> None:
+    client = Client("kie", api_key=KEY)
+    with pytest.raises(DownloadError, match="nothing to download"):
+        client.download(Video(vendor="kie", task_id="t", status="in_progress"), tmp_path / "x.mp4")
