@@ -40,6 +40,8 @@ class ModelCapabilities:
     prompt: str = "required"
     max_prompt_chars: int | None = None
     image_data_urls: bool = False
+    # The vendor's documented default when no orientation or size is given (None: undocumented).
+    default_orientation: Orientation | None = None
 
     @property
     def default_seconds(self) -> int:
@@ -56,8 +58,16 @@ class ModelCapabilities:
         return tuple(name for name, on in offered.items() if on)
 
 
-_kie = partial(ModelCapabilities, vendor="kie", callbacks=True, max_prompt_chars=10000)
-_modelverse = partial(ModelCapabilities, vendor="modelverse", seconds=(4, 8, 12))
+_kie = partial(
+    ModelCapabilities,
+    vendor="kie",
+    callbacks=True,
+    max_prompt_chars=10000,
+    default_orientation="landscape",
+)
+_modelverse = partial(
+    ModelCapabilities, vendor="modelverse", seconds=(4, 8, 12), default_orientation="portrait"
+)
 MODELS: tuple[ModelCapabilities, ...] = (
     _kie(
         model="sora-2-pro-text-to-video",
@@ -295,4 +305,5 @@ def check_request(request: VideoRequest, caps: ModelCapabilities) -> Plan:
         check.fail("size", request.size, ", ".join(caps.sizes))
     if request.quality is not None and request.quality not in caps.qualities:
         check.fail("quality", request.quality, ", ".join(caps.qualities))
-    return Plan(request, caps, seconds, request.resolved_orientation, request.quality)
+    orientation = request.resolved_orientation or caps.default_orientation
+    return Plan(request, caps, seconds, orientation, request.quality)

@@ -129,9 +129,17 @@ class PartFile:
             self.path.unlink(missing_ok=True)
             raise DownloadError("result link answered an empty body", url=self.url, task=self.task)
         if exc_type is None:
+            # mkstemp creates the file private (0600); give it the permissions of a normal file.
+            os.chmod(self.path, 0o666 & ~_umask())
             os.replace(self.path, self.target)
         else:
             self.path.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def expected_length(headers: Mapping[str, str]) -> int | None:

@@ -1,0 +1,107 @@
+"""A local emulator of kie.ai, evolink.ai and modelverse.cn, as our specs describe them.
+
+    from sora_unified import Client, VideoRequest
+    from sora_unified.sandbox import Sandbox, SANDBOX_KEY
+
+    with Sandbox() as sandbox:
+        client = Client("kie", api_key=SANDBOX_KEY, base_url=sandbox.base_url("kie"))
+        client.generate(VideoRequest(prompt="a corgi surfing"), out="corgi.mp4")
+        assert sandbox.state.tasks_created("kie") == 1
+
+Each vendor lives under its own prefix (`/kie`, `/evolink`, `/modelverse`) with its real paths,
+auth, error format and task states; results are real MP4 files served under `/files`.
+`Sandbox.app` is the ASGI app, usable in-process (httpx.ASGITransport, schemathesis).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any, Protocol
+
+from ._config import FAULT_KINDS, SANDBOX_KEY, Fault, SandboxConfig, Timing
+from ._state import CallbackAttempt, SandboxState
+
+__all__ = [
+    "FAULT_KINDS",
+    "SANDBOX_KEY",
+    "CallbackAttempt",
+    "Fault",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxState",
+    "Timing",
+]
+
+
+class _WallClock(Protocol):
+    def time(self) -> float: ...
+
+
+class Sandbox:
+    """The emulator: `app` for in-process use, `start()`/`with` to serve it on 127.0.0.1."""
+
+    def __init__(
+        self, config: SandboxConfig | None = None, *, clock: _WallClock | None = None
+    ) -> None:
+        from ._app import build_app
+
+        self.config = config or SandboxConfig()
+        self.state = SandboxState()
+        self._now = clock.time if clock is not None else time.time
+        self.app = build_app(self.config, self.state, self._now)
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self.url: str | None = None
+
+    def base_url(self, vendor: str) -> str:
+        """Where a Client for `vendor` should point (the vendor's prefix on this sandbox)."""
+        if self.url is None:
+            raise RuntimeError("the sandbox is not serving; call start() or use it in a with block")
+        return f"{self.url}/{vendor}"
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
+        import uvicorn
+
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the sandbox serves on loopback only")
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        config = uvicorn.Config(self.app, log_level="critical", lifespan="on", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.01)
+        bound_host, bound_port = sock.getsockname()[:2]
+        self.url = (
+            f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}"
+        )
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+        self.url = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start() if self.url is None else self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
