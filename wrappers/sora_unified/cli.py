@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 VENDORS = ("kie", "evolink", "modelverse")
 SANDBOX_ENV = "SORA_UNIFIED_SANDBOX"
+SANDBOX_CONFIG_ENV = "SORA_UNIFIED_SANDBOX_CONFIG"  # JSON file: timing, keys, faults
 
 # Exit codes by error category (also in --help and the README).
 EXIT_CODES: tuple[tuple[int, str, str], ...] = (
@@ -43,8 +44,9 @@ EXIT_CODES: tuple[tuple[int, str, str], ...] = (
 )
 
 
-def exit_code_for(error: BaseException) -> int:
-    names = {cls.__name__ for cls in type(error).__mro__}
+def exit_code_for(error: BaseException | type[BaseException]) -> int:
+    kind = error if isinstance(error, type) else type(error)
+    names = {cls.__name__ for cls in kind.__mro__}
     for code, classes, _ in EXIT_CODES:
         if classes and names & set(classes.split()):
             return code
@@ -143,10 +145,12 @@ def _client(args: argparse.Namespace, vendor: str) -> Iterator[Client]:
         with Client(vendor, api_key=args.api_key, base_url=args.base_url) as client:
             yield client
         return
-    from .sandbox import SANDBOX_KEY, Sandbox
+    from .sandbox import SANDBOX_KEY, Sandbox, SandboxConfig
 
+    config_file = os.environ.get(SANDBOX_CONFIG_ENV)
+    config = SandboxConfig.from_file(config_file) if config_file else SandboxConfig()
     with (
-        Sandbox() as sandbox,
+        Sandbox(config) as sandbox,
         Client(vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor)) as client,
     ):
         yield client
@@ -318,7 +322,8 @@ def _common(parser: argparse.ArgumentParser, *, vendor: bool) -> None:
     parser.add_argument(
         "--sandbox",
         action="store_true",
-        help=f"run against a local sandbox, no key needed (or {SANDBOX_ENV}=1)",
+        help=f"run against a local sandbox, no key needed (or {SANDBOX_ENV}=1;"
+        f" {SANDBOX_CONFIG_ENV} may name a JSON file of sandbox settings)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object, no progress")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")

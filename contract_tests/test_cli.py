@@ -1,0 +1,253 @@
+"""The sora-unified CLI: commands, --json, one-line errors, exit codes, fast --help, and one
+end-to-end `generate --sandbox` in a subprocess checked down to the MP4 file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sora_unified.cli import EXIT_CODES, build_parser, exit_code_for, main
+
+from contract_tests.mp4 import read_mp4
+
+FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
+
+
+@pytest.fixture
+def fast_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "sandbox.json"
+    config.write_text(json.dumps(FAST))
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
+    monkeypatch.chdir(tmp_path)
+    return config
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_vendors_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "vendors")
+    assert code == 0 and "sora-2-pro-storyboard" in out and "openai/sora-2/text-to-video" in out
+    code, out, _ = _run(capsys, "vendors", "--json")
+    models = json.loads(out)["models"]
+    assert code == 0 and {m["vendor"] for m in models} == {"kie", "evolink", "modelverse"}
+
+
+def test_generate_with_sandbox_json(
+    fast_sandbox: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = _run(
+        capsys,
+        "generate",
+        "a corgi surfing",
+        "--vendor",
+        "evolink",
+        "--seconds",
+        "4",
+        "--sandbox",
+        "--json",
+        "--out",
+        "c.mp4",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["status"] == "completed" and data["task"].startswith("evolink:task-unified-")
+    assert data["file"] == "c.mp4" and data["bytes"] == (tmp_path / "c.mp4").stat().st_size > 1000
+
+
+def test_generate_storyboard_with_progress(
+    fast_sandbox: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shots = tmp_path / "shots.json"
+    shots.write_text(
+        json.dumps([{"scene": "a kitten", "seconds": 5}, {"scene": "a cake", "seconds": 5}])
+    )
+    code, out, err = _run(
+        capsys,
+        "generate",
+        "--vendor",
+        "kie",
+        "--storyboard",
+        str(shots),
+        "--image",
+        "https://example.com/a.png",
+        "--sandbox",
+    )
+    assert code == 0, err
+    assert out.strip().startswith("out/kie-") and out.strip().endswith(".mp4")
+    assert "submitted kie:" in err and "completed" in err and "100%" in err
+
+
+def test_env_switches_sandbox_on(
+    fast_sandbox: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX", "1")
+    code, out, err = _run(capsys, "generate", "p", "--vendor", "modelverse", "--no-wait")
+    assert code == 0, err and out.strip().startswith("modelverse:")
+
+
+@pytest.mark.parametrize(
+    ("argv", "exit_code", "text"),
+    [
+        (
+            ["generate", "p", "--vendor", "evolink", "--seconds", "10", "--sandbox"],
+            4,
+            "evolink sora-2-pro-preview offers seconds 4, 8, 12; got 10",
+        ),
+        (
+            [
+                "generate",
+                "p",
+                "--vendor",
+                "modelverse",
+                "--callback-url",
+                "https://a.example.com",
+                "--sandbox",
+            ],
+            4,
+            "UnsupportedFeatureError",
+        ),
+        (["status", "kie:nope", "--sandbox"], 13, "NotFoundError"),
+        (["status", "nope"], 3, "vendor:id"),
+        (["credits", "--vendor", "modelverse", "--sandbox"], 4, "no credits endpoint"),
+    ],
+)
+def test_errors_are_one_line_with_distinct_exit_codes(
+    fast_sandbox: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    exit_code: int,
+    text: str,
+) -> None:
+    code, _, err = _run(capsys, *argv)
+    assert code == exit_code
+    assert text in err and "Traceback" not in err
+    assert err.startswith("sora-unified: ")
+
+
+def test_missing_key_is_a_configuration_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KIE_API_KEY", raising=False)
+    monkeypatch.delenv("SORA_UNIFIED_SANDBOX", raising=False)
+    code, out, _ = _run(capsys, "credits", "--vendor", "kie", "--json")
+    assert code == 3
+    assert json.loads(out) == {
+        "error": "ConfigurationError",
+        "message": json.loads(out)["message"],
+        "exit_code": 3,
+        "task": None,
+    }
+    assert "KIE_API_KEY" in json.loads(out)["message"]
+
+
+def test_failed_generation_exit_code_and_task(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "fail.json"
+    config.write_text(
+        json.dumps(FAST | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]})
+    )
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(capsys, "generate", "p", "--vendor", "kie", "--sandbox")
+    assert code == 8 and "content policy" in err and "kie:" in err
+
+
+def test_debug_shows_the_traceback(fast_sandbox: Path) -> None:
+    with pytest.raises(Exception, match="offers seconds"):
+        main(["generate", "p", "--vendor", "evolink", "--seconds", "10", "--sandbox", "--debug"])
+
+
+def test_exit_codes_are_distinct_and_documented() -> None:
+    codes = [code for code, _, _ in EXIT_CODES]
+    assert len(codes) == len(set(codes))
+    help_text = build_parser().format_help()
+    for code, _, meaning in EXIT_CODES:
+        assert f"{code:>2}  {meaning}" in help_text
+    from sora_unified import errors
+
+    assert {name: exit_code_for(getattr(errors, name)) for name in errors.__all__} == {
+        "APIConnectionError": 11,
+        "APIError": 13,
+        "APITimeoutError": 11,
+        "AuthenticationError": 5,
+        "BadRequestError": 13,
+        "CallbackVerificationError": 14,
+        "ConfigurationError": 3,
+        "DownloadError": 12,
+        "FeatureDisabledError": 13,
+        "GenerationFailedError": 8,
+        "InsufficientCreditsError": 6,
+        "LinkExpiredError": 12,
+        "NotFoundError": 13,
+        "PermissionDeniedError": 5,
+        "RateLimitError": 7,
+        "ServerError": 7,
+        "ServiceUnavailableError": 7,
+        "SoraError": 14,
+        "SubmissionUncertainError": 10,
+        "UnsupportedFeatureError": 4,
+        "ValidationError": 4,
+        "WaitTimeoutError": 9,
+    }
+    assert exit_code_for(ValueError("x")) == 1
+
+
+def test_help_starts_without_heavy_imports() -> None:
+    code = (
+        "import sys; from sora_unified.cli import build_parser; build_parser().format_help(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'kie_client', 'starlette', 'uvicorn', 'jsonschema')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_end_to_end_generate_subprocess(tmp_path: Path) -> None:
+    config = tmp_path / "sandbox.json"
+    config.write_text(
+        json.dumps({"timing": {"queue_seconds": 0, "run_seconds": 0.2, "not_visible_seconds": 0.1}})
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {
+        "SORA_UNIFIED_SANDBOX_CONFIG": str(config)
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sora_unified.cli",
+            "generate",
+            "a corgi surfing",
+            "--vendor",
+            "modelverse",
+            "--seconds",
+            "8",
+            "--orientation",
+            "landscape",
+            "--sandbox",
+            "--json",
+            "--out",
+            str(tmp_path / "corgi.mp4"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    video = (tmp_path / "corgi.mp4").read_bytes()
+    assert video[4:8] == b"ftyp" and len(video) > 10_000
+    info = read_mp4(video)
+    assert info.seconds == pytest.approx(8, abs=0.3) and (info.width, info.height) == (1280, 720)
+    assert data["seconds"] == 8 and data["size"] == "1280x720"
