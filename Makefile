@@ -4,6 +4,9 @@
 #   make generate         regenerate generated/ from specs/ after editing a spec
 #   make check-generated  fail if generated/ does not match specs/
 #   make test-deep        the contract suite with many more hypothesis examples
+#   make record VENDOR=kie SCENARIO=name [BASE_URL=https://api.kie.ai]   (re)record a cassette
+#   make record-all       re-record every cassette from the sandbox and the documented errors
+#   make sandbox          serve the vendor sandbox on 127.0.0.1:8800
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +15,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record clean
+.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -48,6 +51,16 @@ test-deep: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m sora_unified.demo
+
+BASE_URL ?= sandbox
+record: $(STAMP)
+	$(PY) -m contract_tests.record --vendor "$(VENDOR)" $(if $(SCENARIO),--scenario "$(SCENARIO)") --base-url "$(BASE_URL)"
+
+record-all: $(STAMP)
+	$(PY) -m contract_tests.record --all
+
+sandbox: $(STAMP)
+	$(BIN)/sora-unified sandbox --port 8800
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out

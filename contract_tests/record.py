@@ -1,0 +1,141 @@
+"""Record cassettes by running scenarios through sora_unified against a server.
+
+    python -m contract_tests.record --vendor kie --scenario happy-sora-2-pro-text-to-video
+    python -m contract_tests.record --all                       # every scenario, sandbox/documented
+    KIE_API_KEY=... python -m contract_tests.record --vendor kie --scenario happy-... \\
+        --base-url https://api.kie.ai                           # against the live vendor
+
+`make record VENDOR=kie SCENARIO=name BASE_URL=...` calls this. The default base URL, `sandbox`,
+starts the local emulator with the scenario's faults on a shared fake clock, so recording takes
+no real waiting. Against a live vendor the key comes from <VENDOR>_API_KEY and is redacted, with
+every token and signature, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from urllib.parse import urlsplit
+
+import httpx
+from sora_unified import Client
+from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
+
+from contract_tests.cassettes import Cassette, RecordingTransport
+from contract_tests.fakes import FakeClock
+from contract_tests.scenarios import SCENARIOS, Scenario, request_to_dict, run_scenario
+
+DOCUMENTED_BASE = {
+    "kie": "https://api.kie.ai",
+    "evolink": "https://api.evolink.ai",
+    "modelverse": "https://api.modelverse.cn",
+}
+RECORDING_TIMING = Timing(queue_seconds=4, run_seconds=20, not_visible_seconds=2)
+
+
+def _record(
+    scenario: Scenario,
+    base_url: str,
+    key: str,
+    inner: httpx.BaseTransport,
+    clock: FakeClock | None,
+    source: str,
+) -> Cassette:
+    recorder = RecordingTransport(
+        inner, base_path=urlsplit(base_url).path.rstrip("/"), secrets=(key,)
+    )
+    client = Client(
+        scenario.vendor,
+        api_key=key,
+        base_url=base_url,
+        transport=recorder,
+        clock=clock,
+        max_retries=scenario.max_retries,
+    )
+    expect = run_scenario(scenario.action, scenario.request, client)
+    return Cassette(
+        vendor=scenario.vendor,
+        scenario=scenario.name,
+        description=scenario.description,
+        source=source,
+        action=scenario.action,
+        request=request_to_dict(scenario.request),
+        client={"max_retries": scenario.max_retries},
+        expect=expect,
+        interactions=recorder.interactions,
+    )
+
+
+def record(scenario: Scenario, base_url: str = "sandbox") -> Cassette:
+    today = datetime.date.today().isoformat()
+    if scenario.source == "documented":
+        assert scenario.responder is not None
+        return _record(
+            scenario,
+            DOCUMENTED_BASE[scenario.vendor],
+            "sk-documented",
+            httpx.MockTransport(scenario.responder),
+            FakeClock(),
+            f"documented: the {scenario.vendor} error bodies in specs/{scenario.vendor}.yaml (from the vendor's pages)",
+        )
+    if base_url == "sandbox":
+        clock = FakeClock()
+        config = SandboxConfig(timing=RECORDING_TIMING, faults=scenario.faults)
+        with Sandbox(config, clock=clock) as sandbox:
+            return _record(
+                scenario,
+                sandbox.base_url(scenario.vendor),
+                SANDBOX_KEY,
+                httpx.HTTPTransport(),
+                clock,
+                f"recorded {today} against the sora-unified sandbox",
+            )
+    key_variable = f"{scenario.vendor.upper()}_API_KEY"
+    key = os.environ.get(key_variable)
+    if not key:
+        raise SystemExit(f"recording against {base_url} needs {key_variable}")
+    return _record(
+        scenario, base_url, key, httpx.HTTPTransport(), None, f"recorded {today} against {base_url}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vendor", choices=sorted({v for v, _ in SCENARIOS}))
+    parser.add_argument("--scenario", help="scenario name (see --list)")
+    parser.add_argument(
+        "--base-url", default="sandbox", help="'sandbox' (default) or a vendor base URL"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="record every scenario (sandbox and documented)"
+    )
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args(argv)
+    if args.list:
+        for vendor, name in sorted(SCENARIOS):
+            print(f"{vendor} {name}")
+        return 0
+    if args.all:
+        chosen = list(SCENARIOS.values())
+    elif args.vendor and args.scenario:
+        if (args.vendor, args.scenario) not in SCENARIOS:
+            parser.error(f"no scenario {args.vendor}/{args.scenario}; see --list")
+        chosen = [SCENARIOS[(args.vendor, args.scenario)]]
+    elif args.vendor and args.base_url != "sandbox":
+        chosen = [
+            s
+            for s in SCENARIOS.values()
+            if s.vendor == args.vendor and s.source == "sandbox" and not s.faults
+        ]
+    else:
+        parser.error("give --vendor and --scenario, --vendor with a live --base-url, or --all")
+    for scenario in chosen:
+        path = record(scenario, args.base_url).save()
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

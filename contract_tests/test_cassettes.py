@@ -1,0 +1,264 @@
+"""Replay every cassette through sora_unified as a strict mock server."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+import pytest
+from sora_unified import Client
+from sora_unified.sandbox import SANDBOX_KEY
+
+from contract_tests.cassettes import (
+    CASSETTE_DIR,
+    Cassette,
+    CassetteMismatch,
+    Replayer,
+    all_cassettes,
+)
+from contract_tests.fakes import FakeClock
+from contract_tests.scenarios import (
+    EVOLINK_STATUSES,
+    EVOLINK_TASK_FAILURES,
+    KIE_CODES,
+    MODELVERSE_ERRORS,
+    SCENARIOS,
+    request_from_dict,
+    run_scenario,
+)
+from contract_tests.specs import load_spec, operations, response_schema_pointer, schema_errors
+
+CASSETTES = all_cassettes()
+IDS = [f"{c.vendor}/{c.scenario}" for c in CASSETTES]
+BASES = {
+    "kie": "https://api.kie.ai",
+    "evolink": "https://api.evolink.ai",
+    "modelverse": "https://api.modelverse.cn",
+}
+KIE_CLASSES = {
+    401: "AuthenticationError",
+    402: "InsufficientCreditsError",
+    404: "NotFoundError",
+    422: "BadRequestError",
+    429: "RateLimitError",
+    433: "RateLimitError",
+    455: "ServiceUnavailableError",
+    500: "ServerError",
+    501: "ServerError",
+    505: "FeatureDisabledError",
+}
+EVOLINK_CLASSES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    402: "InsufficientCreditsError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    413: "BadRequestError",
+    429: "RateLimitError",
+    500: "ServerError",
+    502: "ServerError",
+    503: "ServiceUnavailableError",
+}
+RETRYABLE = {"RateLimitError": True, "ServiceUnavailableError": True, "ServerError": True}
+
+
+def replay(cassette: Cassette) -> tuple[dict[str, Any], Replayer]:
+    replayer = Replayer(cassette)
+    client = Client(
+        cassette.vendor,
+        api_key="sk-replay-key",
+        base_url=BASES[cassette.vendor],
+        transport=transport_for(replayer),
+        clock=FakeClock(),
+        max_retries=cassette.client.get("max_retries", 3),
+    )
+    assert cassette.request is not None
+    result = run_scenario(cassette.action, request_from_dict(cassette.request), client)
+    return result, replayer
+
+
+def transport_for(replayer: Replayer) -> Any:
+    import httpx
+
+    return httpx.MockTransport(replayer.handler)
+
+
+@pytest.mark.parametrize("cassette", CASSETTES, ids=IDS)
+def test_replay_matches_the_recording(cassette: Cassette) -> None:
+    result, replayer = replay(cassette)
+    replayer.assert_finished()
+    assert result == cassette.expect
+
+
+def test_every_scenario_has_a_cassette_and_back() -> None:
+    assert {(c.vendor, c.scenario) for c in CASSETTES} == set(SCENARIOS)
+
+
+def _expect(vendor: str, scenario: str) -> dict[str, Any]:
+    return Cassette.load(CASSETTE_DIR / vendor / f"{scenario}.json").expect
+
+
+@pytest.mark.parametrize("carrier", ["envelope", "http-status"])
+@pytest.mark.parametrize("code", KIE_CODES)
+def test_every_documented_kie_code(code: int, carrier: str) -> None:
+    expect = _expect("kie", f"error-{code}-{carrier}")
+    documented = load_spec("kie")["components"]["responses"]
+    assert expect["error"] == KIE_CLASSES[code] and expect["code"] == str(code)
+    assert expect["status_code"] == (200 if carrier == "envelope" else code)
+    assert expect["retryable"] is (RETRYABLE.get(expect["error"], False) and code not in (433, 501))
+    assert any(
+        r["content"]["application/json"]["example"].get("msg") == expect["message"]
+        for r in documented.values()
+    )
+
+
+@pytest.mark.parametrize("status", EVOLINK_STATUSES)
+def test_every_documented_evolink_status(status: int) -> None:
+    expect = _expect("evolink", f"error-{status}")
+    assert expect["error"] == EVOLINK_CLASSES[status] and expect["status_code"] == status
+    assert expect["retryable"] is RETRYABLE.get(expect["error"], False) and expect["message"]
+
+
+@pytest.mark.parametrize("code", EVOLINK_TASK_FAILURES)
+def test_every_documented_evolink_task_failure(code: str) -> None:
+    expect = _expect("evolink", f"task-failed-{code.replace('_', '-')}")
+    assert expect["error"] == "GenerationFailedError" and expect["code"] == code
+    assert expect["content_policy_violation"] is (code == "content_policy_violation")
+
+
+@pytest.mark.parametrize(("status", "kind", "code", "message"), MODELVERSE_ERRORS)
+def test_every_documented_modelverse_error(status: int, kind: str, code: str, message: str) -> None:
+    expect = _expect("modelverse", f"error-{status}-{code.replace('_', '-')}")
+    classes = {
+        400: "BadRequestError",
+        401: "AuthenticationError",
+        403: "PermissionDeniedError",
+        408: "ServerError",
+        429: "RateLimitError",
+        500: "ServerError",
+        504: "ServerError",
+    }
+    assert expect["error"] == (
+        "PermissionDeniedError" if code == "model_error" else classes[status]
+    )
+    assert (expect["code"], expect["message"], expect["status_code"]) == (code, message, status)
+    assert expect["retryable"] is RETRYABLE.get(expect["error"], False)
+
+
+def test_documented_codes_are_all_covered() -> None:
+    kie_codes = {
+        int(s) for s in load_spec("kie")["paths"]["/api/v1/jobs/createTask"]["post"]["responses"]
+    } - {200}
+    assert kie_codes == set(KIE_CODES)
+    evolink = {
+        int(s) for s in load_spec("evolink")["paths"]["/v1/videos/generations"]["post"]["responses"]
+    } - {200}
+    assert evolink == set(EVOLINK_STATUSES)
+    modelverse_codes = load_spec("modelverse")["components"]["schemas"]["ErrorDetail"][
+        "properties"
+    ]["code"]["x-known-values"]
+    assert sorted(modelverse_codes) == sorted(code for _, _, code, _ in MODELVERSE_ERRORS)
+
+
+def _operation_for(vendor: str, method: str, path: str) -> tuple[str, dict[str, Any]]:
+    for template, verb, op in operations(vendor):
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if verb == method.lower() and re.match(pattern, path):
+            return op["operationId"], op
+    raise AssertionError(f"{vendor} spec has no {method} {path}")
+
+
+@pytest.mark.parametrize("cassette", CASSETTES, ids=IDS)
+def test_recorded_responses_validate_against_the_spec(cassette: Cassette) -> None:
+    for step in cassette.interactions:
+        request, response = step["request"], step["response"]
+        operation_id, op = _operation_for(cassette.vendor, request["method"], request["path"])
+        assert str(response["status"]) in op["responses"], (
+            f"{operation_id} does not document {response['status']}"
+        )
+        assert "json" in response
+        assert (
+            schema_errors(
+                cassette.vendor,
+                response_schema_pointer(cassette.vendor, operation_id, response["status"]),
+                response["json"],
+            )
+            == []
+        )
+
+
+def test_cassettes_hold_no_secrets() -> None:
+    for path in CASSETTE_DIR.glob("*/*.json"):
+        text = path.read_text()
+        assert SANDBOX_KEY not in text and not re.search(r"(?<![A-Za-z])sk-", text), path
+        for match in re.finditer(r'"authorization": "([^"]*)"', text):
+            assert match.group(1) in ("Bearer <redacted>", "<redacted>"), path
+
+
+@pytest.mark.parametrize("cassette", CASSETTES, ids=IDS)
+def test_no_drift_in_the_request_we_build(cassette: Cassette) -> None:
+    """What sora_unified sends today must equal the recording; re-record on purpose to change it."""
+    assert cassette.request is not None
+    client = Client(cassette.vendor, api_key="sk-drift-check")
+    _, call = client._plan(request_from_dict(cassette.request))
+    first = cassette.interactions[0]["request"]
+    assert (call.method, call.path, call.json) == (first["method"], first["path"], first["json"])
+
+
+def _a_happy_cassette() -> Cassette:
+    return copy.deepcopy(
+        next(c for c in CASSETTES if c.scenario.startswith("happy") and c.vendor == "kie")
+    )
+
+
+def test_replayer_fails_on_a_changed_body() -> None:
+    cassette = _a_happy_cassette()
+    cassette.interactions[0]["request"]["json"]["input"]["n_frames"] = "15"
+    with pytest.raises(CassetteMismatch, match="body differs") as caught:
+        replay(cassette)
+    assert '-      "n_frames": "15"' in str(caught.value) or "n_frames" in str(caught.value)
+
+
+def test_replayer_fails_on_a_type_change() -> None:
+    cassette = _a_happy_cassette()
+    cassette.request = dict(cassette.request or {}, seconds=15)
+    with pytest.raises(CassetteMismatch):
+        replay(cassette)
+
+
+def test_replayer_fails_on_an_interaction_never_reached() -> None:
+    cassette = _a_happy_cassette()
+    cassette.interactions.append(copy.deepcopy(cassette.interactions[-1]))
+    _, replayer = replay(cassette)
+    with pytest.raises(CassetteMismatch, match="never reached"):
+        replayer.assert_finished()
+
+
+def test_replayer_fails_on_an_unexpected_request() -> None:
+    cassette = _a_happy_cassette()
+    cassette.interactions = cassette.interactions[:2]
+    with pytest.raises(CassetteMismatch, match="unexpected request"):
+        replay(cassette)
+
+
+def test_replayer_checks_the_auth_form() -> None:
+    cassette = copy.deepcopy(next(c for c in CASSETTES if c.vendor == "modelverse"))
+    replayer = Replayer(cassette)
+    import httpx
+
+    request = httpx.Request(
+        "POST",
+        "https://api.modelverse.cn/v1/tasks/submit",
+        json=cassette.interactions[0]["request"]["json"],
+        headers={"Authorization": "Bearer sk-x"},
+    )
+    with pytest.raises(CassetteMismatch, match="Authorization"):
+        replayer.handler(request)
+
+
+def test_cassette_files_are_readable_json() -> None:
+    for path in CASSETTE_DIR.glob("*/*.json"):
+        data = json.loads(path.read_text())
+        assert data["description"] and data["source"] and data["interactions"], path
