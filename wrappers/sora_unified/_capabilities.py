@@ -8,6 +8,7 @@ The table mirrors the enums and limits in specs/ (a contract test keeps them in 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,8 @@ __all__ = ["Capabilities", "ModelCapabilities", "Plan", "capabilities", "check_r
 STORYBOARD_MAX_SHOTS = 10
 STORYBOARD_SHOT_SECONDS = (0.1, 15.0)
 CALLBACK_URL_MAX_CHARS = 2048
+# Characters RFC 3986 never allows in a URI (the specs declare `format: uri`).
+_UNSAFE_URL = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,7 +228,7 @@ def _check_url(check: _Checker, field: str, url: str) -> None:
     if check.caps.image_data_urls and field == "image_url" and url.startswith("data:"):
         return
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or _UNSAFE_URL.search(url):
         allowed = "an absolute http(s) URL" + (
             " or a data: URL" if check.caps.image_data_urls else ""
         )
@@ -278,7 +281,7 @@ def check_request(request: VideoRequest, caps: ModelCapabilities) -> Plan:
     prompt = request.prompt
     if caps.prompt == "no" and prompt:
         check.fail("prompt", prompt, "no prompt (put the text in the shots)", unsupported=True)
-    if caps.prompt == "required" and not prompt.strip():
+    if caps.prompt == "required" and not prompt:
         check.fail("prompt", prompt, "a non-empty prompt")
     if caps.max_prompt_chars is not None and len(prompt) > caps.max_prompt_chars:
         check.fail("prompt", prompt, f"prompts of at most {caps.max_prompt_chars} characters")

@@ -41,16 +41,21 @@ def progress(value: object, status: Status) -> int:
     return 0
 
 
-def from_unix_ms(value: object) -> datetime | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return datetime.fromtimestamp(value / 1000, UTC)
-    return None
-
-
 def from_unix_s(value: object) -> datetime | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+    """A UTC datetime, or None for a missing, non-numeric or out-of-range time."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+        return None
+    try:
         return datetime.fromtimestamp(value, UTC)
-    return None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def from_unix_ms(value: object) -> datetime | None:
+    scaled = (
+        value / 1000 if isinstance(value, int | float) and not isinstance(value, bool) else None
+    )
+    return from_unix_s(scaled)
 
 
 def is_content_policy(*texts: object) -> bool:
