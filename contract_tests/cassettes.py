@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,8 @@ import httpx
 
 from contract_tests.specs import request_schema_pointer, schema_errors
 
-CASSETTE_DIR = Path(__file__).resolve().parent / "cassettes"
+# Point the suite at your own recordings with SORA_UNIFIED_CASSETTES_DIR.
+CASSETTE_DIR = Path(os.environ.get("SORA_UNIFIED_CASSETTES_DIR") or Path(__file__).resolve().parent / "cassettes")
 REDACTED = "<redacted>"
 AUTH_FORMS = {
     "kie": re.compile(r"^Bearer \S+$"),

@@ -9,6 +9,7 @@ Three kinds of source produce cassettes through the same recorder:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,8 @@ from sora_unified.sandbox import Fault
 
 from contract_tests.specs import load_spec, resolve
 
-IMAGE = "https://example.com/first-frame.png"
+# A first-frame image the vendor can fetch; set it when recording against a live vendor.
+IMAGE = os.environ.get("SORA_UNIFIED_TEST_IMAGE_URL", "https://example.com/first-frame.png")
 Responder = Callable[[httpx.Request], httpx.Response]
 
 
