@@ -32,7 +32,9 @@ import httpx
 from contract_tests.specs import request_schema_pointer, schema_errors
 
 # Point the suite at your own recordings with SORA_UNIFIED_CASSETTES_DIR.
-CASSETTE_DIR = Path(os.environ.get("SORA_UNIFIED_CASSETTES_DIR") or Path(__file__).resolve().parent / "cassettes")
+CASSETTE_DIR = Path(
+    os.environ.get("SORA_UNIFIED_CASSETTES_DIR") or Path(__file__).resolve().parent / "cassettes"
+)
 REDACTED = "<redacted>"
 AUTH_FORMS = {
     "kie": re.compile(r"^Bearer \S+$"),
