@@ -131,6 +131,35 @@ def api_error(
     return error
 
 
+def error_object_error(
+    vendor: str, reply: HttpReply, *, class_by_code: Mapping[str, type[APIError]] | None = None
+) -> APIError | None:
+    """The error of a non-2xx reply in the OpenAI-style `{"error": {code, message, type, ...}}`
+    envelope (evolink, modelverse); None for a 2xx reply.
+
+    `error.code` may be a string or the integer HTTP status (evolink documents both);
+    `class_by_code` overrides the class a vendor code's HTTP status would give.
+    """
+    if reply.status_code < 400:
+        return None
+    body = reply.json_or_none()
+    detail = body.get("error") if isinstance(body, Mapping) else None
+    if not isinstance(detail, Mapping):
+        return unexpected_body_error(vendor, reply)
+    code = detail.get("code")
+    code_text = str(code) if code not in (None, "") else None
+    hint = detail.get("fallback_suggestion")
+    return api_error(
+        vendor,
+        reply,
+        status=reply.status_code,
+        code=code_text,
+        message=str(detail.get("message") or detail.get("type") or "error"),
+        cls=(class_by_code or {}).get(code_text or ""),
+        hint=hint if isinstance(hint, str) else None,
+    )
+
+
 def unexpected_body_error(vendor: str, reply: HttpReply) -> APIError:
     """An error status whose body is not the vendor's envelope (an HTML page, empty, truncated)."""
     content_type = reply.headers.get("content-type", "unknown content type").split(";")[0]

@@ -165,11 +165,12 @@ class _BaseClient:
         request = task.request
         if request is None:
             return video
-        # Fill what the vendor's status leaves out from what was asked for.
+        # What was asked for (and paid) is the length: vendors' own figures disagree with it
+        # (evolink documents video_duration 9 for a 4 s request). Fill a missing size likewise.
         plan = check_request(request, capabilities().model(self.vendor, task.model or ""))
         return replace(
             video,
-            seconds=video.seconds if video.seconds is not None else float(plan.seconds),
+            seconds=float(plan.seconds),
             size=video.size or plan.size,
             model=video.model or task.model,
         )

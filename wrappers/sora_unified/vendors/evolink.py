@@ -14,7 +14,7 @@ from evolink_client.api.videos import create_video_generation
 from evolink_client.models import VideoGenerationRequest
 from evolink_client.types import UNSET
 
-from .._api_errors import api_error, unexpected_body_error
+from .._api_errors import error_object_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._status import (
@@ -89,21 +89,7 @@ class EvolinkAdapter:
         raise malformed(self.name, "credits response", body)
 
     def error_from_reply(self, call: HttpCall, reply: HttpReply) -> APIError | None:
-        if reply.status_code < 400:
-            return None
-        detail = mapping(reply.json_or_none()).get("error")
-        if not isinstance(detail, dict):
-            return unexpected_body_error(self.name, reply)
-        # error.code is a string in one page revision and the integer HTTP status in another.
-        code = detail.get("code")
-        return api_error(
-            self.name,
-            reply,
-            status=reply.status_code,
-            code=str(code) if code is not None else None,
-            message=str(detail.get("message") or detail.get("type") or "error"),
-            hint=text_or_none(detail.get("fallback_suggestion")),
-        )
+        return error_object_error(self.name, reply)
 
     def callback_task_id(self, body: Any) -> str | None:
         return text_or_none(mapping(body).get("id"))

@@ -20,7 +20,7 @@ from modelverse_client.models import (
 )
 from modelverse_client.types import UNSET
 
-from .._api_errors import api_error, unexpected_body_error
+from .._api_errors import error_object_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._status import (
@@ -109,20 +109,7 @@ class ModelverseAdapter:
         raise malformed(self.name, "credits response", body)
 
     def error_from_reply(self, call: HttpCall, reply: HttpReply) -> APIError | None:
-        if reply.status_code < 400:
-            return None
-        detail = mapping(reply.json_or_none()).get("error")
-        if not isinstance(detail, dict):
-            return unexpected_body_error(self.name, reply)
-        code = text_or_none(detail.get("code"))
-        return api_error(
-            self.name,
-            reply,
-            status=reply.status_code,
-            code=code,
-            message=str(detail.get("message") or detail.get("type") or "error"),
-            cls=CLASS_BY_CODE.get(code or ""),
-        )
+        return error_object_error(self.name, reply, class_by_code=CLASS_BY_CODE)
 
     def callback_task_id(self, body: Any) -> str | None:
         return text_or_none(mapping(mapping(body).get("output")).get("task_id"))
