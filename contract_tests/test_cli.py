@@ -251,3 +251,26 @@ def test_end_to_end_generate_subprocess(tmp_path: Path) -> None:
     info = read_mp4(video)
     assert info.seconds == pytest.approx(8, abs=0.3) and (info.width, info.height) == (1280, 720)
     assert data["seconds"] == 8 and data["size"] == "1280x720"
+
+
+def test_sandbox_command_serves_on_loopback(tmp_path: Path) -> None:
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sora_unified.cli", "sandbox", "--port", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        info = json.loads(process.stdout.readline())
+        assert info["url"].startswith("http://127.0.0.1:") and info["key"] == "sandbox-key"
+        answer = httpx.get(
+            info["vendors"]["kie"] + "/api/v1/chat/credit",
+            headers={"Authorization": "Bearer sandbox-key"},
+        )
+        assert answer.json()["code"] == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

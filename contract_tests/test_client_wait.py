@@ -221,3 +221,20 @@ def test_last_sleep_is_cut_to_the_deadline() -> None:
         with pytest.raises(WaitTimeoutError):
             _client("kie", router, clock).wait(f"kie:{TASK_IDS['kie']}", timeout=4)
     assert clock.sleeps == [2.5, 1.5]
+
+
+def test_requested_length_wins_over_evolinks_video_duration() -> None:
+    from sora_unified import VideoRequest
+
+    done = status_body("evolink", "completed", urls=[VIDEO_URL])
+    done["task_info"] = {"can_cancel": False, "video_duration": 9}  # the documented inconsistency
+    assert parse_status("evolink", done).seconds == 9  # the raw figure, when nothing else is known
+    with strict_router(BASE_URLS["evolink"]) as router:
+        router.post("/v1/videos/generations").respond(
+            json={"id": TASK_IDS["evolink"], "status": "pending"}
+        )
+        router.get(status_path("evolink")).respond(json=done)
+        video = _client("evolink", router, FakeClock()).generate(
+            VideoRequest(prompt="p", seconds=4)
+        )
+    assert video.seconds == 4
