@@ -251,7 +251,7 @@ class Client(_BaseClient):
             try:
                 return self._interpret(call, send(self._http, self.vendor, call))
             except SoraError as error:
-                delay = self._policy.next_delay(call, self._scrub(error), attempt)
+                delay = self._policy.next_delay(self.vendor, call, self._scrub(error), attempt)
             attempt += 1
             self._clock.sleep(delay)
 
@@ -385,7 +385,7 @@ class AsyncClient(_BaseClient):
             try:
                 return self._interpret(call, await send_async(self._http, self.vendor, call))
             except SoraError as error:
-                delay = self._policy.next_delay(call, self._scrub(error), attempt)
+                delay = self._policy.next_delay(self.vendor, call, self._scrub(error), attempt)
             attempt += 1
             await self._clock.sleep_async(delay)
 

@@ -56,7 +56,7 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.initial_delay * 2.0**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
 
-    def next_delay(self, call: HttpCall, error: SoraError, attempt: int) -> float:
+    def next_delay(self, vendor: str, call: HttpCall, error: SoraError, attempt: int) -> float:
         """Seconds to wait before retry number `attempt + 1`, or raise the error to give up.
 
         For a submit, an outcome that may have created a task is raised as
@@ -64,7 +64,7 @@ class RetryPolicy:
         """
         if call.creates_task:
             if _may_have_created_task(error):
-                raise uncertain_submission(error.vendor if hasattr(error, "vendor") else "", error)
+                raise uncertain_submission(vendor, error)
             retry = _submit_refused_retryably(error)
         else:
             retry = isinstance(error, APIConnectionError) or (
@@ -75,7 +75,7 @@ class RetryPolicy:
         delay = self.backoff(attempt, error)
         logger.debug(
             "%s: retrying %s in %.2f s (attempt %d of %d) after %s",
-            getattr(error, "vendor", "?"),
+            vendor,
             call.operation,
             delay,
             attempt + 1,
