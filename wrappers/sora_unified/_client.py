@@ -175,9 +175,6 @@ class _BaseClient:
             model=video.model or task.model,
         )
 
-    def _download_task(self, video: Video) -> Task:
-        return Task(vendor=video.vendor, id=video.task_id, model=video.model)
-
     def _check_download(
         self, response: httpx.Response, url: str, max_bytes: int | None, task: Task
     ) -> None:
@@ -286,7 +283,7 @@ class Client(_BaseClient):
 
     def download(self, video: Video, path: str | Path, *, max_bytes: int | None = None) -> Path:
         """Save the result to `path` (atomically); retries the download, never the generation."""
-        url, target, task = result_url(video), Path(path), self._download_task(video)
+        url, target, task = result_url(video), Path(path), video.task
         attempt = 0
         while True:
             try:
@@ -421,7 +418,7 @@ class AsyncClient(_BaseClient):
     async def download(
         self, video: Video, path: str | Path, *, max_bytes: int | None = None
     ) -> Path:
-        url, target, task = result_url(video), Path(path), self._download_task(video)
+        url, target, task = result_url(video), Path(path), video.task
         attempt = 0
         while True:
             try:

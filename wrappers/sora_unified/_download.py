@@ -28,7 +28,7 @@ def result_url(video: Video) -> str:
         raise DownloadError(
             f"{video.vendor} task {video.task_id} has nothing to download ({state})",
             url="",
-            task=Task(vendor=video.vendor, id=video.task_id, model=video.model),
+            task=video.task,
         )
     return url
 

@@ -95,7 +95,7 @@ class Progress:
 def _video_dict(video: Video) -> dict[str, Any]:
     return {
         "vendor": video.vendor,
-        "task": f"{video.vendor}:{video.task_id}",
+        "task": str(video.task),
         "status": video.status,
         "progress": video.progress,
         "model": video.model,

@@ -235,11 +235,8 @@ class GenerationFailedError(SoraError):
         reason = video.error_message or "no reason given"
         code = f" ({video.error_code})" if video.error_code else ""
         policy = " [content policy]" if video.content_policy_violation else ""
-        from .types import Task
-
         super().__init__(
-            f"{video.vendor} task {video.task_id} failed{code}: {reason}{policy}",
-            task=Task(vendor=video.vendor, id=video.task_id, model=video.model),
+            f"{video.vendor} task {video.task_id} failed{code}: {reason}{policy}", task=video.task
         )
         self.video = video
         self.vendor = video.vendor

@@ -171,5 +171,10 @@ class Video:
         return None
 
     @property
+    def task(self) -> Task:
+        """The task this video belongs to (to resume or report it)."""
+        return Task(vendor=self.vendor, id=self.task_id, model=self.model)
+
+    @property
     def done(self) -> bool:
         return self.status in TERMINAL_STATUSES
