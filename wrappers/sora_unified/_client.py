@@ -10,6 +10,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import httpx
 
 from . import __version__
 from ._api_errors import excerpt
-from ._capabilities import Plan, capabilities, check_request
+from ._capabilities import ModelCapabilities, Plan, capabilities, check_request
 from ._clock import Clock, SystemClock
 from ._config import DEFAULT_TIMEOUT, resolve_config
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_WAIT_TIMEOUT_SECONDS, DOWNLOAD_CHUNK_BYTES
@@ -39,6 +40,12 @@ __all__ = ["AsyncClient", "Client"]
 logger = logging.getLogger("sora_unified")
 ProgressCallback = Callable[[Video], Any]
 REDACTED = "[redacted]"
+
+
+@lru_cache(maxsize=256)
+def _planned(request: VideoRequest, caps: ModelCapabilities) -> Plan:
+    """check_request, once per request: wait() reads the plan again on every poll."""
+    return check_request(request, caps)
 
 
 class _HeaderAuth(httpx.Auth):
@@ -104,7 +111,7 @@ class _BaseClient:
                 value=model,
                 allowed=allowed,
             )
-        plan = check_request(request, caps)
+        plan = _planned(request, caps)
         logger.debug("%s: submitting %s (%d s)", self.vendor, caps.model, plan.seconds)
         return plan, self._adapter.submit_call(plan)
 
@@ -167,7 +174,7 @@ class _BaseClient:
             return video
         # What was asked for (and paid) is the length: vendors' own figures disagree with it
         # (evolink documents video_duration 9 for a 4 s request). Fill a missing size likewise.
-        plan = check_request(request, capabilities().model(self.vendor, task.model or ""))
+        plan = _planned(request, capabilities().model(self.vendor, task.model or ""))
         return replace(
             video,
             seconds=float(plan.seconds),
