@@ -120,39 +120,25 @@ def evolink_error(status: int) -> Responder:
 
 
 def evolink_task_failure(code: str) -> Responder:
-    task_id = "task-unified-1757169743-7cvnl5zw"
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        if request.method == "POST":
-            return _json(
-                200,
-                {
-                    "id": task_id,
-                    "model": "sora-2-pro-preview",
-                    "object": "video.generation.task",
-                    "progress": 0,
-                    "status": "pending",
-                },
-            )
-        error = {
+    task = {
+        "id": "task-unified-1757169743-7cvnl5zw",
+        "model": "sora-2-pro-preview",
+        "object": "video.generation.task",
+        "progress": 0,
+    }
+    failed = {
+        **task,
+        "status": "failed",
+        "type": "video",
+        "error": {
             "code": code,
             "message": f"Task failed: {code.replace('_', ' ')}",
             "type": "task_error",
-        }
-        return _json(
-            200,
-            {
-                "id": task_id,
-                "model": "sora-2-pro-preview",
-                "object": "video.generation.task",
-                "progress": 0,
-                "status": "failed",
-                "error": error,
-                "type": "video",
-            },
-        )
-
-    return answer
+        },
+    }
+    return lambda request: _json(
+        200, {**task, "status": "pending"} if request.method == "POST" else failed
+    )
 
 
 # The ModelVerse error-code table (api_doc/common/error-code.md, api-key.md).
