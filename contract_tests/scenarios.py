@@ -129,12 +129,12 @@ def evolink_task_failure(code: str) -> Responder:
     failed = {
         **task,
         "status": "failed",
-        "type": "video",
         "error": {
             "code": code,
             "message": f"Task failed: {code.replace('_', ' ')}",
             "type": "task_error",
         },
+        "type": "video",
     }
     return lambda request: _json(
         200, {**task, "status": "pending"} if request.method == "POST" else failed
