@@ -112,7 +112,7 @@ def test_unknown_values_parse_and_extra_keys_are_kept() -> None:
         {
             "code": 777,
             "message": "new",
-            "data": {"state": "paused", "recordId": "r", "failCode": None},
+            "data": {"taskId": "t", "state": "paused", "recordId": "r", "failCode": None},
         }
     )
     assert kie.code == 777
@@ -121,7 +121,7 @@ def test_unknown_values_parse_and_extra_keys_are_kept() -> None:
     assert kie.data.additional_properties == {"recordId": "r"}
     evolink = TaskDetailResponse.from_dict({"id": "t", "status": "cancelled", "error": None})
     assert evolink.status == "cancelled"
-    modelverse = TaskStatusResponse.from_dict({"output": {"task_status": "Expired"}, "usage": None})
+    modelverse = TaskStatusResponse.from_dict({"output": {"task_id": "t", "task_status": "Expired"}, "usage": None})
     assert modelverse.output.task_status == "Expired"
 
 

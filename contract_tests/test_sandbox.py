@@ -135,7 +135,7 @@ def test_modelverse_refuses_a_bearer_prefix(sandbox: Sandbox) -> None:
                 },
             },
             200,
-            lambda b: b["code"] == 422 and "exceeds" in b["msg"],
+            lambda b: b["code"] == 422 and "more than n_frames" in b["msg"],
         ),
         (
             "evolink",

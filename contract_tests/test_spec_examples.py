@@ -165,7 +165,7 @@ def test_request_schemas_are_strict(vendor: str, operation_id: str, body: Any) -
             {
                 "code": 200,
                 "msg": "success",
-                "data": {"state": "brand-new", "recordId": "x", "failCode": None},
+                "data": {"taskId": "t", "state": "brand-new", "recordId": "x", "failCode": None},
             },
         ),
         ("kie", "getTaskDetails", {"code": 999, "message": "new code", "data": None}),
@@ -173,9 +173,55 @@ def test_request_schemas_are_strict(vendor: str, operation_id: str, body: Any) -
         (
             "modelverse",
             "getTaskStatus",
-            {"output": {"task_status": "Expired", "urls": None}, "request_id": ""},
+            {"output": {"task_id": "t", "task_status": "Expired", "urls": None}, "request_id": ""},
         ),
     ],
 )
 def test_response_schemas_are_tolerant(vendor: str, operation_id: str, body: Any) -> None:
     assert schema_errors(vendor, response_schema_pointer(vendor, operation_id, 200), body) == []
+
+
+@pytest.mark.parametrize(
+    ("vendor", "operation_id", "body", "problem"),
+    [
+        ("kie", "createTask", {"code": 200, "data": {}}, "taskId"),
+        ("kie", "createTask", {"code": 200, "msg": "success"}, "data"),
+        ("kie", "createTask", {"code": 200, "data": {"recordId": "x"}}, "taskId"),
+        ("kie", "getTaskDetails", {"code": 200, "data": {"taskId": "t"}}, "state"),
+        (
+            "kie",
+            "getTaskDetails",
+            {"code": 200, "data": {"taskId": "t", "state": "success", "resultJson": ""}},
+            "resultJson",
+        ),
+        (
+            "kie",
+            "getTaskDetails",
+            {
+                "code": 200,
+                "data": {"taskId": "t", "state": "success", "resultJson": '{"urls": ["https://a.b/c"]}'},
+            },
+            "resultUrls",
+        ),
+        (
+            "kie",
+            "getTaskDetails",
+            {"code": 200, "data": {"taskId": "t", "state": "success", "resultJson": "{not json"}},
+            "not the JSON",
+        ),
+        ("kie", "getTaskDetails", {"code": 200, "data": {"taskId": "t", "state": "fail"}}, "failCode"),
+        ("evolink", "getTaskDetail", {"id": "task-unified-1", "status": "completed"}, "results"),
+        ("evolink", "getTaskDetail", {"id": "task-unified-1", "status": "failed"}, "error"),
+        ("evolink", "getTaskDetail", {"status": "pending"}, "id"),
+        ("modelverse", "getTaskStatus", {"output": {"task_status": "Running"}}, "task_id"),
+        ("modelverse", "getTaskStatus", {"output": {"task_id": "t", "task_status": "Success"}}, "urls"),
+        ("modelverse", "submitTask", {"output": {}}, "task_id"),
+    ],
+)
+def test_response_schemas_require_what_we_read(
+    vendor: str, operation_id: str, body: Any, problem: str
+) -> None:
+    """Tolerant is not blind: a task id, state, result or error code the vendor documents and
+    the client reads may not silently disappear (or be renamed) from a recording."""
+    errors = schema_errors(vendor, response_schema_pointer(vendor, operation_id, 200), body)
+    assert any(problem in error for error in errors), errors

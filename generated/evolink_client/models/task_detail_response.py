@@ -19,28 +19,31 @@ T = TypeVar("T", bound="TaskDetailResponse")
 
 @_attrs_define
 class TaskDetailResponse:
-    """
-    Attributes:
-        id (str):
-        created (int | None | Unset): Unix time in seconds.
-        model (None | str | Unset):
-        object_ (None | str | Unset):
-        progress (int | None | Unset):
-        results (list[str] | None | Unset): Result URLs, provided when the task has completed; valid for 24 hours.
-        status (None | str | Unset):
-        task_info (None | TaskInfo | Unset):
-        type_ (None | str | Unset):
-        usage (None | Unset | Usage):
-        error (None | TaskError | Unset):
+    """A task. Extra keys are kept and most fields may be null, but what a client reads is
+    required where documented: `id` and `status` always, `results` (at least one URL) once
+    completed, `error` with its business `code` once failed.
+
+        Attributes:
+            id (str):
+            status (None | str):
+            created (int | None | Unset): Unix time in seconds.
+            model (None | str | Unset):
+            object_ (None | str | Unset):
+            progress (int | None | Unset):
+            results (list[str] | None | Unset): Result URLs, provided when the task has completed; valid for 24 hours.
+            task_info (None | TaskInfo | Unset):
+            type_ (None | str | Unset):
+            usage (None | Unset | Usage):
+            error (None | TaskError | Unset):
     """
 
     id: str
+    status: None | str
     created: int | None | Unset = UNSET
     model: None | str | Unset = UNSET
     object_: None | str | Unset = UNSET
     progress: int | None | Unset = UNSET
     results: list[str] | None | Unset = UNSET
-    status: None | str | Unset = UNSET
     task_info: None | TaskInfo | Unset = UNSET
     type_: None | str | Unset = UNSET
     usage: None | Unset | Usage = UNSET
@@ -53,6 +56,9 @@ class TaskDetailResponse:
         from ..models.usage import Usage
 
         id = self.id
+
+        status: None | str
+        status = self.status
 
         created: int | None | Unset
         if isinstance(self.created, Unset):
@@ -86,12 +92,6 @@ class TaskDetailResponse:
 
         else:
             results = self.results
-
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
 
         task_info: dict[str, Any] | None | Unset
         if isinstance(self.task_info, Unset):
@@ -128,6 +128,7 @@ class TaskDetailResponse:
         field_dict.update(
             {
                 "id": id,
+                "status": status,
             }
         )
         if created is not UNSET:
@@ -140,8 +141,6 @@ class TaskDetailResponse:
             field_dict["progress"] = progress
         if results is not UNSET:
             field_dict["results"] = results
-        if status is not UNSET:
-            field_dict["status"] = status
         if task_info is not UNSET:
             field_dict["task_info"] = task_info
         if type_ is not UNSET:
@@ -161,6 +160,13 @@ class TaskDetailResponse:
 
         d = dict(src_dict)
         id = d.pop("id")
+
+        def _parse_status(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        status = _parse_status(d.pop("status"))
 
         def _parse_created(data: object) -> int | None | Unset:
             if data is None:
@@ -214,15 +220,6 @@ class TaskDetailResponse:
             return cast(list[str] | None | Unset, data)
 
         results = _parse_results(d.pop("results", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
 
         def _parse_task_info(data: object) -> None | TaskInfo | Unset:
             if data is None:
@@ -286,12 +283,12 @@ class TaskDetailResponse:
 
         task_detail_response = cls(
             id=id,
+            status=status,
             created=created,
             model=model,
             object_=object_,
             progress=progress,
             results=results,
-            status=status,
             task_info=task_info,
             type_=type_,
             usage=usage,

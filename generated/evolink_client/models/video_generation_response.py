@@ -18,25 +18,26 @@ T = TypeVar("T", bound="VideoGenerationResponse")
 
 @_attrs_define
 class VideoGenerationResponse:
-    """
+    """The created task. Extra keys are kept; the task id is what a client must read.
+
     Attributes:
         id (str): Task id such as task-unified-1757169743-7cvnl5zw.
+        status (None | str):
         created (int | None | Unset): Unix time in seconds.
         model (None | str | Unset):
         object_ (None | str | Unset):
         progress (int | None | Unset):
-        status (None | str | Unset):
         task_info (None | TaskInfo | Unset):
         type_ (None | str | Unset):
         usage (None | Unset | Usage):
     """
 
     id: str
+    status: None | str
     created: int | None | Unset = UNSET
     model: None | str | Unset = UNSET
     object_: None | str | Unset = UNSET
     progress: int | None | Unset = UNSET
-    status: None | str | Unset = UNSET
     task_info: None | TaskInfo | Unset = UNSET
     type_: None | str | Unset = UNSET
     usage: None | Unset | Usage = UNSET
@@ -47,6 +48,9 @@ class VideoGenerationResponse:
         from ..models.usage import Usage
 
         id = self.id
+
+        status: None | str
+        status = self.status
 
         created: int | None | Unset
         if isinstance(self.created, Unset):
@@ -71,12 +75,6 @@ class VideoGenerationResponse:
             progress = UNSET
         else:
             progress = self.progress
-
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
 
         task_info: dict[str, Any] | None | Unset
         if isinstance(self.task_info, Unset):
@@ -105,6 +103,7 @@ class VideoGenerationResponse:
         field_dict.update(
             {
                 "id": id,
+                "status": status,
             }
         )
         if created is not UNSET:
@@ -115,8 +114,6 @@ class VideoGenerationResponse:
             field_dict["object"] = object_
         if progress is not UNSET:
             field_dict["progress"] = progress
-        if status is not UNSET:
-            field_dict["status"] = status
         if task_info is not UNSET:
             field_dict["task_info"] = task_info
         if type_ is not UNSET:
@@ -133,6 +130,13 @@ class VideoGenerationResponse:
 
         d = dict(src_dict)
         id = d.pop("id")
+
+        def _parse_status(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        status = _parse_status(d.pop("status"))
 
         def _parse_created(data: object) -> int | None | Unset:
             if data is None:
@@ -169,15 +173,6 @@ class VideoGenerationResponse:
             return cast(int | None | Unset, data)
 
         progress = _parse_progress(d.pop("progress", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
 
         def _parse_task_info(data: object) -> None | TaskInfo | Unset:
             if data is None:
@@ -224,11 +219,11 @@ class VideoGenerationResponse:
 
         video_generation_response = cls(
             id=id,
+            status=status,
             created=created,
             model=model,
             object_=object_,
             progress=progress,
-            status=status,
             task_info=task_info,
             type_=type_,
             usage=usage,

@@ -23,6 +23,10 @@ from .storyboard_input_n_frames import StoryboardInputNFrames
 from .storyboard_request import StoryboardRequest
 from .storyboard_shot import StoryboardShot
 from .task_callback import TaskCallback
+from .task_callback_data import TaskCallbackData
+from .task_param import TaskParam
+from .task_param_input import TaskParamInput
+from .task_result import TaskResult
 from .text_to_video_input import TextToVideoInput
 from .text_to_video_request import TextToVideoRequest
 from .upload_method import UploadMethod
@@ -51,6 +55,10 @@ __all__ = (
     "StoryboardRequest",
     "StoryboardShot",
     "TaskCallback",
+    "TaskCallbackData",
+    "TaskParam",
+    "TaskParamInput",
+    "TaskResult",
     "TextToVideoInput",
     "TextToVideoRequest",
     "UploadMethod",

@@ -13,31 +13,34 @@ T = TypeVar("T", bound="RecordInfo")
 
 @_attrs_define
 class RecordInfo:
-    """A task as recordInfo and the completion callback describe it. Every field is optional.
+    """A task as recordInfo and the completion callback describe it. Extra keys are kept and
+    most fields may be null or absent, but the fields a client reads are required where
+    the vendor documents them: `taskId` and `state` always; on success a `resultJson`
+    holding at least one result URL; on failure `failCode` and `failMsg` (null allowed).
 
-    Attributes:
-        task_id (str | Unset):
-        model (None | str | Unset):
-        state (None | str | Unset):
-        param (None | str | Unset): JSON text of the complete createTask body.
-        result_json (None | str | Unset): JSON text `{"resultUrls": [...], "resultWaterMarkUrls": [...]}` once the task
-            has
-            succeeded; `""` while running and `null` on failure in real responses.
-        fail_code (None | str | Unset): Documented as "" on success; real responses send null.
-        fail_msg (None | str | Unset): Documented as "" on success; real responses send null.
-        cost_time (int | None | Unset): Processing time; documented in ms but real values look like seconds.
-        complete_time (int | None | Unset): Unix time in milliseconds.
-        create_time (int | None | Unset): Unix time in milliseconds.
-        update_time (int | None | Unset): Unix time in milliseconds; absent in real in-progress responses.
-        progress (int | None | Unset): Generation progress 0-100 (only for sora2 and sora2 pro models).
-        credits_consumed (float | None | Unset): Present on successful callbacks.
-        consume_credits (float | None | Unset): Older callback examples.
-        remained_credits (float | None | Unset): Older callback examples.
+        Attributes:
+            task_id (str):
+            state (None | str):
+            model (None | str | Unset):
+            param (None | str | Unset): JSON text of the complete createTask body.
+            result_json (None | str | Unset): JSON text `{"resultUrls": [...], "resultWaterMarkUrls": [...]}` once the task
+                has
+                succeeded; `""` while running and `null` on failure in real responses.
+            fail_code (None | str | Unset): Documented as "" on success; real responses send null.
+            fail_msg (None | str | Unset): Documented as "" on success; real responses send null.
+            cost_time (int | None | Unset): Processing time; documented in ms but real values look like seconds.
+            complete_time (int | None | Unset): Unix time in milliseconds.
+            create_time (int | None | Unset): Unix time in milliseconds.
+            update_time (int | None | Unset): Unix time in milliseconds; absent in real in-progress responses.
+            progress (int | None | Unset): Generation progress 0-100 (only for sora2 and sora2 pro models).
+            credits_consumed (float | None | Unset): Present on successful callbacks.
+            consume_credits (float | None | Unset): Older callback examples.
+            remained_credits (float | None | Unset): Older callback examples.
     """
 
-    task_id: str | Unset = UNSET
+    task_id: str
+    state: None | str
     model: None | str | Unset = UNSET
-    state: None | str | Unset = UNSET
     param: None | str | Unset = UNSET
     result_json: None | str | Unset = UNSET
     fail_code: None | str | Unset = UNSET
@@ -55,17 +58,14 @@ class RecordInfo:
     def to_dict(self) -> dict[str, Any]:
         task_id = self.task_id
 
+        state: None | str
+        state = self.state
+
         model: None | str | Unset
         if isinstance(self.model, Unset):
             model = UNSET
         else:
             model = self.model
-
-        state: None | str | Unset
-        if isinstance(self.state, Unset):
-            state = UNSET
-        else:
-            state = self.state
 
         param: None | str | Unset
         if isinstance(self.param, Unset):
@@ -141,13 +141,14 @@ class RecordInfo:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if task_id is not UNSET:
-            field_dict["taskId"] = task_id
+        field_dict.update(
+            {
+                "taskId": task_id,
+                "state": state,
+            }
+        )
         if model is not UNSET:
             field_dict["model"] = model
-        if state is not UNSET:
-            field_dict["state"] = state
         if param is not UNSET:
             field_dict["param"] = param
         if result_json is not UNSET:
@@ -178,7 +179,14 @@ class RecordInfo:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        task_id = d.pop("taskId", UNSET)
+        task_id = d.pop("taskId")
+
+        def _parse_state(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        state = _parse_state(d.pop("state"))
 
         def _parse_model(data: object) -> None | str | Unset:
             if data is None:
@@ -188,15 +196,6 @@ class RecordInfo:
             return cast(None | str | Unset, data)
 
         model = _parse_model(d.pop("model", UNSET))
-
-        def _parse_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        state = _parse_state(d.pop("state", UNSET))
 
         def _parse_param(data: object) -> None | str | Unset:
             if data is None:
@@ -308,8 +307,8 @@ class RecordInfo:
 
         record_info = cls(
             task_id=task_id,
-            model=model,
             state=state,
+            model=model,
             param=param,
             result_json=result_json,
             fail_code=fail_code,

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.record_info import RecordInfo
+    from ..models.task_callback_data import TaskCallbackData
 
 
 T = TypeVar("T", bound="TaskCallback")
@@ -20,18 +20,14 @@ class TaskCallback:
     """Body POSTed to callBackUrl: `code` 200 for success or 501 for failure, and the task.
 
     Attributes:
-        code (int): Response code of the `{code, msg, data}` envelope. 200 success; 401 unauthorized;
-            402 insufficient credits; 404 not found; 408 upstream has returned nothing for over 10
-            minutes; 422 validation error; 429 rate limited; 433 sub-key usage exceeds its limit;
-            455 service unavailable (maintenance); 500 server error; 501 generation failed;
-            505 feature disabled. Other codes may appear and must be handled as errors.
-        data (RecordInfo): A task as recordInfo and the completion callback describe it. Every field is optional.
+        code (int): 200 for success, 501 for failure.
+        data (TaskCallbackData):
         msg (None | str | Unset):
         message (None | str | Unset):
     """
 
     code: int
-    data: RecordInfo
+    data: TaskCallbackData
     msg: None | str | Unset = UNSET
     message: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -70,12 +66,12 @@ class TaskCallback:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.record_info import RecordInfo
+        from ..models.task_callback_data import TaskCallbackData
 
         d = dict(src_dict)
         code = d.pop("code")
 
-        data = RecordInfo.from_dict(d.pop("data"))
+        data = TaskCallbackData.from_dict(d.pop("data"))
 
         def _parse_msg(data: object) -> None | str | Unset:
             if data is None:

@@ -13,18 +13,21 @@ T = TypeVar("T", bound="TaskOutput")
 
 @_attrs_define
 class TaskOutput:
-    """
-    Attributes:
-        task_id (None | str | Unset):
-        task_status (None | str | Unset):
-        urls (list[str] | None | Unset): Result video URLs.
-        submit_time (int | None | Unset): Unix time in seconds.
-        finish_time (int | None | Unset): Unix time in seconds.
-        error_message (None | str | Unset): Why the task failed.
+    """A task. Extra keys are kept, but what a client reads is required where documented:
+    `task_id` and `task_status` always, `urls` (at least one) on Success, `error_message`
+    on Failure.
+
+        Attributes:
+            task_id (str):
+            task_status (None | str):
+            urls (list[str] | None | Unset): Result video URLs.
+            submit_time (int | None | Unset): Unix time in seconds.
+            finish_time (int | None | Unset): Unix time in seconds.
+            error_message (None | str | Unset): Why the task failed.
     """
 
-    task_id: None | str | Unset = UNSET
-    task_status: None | str | Unset = UNSET
+    task_id: str
+    task_status: None | str
     urls: list[str] | None | Unset = UNSET
     submit_time: int | None | Unset = UNSET
     finish_time: int | None | Unset = UNSET
@@ -32,17 +35,10 @@ class TaskOutput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_id: None | str | Unset
-        if isinstance(self.task_id, Unset):
-            task_id = UNSET
-        else:
-            task_id = self.task_id
+        task_id = self.task_id
 
-        task_status: None | str | Unset
-        if isinstance(self.task_status, Unset):
-            task_status = UNSET
-        else:
-            task_status = self.task_status
+        task_status: None | str
+        task_status = self.task_status
 
         urls: list[str] | None | Unset
         if isinstance(self.urls, Unset):
@@ -73,11 +69,12 @@ class TaskOutput:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if task_id is not UNSET:
-            field_dict["task_id"] = task_id
-        if task_status is not UNSET:
-            field_dict["task_status"] = task_status
+        field_dict.update(
+            {
+                "task_id": task_id,
+                "task_status": task_status,
+            }
+        )
         if urls is not UNSET:
             field_dict["urls"] = urls
         if submit_time is not UNSET:
@@ -92,24 +89,14 @@ class TaskOutput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        task_id = d.pop("task_id")
 
-        def _parse_task_id(data: object) -> None | str | Unset:
+        def _parse_task_status(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        task_id = _parse_task_id(d.pop("task_id", UNSET))
-
-        def _parse_task_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        task_status = _parse_task_status(d.pop("task_status", UNSET))
+        task_status = _parse_task_status(d.pop("task_status"))
 
         def _parse_urls(data: object) -> list[str] | None | Unset:
             if data is None:

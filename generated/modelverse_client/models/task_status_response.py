@@ -20,7 +20,9 @@ T = TypeVar("T", bound="TaskStatusResponse")
 class TaskStatusResponse:
     """
     Attributes:
-        output (TaskOutput):
+        output (TaskOutput): A task. Extra keys are kept, but what a client reads is required where documented:
+            `task_id` and `task_status` always, `urls` (at least one) on Success, `error_message`
+            on Failure.
         usage (None | TaskUsage | Unset):
         request_id (None | str | Unset): Often an empty string.
     """

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+from ._validation import innermost, spec_validator
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CANDIDATES = (_PACKAGE / "_specs", _PACKAGE.parent.parent / "specs")
@@ -31,17 +30,11 @@ def spec(vendor: str) -> dict[str, Any]:
 
 
 @cache
-def request_validator(vendor: str, path: str) -> Draft202012Validator:
+def request_validator(vendor: str, path: str) -> Any:
     """Validator for the JSON request body of the POST operation at `path`."""
-    uri = f"urn:sora-unified-sandbox:{vendor}"
-    registry: Registry[Any] = Registry().with_resource(
-        uri, Resource.from_contents(spec(vendor), default_specification=DRAFT202012)
-    )
     escaped = path.replace("~", "~0").replace("/", "~1")
-    pointer = f"{uri}#/paths/{escaped}/post/requestBody/content/application~1json/schema"
-    return Draft202012Validator(
-        {"$ref": pointer}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    pointer = f"#/paths/{escaped}/post/requestBody/content/application~1json/schema"
+    return spec_validator(spec(vendor), f"urn:sora-unified-sandbox:{vendor}", pointer)
 
 
 def first_error(vendor: str, path: str, body: Any) -> tuple[str, str] | None:
@@ -51,5 +44,6 @@ def first_error(vendor: str, path: str, body: Any) -> tuple[str, str] | None:
     error = best_match(request_validator(vendor, path).iter_errors(body))
     if error is None:
         return None
+    error = innermost(error)
     field = ".".join(str(part) for part in error.absolute_path) or "body"
     return field, error.message

@@ -61,11 +61,6 @@ class Kie:
     def order(self, body: Body) -> Order | Reply:
         data = body["input"]
         if body["model"] == "sora-2-pro-storyboard":
-            total = sum(shot["duration"] for shot in data["shots"])
-            if total > float(data["n_frames"]) + 1e-9:
-                return self.invalid(
-                    "input.shots", f"total duration {total:g} exceeds n_frames {data['n_frames']}"
-                )
             seconds = float(data["n_frames"])
         else:
             seconds = float(data.get("n_frames", "10"))

@@ -1,0 +1,147 @@
+"""JSON Schema validation of vendor bodies, including what plain JSON Schema leaves unchecked.
+
+The specs are OpenAPI 3.1 (JSON Schema 2020-12) plus three things a validator must enforce
+for the specs to mean what they say:
+
+- `contentMediaType: application/json` with `contentSchema`: kie sends JSON inside strings
+  (`resultJson`, `param`). JSON Schema treats `contentSchema` as an annotation only; here a
+  non-empty string is decoded and validated against it.
+- `x-cross-field-rules`: rules JSON Schema cannot state, written as data next to the object
+  they constrain, e.g. `{sum: "shots/*/duration", at-most: "n_frames"}` (kie's storyboard:
+  "the total duration of all shots cannot exceed n_frames").
+- `x-known-values` (strict validators only): the values a vendor documents for a field that
+  is tolerated as free text at run time. In a contract test an undocumented value is drift.
+
+The sandbox validates requests with the tolerant validator; the contract suite validates
+recorded and emulated responses with the strict one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+__all__ = ["cross_field_values", "innermost", "spec_validator", "validator_class"]
+
+
+def _content_schema(
+    validator: Any, content_schema: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if schema.get("contentMediaType") != "application/json" or not isinstance(instance, str):
+        return
+    if not instance.strip():
+        return  # "no content yet"; a schema that needs content says so with minLength
+    try:
+        decoded = json.loads(instance)
+    except ValueError as error:
+        yield ValidationError(f"{instance[:60]!r} is not the JSON its contentSchema needs: {error}")
+        return
+    yield from validator.descend(decoded, content_schema, schema_path="contentSchema")
+
+
+def cross_field_values(instance: Any, path: str) -> list[Any]:
+    """Values at `path` ("a/b", "shots/*/duration"; `*` is every array item) inside instance."""
+    found = [instance]
+    for token in path.split("/"):
+        step: list[Any] = []
+        for value in found:
+            if token == "*" and isinstance(value, list):
+                step.extend(value)
+            elif isinstance(value, Mapping) and token in value:
+                step.append(value[token])
+        found = step
+    return found
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _cross_field_rules(
+    validator: Any, rules: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not isinstance(instance, Mapping):
+        return
+    for rule in rules:
+        if "sum" in rule:
+            parts = [_number(v) for v in cross_field_values(instance, rule["sum"])]
+            limits = [_number(v) for v in cross_field_values(instance, rule["at-most"])]
+            if not parts or None in parts or len(limits) != 1 or limits[0] is None:
+                continue  # types and presence are the schema's own business
+            total = sum(p for p in parts if p is not None)
+            if total > limits[0] + 1e-9:
+                yield ValidationError(
+                    f"{rule['sum']} adds up to {total:g}, more than {rule['at-most']}"
+                    f" ({limits[0]:g}): {rule.get('description', '')}".rstrip(": ")
+                )
+
+
+def _known_values(
+    validator: Any, known: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if isinstance(instance, str | int) and not isinstance(instance, bool) and instance not in known:
+        yield ValidationError(
+            f"{instance!r} is not one of the documented values {known!r} (x-known-values):"
+            " the vendor's vocabulary has drifted, or the spec needs the new value"
+        )
+
+
+_EXTRA_KEYWORDS = {"contentSchema": _content_schema, "x-cross-field-rules": _cross_field_rules}
+TolerantValidator = validators.extend(Draft202012Validator, _EXTRA_KEYWORDS)
+StrictValidator = validators.extend(
+    Draft202012Validator, {**_EXTRA_KEYWORDS, "x-known-values": _known_values}
+)
+
+
+def validator_class(*, strict: bool) -> Any:
+    return StrictValidator if strict else TolerantValidator
+
+
+_registries: dict[tuple[str, int], Registry[Any]] = {}
+
+
+def spec_validator(
+    document: Mapping[str, Any], uri: str, pointer: str, *, strict: bool = False
+) -> Any:
+    """A validator for the schema at `pointer` ("#/components/schemas/X") inside a spec."""
+    key = (uri, id(document))
+    registry = _registries.get(key)
+    if registry is None:
+        registry = Registry().with_resource(
+            uri, Resource.from_contents(document, default_specification=DRAFT202012)
+        )
+        _registries[key] = registry
+    return validator_class(strict=strict)(
+        {"$ref": f"{uri}{pointer}"},
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    if not error.context:
+        return [error]
+    return [leaf for cause in error.context for leaf in _leaves(cause)]
+
+
+def innermost(error: ValidationError) -> ValidationError:
+    """The most telling cause of an error inside oneOf/anyOf (whose own message says little):
+    the deepest one, preferring a broken rule over "is not of type null"."""
+    return max(
+        _leaves(error),
+        key=lambda leaf: (len(leaf.absolute_path), leaf.validator != "type", len(leaf.message)),
+    )
