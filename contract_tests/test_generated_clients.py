@@ -121,7 +121,9 @@ def test_unknown_values_parse_and_extra_keys_are_kept() -> None:
     assert kie.data.additional_properties == {"recordId": "r"}
     evolink = TaskDetailResponse.from_dict({"id": "t", "status": "cancelled", "error": None})
     assert evolink.status == "cancelled"
-    modelverse = TaskStatusResponse.from_dict({"output": {"task_id": "t", "task_status": "Expired"}, "usage": None})
+    modelverse = TaskStatusResponse.from_dict(
+        {"output": {"task_id": "t", "task_status": "Expired"}, "usage": None}
+    )
     assert modelverse.output.task_status == "Expired"
 
 

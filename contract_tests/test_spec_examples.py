@@ -199,7 +199,11 @@ def test_response_schemas_are_tolerant(vendor: str, operation_id: str, body: Any
             "getTaskDetails",
             {
                 "code": 200,
-                "data": {"taskId": "t", "state": "success", "resultJson": '{"urls": ["https://a.b/c"]}'},
+                "data": {
+                    "taskId": "t",
+                    "state": "success",
+                    "resultJson": '{"urls": ["https://a.b/c"]}',
+                },
             },
             "resultUrls",
         ),
@@ -209,12 +213,22 @@ def test_response_schemas_are_tolerant(vendor: str, operation_id: str, body: Any
             {"code": 200, "data": {"taskId": "t", "state": "success", "resultJson": "{not json"}},
             "not the JSON",
         ),
-        ("kie", "getTaskDetails", {"code": 200, "data": {"taskId": "t", "state": "fail"}}, "failCode"),
+        (
+            "kie",
+            "getTaskDetails",
+            {"code": 200, "data": {"taskId": "t", "state": "fail"}},
+            "failCode",
+        ),
         ("evolink", "getTaskDetail", {"id": "task-unified-1", "status": "completed"}, "results"),
         ("evolink", "getTaskDetail", {"id": "task-unified-1", "status": "failed"}, "error"),
         ("evolink", "getTaskDetail", {"status": "pending"}, "id"),
         ("modelverse", "getTaskStatus", {"output": {"task_status": "Running"}}, "task_id"),
-        ("modelverse", "getTaskStatus", {"output": {"task_id": "t", "task_status": "Success"}}, "urls"),
+        (
+            "modelverse",
+            "getTaskStatus",
+            {"output": {"task_id": "t", "task_status": "Success"}},
+            "urls",
+        ),
         ("modelverse", "submitTask", {"output": {}}, "task_id"),
     ],
 )

@@ -47,13 +47,13 @@ def _content_schema(
 def cross_field_values(instance: Any, path: str) -> list[Any]:
     """Values at `path` ("a/b", "shots/*/duration"; `*` is every array item) inside instance."""
     found = [instance]
-    for token in path.split("/"):
+    for step_name in path.split("/"):
         step: list[Any] = []
         for value in found:
-            if token == "*" and isinstance(value, list):
+            if step_name == "*" and isinstance(value, list):
                 step.extend(value)
-            elif isinstance(value, Mapping) and token in value:
-                step.append(value[token])
+            elif isinstance(value, Mapping) and step_name in value:
+                step.append(value[step_name])
         found = step
     return found
 
