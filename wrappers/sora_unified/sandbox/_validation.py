@@ -101,8 +101,9 @@ def _known_values(
 
 
 _EXTRA_KEYWORDS = {"contentSchema": _content_schema, "x-cross-field-rules": _cross_field_rules}
-TolerantValidator = validators.extend(Draft202012Validator, _EXTRA_KEYWORDS)
-StrictValidator = validators.extend(
+_extend: Any = validators.extend  # untyped in types-jsonschema
+TolerantValidator = _extend(Draft202012Validator, _EXTRA_KEYWORDS)
+StrictValidator = _extend(
     Draft202012Validator, {**_EXTRA_KEYWORDS, "x-known-values": _known_values}
 )
 
