@@ -99,3 +99,74 @@ def resolve(vendor: str, node: dict[str, Any]) -> dict[str, Any]:
             target = target[token.replace("~1", "/").replace("~0", "~")]
         node = target
     return node
+
+
+def _media_examples(media: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    if "example" in media:
+        yield "example", media["example"]
+    for name, example in media.get("examples", {}).items():
+        yield name, example["value"]
+
+
+def spec_examples(vendor: str) -> Iterator[tuple[str, str, Any]]:
+    """(label, schema pointer, example value) for every request and response example."""
+    for path, method, op in operations(vendor):
+        content = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if content:
+            where = pointer("paths", path, method, "requestBody", "content", "application/json")
+            for name, value in _media_examples(content):
+                yield f"{op['operationId']} request {name}", f"{where}/schema", value
+        for status, response in op["responses"].items():
+            media = resolve(vendor, response).get("content", {}).get("application/json")
+            if media:
+                schema = response_schema_pointer(vendor, op["operationId"], status)
+                for name, value in _media_examples(media):
+                    yield f"{op['operationId']} {status} {name}", schema, value
+
+
+def create_operation(vendor: str) -> tuple[str, str, dict[str, Any]]:
+    """The operation that creates a paid task: the one whose 200 answer links to a status read."""
+    for path, method, op in operations(vendor):
+        if op.get("responses", {}).get("200", {}).get("links"):
+            return path, method, op
+    raise KeyError(f"{vendor} has no create operation with a link")
+
+
+def status_operation_id(vendor: str) -> str:
+    _, _, create = create_operation(vendor)
+    (link,) = create["responses"]["200"]["links"].values()
+    return str(link["operationId"])
+
+
+def request_examples(vendor: str, operation_id: str) -> list[tuple[str, Any]]:
+    path, method, _ = operation(vendor, operation_id)
+    where = request_schema_pointer(vendor, operation_id)
+    return [(label, value) for label, schema, value in spec_examples(vendor) if schema == where]
+
+
+def response_examples(vendor: str, operation_id: str, status: int | str) -> list[tuple[str, Any]]:
+    where = response_schema_pointer(vendor, operation_id, status)
+    return [(label, value) for label, schema, value in spec_examples(vendor) if schema == where]
+
+
+def callback_schema_pointer(vendor: str) -> str | None:
+    """The request schema of the create operation's completion callback, if it has one."""
+    path, method, create = create_operation(vendor)
+    callbacks = create.get("callbacks", {})
+    if not callbacks:
+        return None
+    ((name, expressions),) = callbacks.items()
+    ((expression, item),) = expressions.items()
+    return pointer(
+        "paths",
+        path,
+        method,
+        "callbacks",
+        name,
+        expression,
+        "post",
+        "requestBody",
+        "content",
+        "application/json",
+        "schema",
+    )

@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis import checks as C
 from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
 
-from contract_tests.specs import operations, spec_path
+from contract_tests.specs import operations, response_schema_pointer, schema_errors, spec_path
 
 VENDORS = ("kie", "evolink", "modelverse")
 AUTH = {
@@ -24,6 +24,28 @@ AUTH = {
     "evolink": f"Bearer {SANDBOX_KEY}",
     "modelverse": SANDBOX_KEY,
 }
+
+
+def strict_responses(vendor: str) -> Any:
+    """Every JSON answer validates strictly: documented state words and codes only
+    (x-known-values), kie's resultJson/param decoded and checked (contentSchema)."""
+
+    def check(ctx: Any, response: Any, case: Any) -> None:
+        operation_id = case.operation.definition.raw["operationId"]
+        documented = case.operation.definition.raw["responses"]
+        if (
+            str(response.status_code) not in documented
+            or "json" not in response.headers.get("content-type", [""])[0]
+        ):
+            return  # status_code_conformance and content_type_conformance cover these
+        pointer = response_schema_pointer(vendor, operation_id, response.status_code)
+        errors = schema_errors(vendor, pointer, response.json(), strict=True)
+        assert errors == [], f"{operation_id} answered outside its strict schema: {errors}"
+
+    check.__name__ = f"strict_{vendor}_responses"
+    return check
+
+
 COMMON_CHECKS = [
     C.not_a_server_error,
     C.response_schema_conformance,
@@ -83,15 +105,14 @@ def test_operation_against_sandbox(vendor: str, operation_id: str, mode: Generat
                     C.not_a_server_error,
                     C.response_schema_conformance,
                     C.content_type_conformance,
+                    strict_responses(vendor),
                 ],
             )
             _check_kie_envelope(case, response, mode)
             return
-        checks = (
-            [*COMMON_CHECKS, C.negative_data_rejection]
-            if mode is GenerationMode.NEGATIVE
-            else COMMON_CHECKS
-        )
+        checks = [*COMMON_CHECKS, strict_responses(vendor)]
+        if mode is GenerationMode.NEGATIVE:
+            checks.append(C.negative_data_rejection)
         case.validate_response(response, checks=checks)
         if mode is GenerationMode.NEGATIVE:
             assert 400 <= response.status_code < 500, response.text
@@ -125,6 +146,7 @@ def test_stateful_create_then_status_through_links(vendor: str) -> None:
                 C.not_a_server_error,
                 C.response_schema_conformance,
                 C.content_type_conformance,
+                strict_responses(vendor),
             ]
             if vendor != "kie":
                 checks.append(C.status_code_conformance)

@@ -3,7 +3,6 @@ against the right schema and survives a round trip through the generated model."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,37 +10,11 @@ import pytest
 from contract_tests.pages import PageExample, page_examples
 from contract_tests.specs import (
     VENDORS,
-    operations,
-    pointer,
     request_schema_pointer,
-    resolve,
     response_schema_pointer,
     schema_errors,
+    spec_examples,
 )
-
-
-def _media_examples(media: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    if "example" in media:
-        yield "example", media["example"]
-    for name, example in media.get("examples", {}).items():
-        yield name, example["value"]
-
-
-def spec_examples(vendor: str) -> Iterator[tuple[str, str, Any]]:
-    """(label, schema pointer, example value) for every request and response example."""
-    for path, method, op in operations(vendor):
-        content = op.get("requestBody", {}).get("content", {}).get("application/json")
-        if content:
-            where = pointer("paths", path, method, "requestBody", "content", "application/json")
-            for name, value in _media_examples(content):
-                yield f"{op['operationId']} request {name}", f"{where}/schema", value
-        for status, response in op["responses"].items():
-            media = resolve(vendor, response).get("content", {}).get("application/json")
-            if media:
-                schema = response_schema_pointer(vendor, op["operationId"], status)
-                for name, value in _media_examples(media):
-                    yield f"{op['operationId']} {status} {name}", schema, value
-
 
 ALL_SPEC_EXAMPLES = [
     pytest.param(vendor, schema, value, id=f"{vendor}: {label}")
