@@ -139,7 +139,6 @@ def status_operation_id(vendor: str) -> str:
 
 
 def request_examples(vendor: str, operation_id: str) -> list[tuple[str, Any]]:
-    path, method, _ = operation(vendor, operation_id)
     where = request_schema_pointer(vendor, operation_id)
     return [(label, value) for label, schema, value in spec_examples(vendor) if schema == where]
 
@@ -156,7 +155,7 @@ def callback_schema_pointer(vendor: str) -> str | None:
     if not callbacks:
         return None
     ((name, expressions),) = callbacks.items()
-    ((expression, item),) = expressions.items()
+    (expression,) = expressions
     return pointer(
         "paths",
         path,
