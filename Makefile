@@ -4,7 +4,7 @@
 #   make generate         regenerate generated/ from specs/ after editing a spec
 #   make check-generated  fail if generated/ does not match specs/
 #   make test-deep        the contract suite with many more hypothesis examples
-#   make record VENDOR=kie SCENARIO=name [BASE_URL=https://api.kie.ai]   (re)record a cassette
+#   make record VENDOR=kie SCENARIO=name [BASE_URL=https://api.kie.ai] [ACCEPT=1]   (re)record
 #   make record-all       re-record every cassette from the sandbox and the documented errors
 #   make sandbox          serve the vendor sandbox on 127.0.0.1:8800
 
@@ -54,10 +54,10 @@ demo: $(STAMP)
 
 BASE_URL ?= sandbox
 record: $(STAMP)
-	$(PY) -m contract_tests.record --vendor "$(VENDOR)" $(if $(SCENARIO),--scenario "$(SCENARIO)") --base-url "$(BASE_URL)"
+	$(PY) -m contract_tests.record --vendor "$(VENDOR)" $(if $(SCENARIO),--scenario "$(SCENARIO)") --base-url "$(BASE_URL)" $(if $(ACCEPT),--accept)
 
 record-all: $(STAMP)
-	$(PY) -m contract_tests.record --all
+	$(PY) -m contract_tests.record --all $(if $(ACCEPT),--accept)
 
 sandbox: $(STAMP)
 	$(BIN)/sora-unified sandbox --port 8800

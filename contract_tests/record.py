@@ -2,13 +2,20 @@
 
     python -m contract_tests.record --vendor kie --scenario happy-sora-2-pro-text-to-video
     python -m contract_tests.record --all                       # every scenario, sandbox/documented
-    KIE_API_KEY=... python -m contract_tests.record --vendor kie --scenario happy-... \\
-        --base-url https://api.kie.ai                           # against the live vendor
+    KIE_API_KEY=... python -m contract_tests.record --vendor kie \\
+        --base-url https://api.kie.ai                           # every live scenario, for real
 
-`make record VENDOR=kie SCENARIO=name BASE_URL=...` calls this. The default base URL, `sandbox`,
-starts the local emulator with the scenario's faults on a shared fake clock, so recording takes
-no real waiting. Against a live vendor the key comes from <VENDOR>_API_KEY and is redacted, with
-every token and signature, before anything is written.
+`make record VENDOR=kie SCENARIO=name BASE_URL=... [ACCEPT=1]` calls this. The default base URL,
+`sandbox`, starts the local emulator with the scenario's faults on a shared fake clock, so
+recording takes no real waiting. Against a live vendor the key comes from <VENDOR>_API_KEY and
+is redacted (as written, URL-encoded and JSON-escaped), with every token and signature, before
+anything is written.
+
+Re-recording never rewrites what a scenario is expected to end with. The new interactions are
+saved, but the previous `expect` is kept and every difference (outcome, error class, code,
+message, retryability, result count) is reported, and the command fails, until a person
+accepts the new outcome with `--accept` (`make record ... ACCEPT=1`) or edits the cassette.
+Until then `make test` fails too: the new interactions replay to a different outcome.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import httpx
 from sora_unified import Client
 from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
 
-from contract_tests.cassettes import Cassette, RecordingTransport
+from contract_tests.cassettes import Cassette, RecordingTransport, expect_differences
 from contract_tests.fakes import FakeClock
 from contract_tests.scenarios import SCENARIOS, Scenario, request_to_dict, run_scenario
 
@@ -43,6 +50,7 @@ def _record(
     clock: FakeClock | None,
     source: str,
 ) -> Cassette:
+    key = scenario.api_key or key
     recorder = RecordingTransport(
         inner, base_path=urlsplit(base_url).path.rstrip("/"), secrets=(key,)
     )
@@ -54,14 +62,18 @@ def _record(
         clock=clock,
         max_retries=scenario.max_retries,
     )
-    expect = run_scenario(scenario.action, scenario.request, client)
+    expect = run_scenario(
+        scenario.action, client, request=scenario.request, raw=scenario.raw, task=scenario.task
+    )
     return Cassette(
         vendor=scenario.vendor,
         scenario=scenario.name,
         description=scenario.description,
         source=source,
         action=scenario.action,
-        request=request_to_dict(scenario.request),
+        request=request_to_dict(scenario.request) if scenario.request is not None else None,
+        raw=scenario.raw,
+        task=scenario.task,
         client={"max_retries": scenario.max_retries},
         expect=expect,
         interactions=recorder.interactions,
@@ -101,6 +113,18 @@ def record(scenario: Scenario, base_url: str = "sandbox") -> Cassette:
     )
 
 
+def save(fresh: Cassette, *, accept: bool) -> list[str]:
+    """Write a fresh recording. Without `accept`, an existing cassette keeps its `expect`
+    and the differences from the fresh outcome are returned (drift to review)."""
+    drift: list[str] = []
+    if fresh.path.exists() and not accept:
+        previous = Cassette.load(fresh.path)
+        drift = expect_differences(previous.expect, fresh.expect)
+        fresh.expect = previous.expect
+    fresh.save()
+    return drift
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vendor", choices=sorted({v for v, _ in SCENARIOS}))
@@ -112,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         "--all", action="store_true", help="record every scenario (sandbox and documented)"
     )
     parser.add_argument("--list", action="store_true")
+    parser.add_argument(
+        "--accept",
+        action="store_true",
+        help="accept changed outcomes: write the fresh `expect` (after reviewing the report)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for vendor, name in sorted(SCENARIOS):
@@ -124,16 +153,27 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no scenario {args.vendor}/{args.scenario}; see --list")
         chosen = [SCENARIOS[(args.vendor, args.scenario)]]
     elif args.vendor and args.base_url != "sandbox":
-        chosen = [
-            s
-            for s in SCENARIOS.values()
-            if s.vendor == args.vendor and s.source == "sandbox" and not s.faults
-        ]
+        chosen = [s for s in SCENARIOS.values() if s.vendor == args.vendor and s.live]
     else:
         parser.error("give --vendor and --scenario, --vendor with a live --base-url, or --all")
+    drifted = 0
     for scenario in chosen:
-        path = record(scenario, args.base_url).save()
-        print(f"wrote {path}", file=sys.stderr)
+        fresh = record(scenario, args.base_url)
+        drift = save(fresh, accept=args.accept)
+        print(f"wrote {fresh.path}", file=sys.stderr)
+        if drift:
+            drifted += 1
+            print(f"DRIFT {scenario.vendor}/{scenario.name}:", file=sys.stderr)
+            for line in drift:
+                print(f"  {line}", file=sys.stderr)
+    if drifted:
+        print(
+            f"{drifted} scenario(s) now end differently; the recorded `expect` was kept."
+            " Review the report and `git diff contract_tests/cassettes`, then re-run with"
+            " --accept (make record ... ACCEPT=1) to accept the new outcomes.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

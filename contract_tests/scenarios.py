@@ -16,26 +16,50 @@ from typing import Any
 
 import httpx
 from sora_unified import Client, Shot, SoraError, VideoRequest
+from sora_unified._http import HttpCall
 from sora_unified.sandbox import Fault
 
-from contract_tests.specs import load_spec, resolve
+from contract_tests.specs import create_operation, load_spec, resolve
 
 # A first-frame image the vendor can fetch; set it when recording against a live vendor.
 IMAGE = os.environ.get("SORA_UNIFIED_TEST_IMAGE_URL", "https://example.com/first-frame.png")
 Responder = Callable[[httpx.Request], httpx.Response]
 
 
+ACTIONS = ("generate", "submit", "retrieve", "credits", "submit-raw")
+
+
 @dataclass(frozen=True)
 class Scenario:
+    """One recorded conversation. `action` says what the client does:
+
+    generate    submit `request`, wait until the task ends
+    submit      submit `request`, read the task once
+    retrieve    read task `task` (an id the vendor does not know, for the not-found answer)
+    credits     read the remaining credits
+    submit-raw  send `raw` as the create body (a body sora_unified would refuse locally)
+
+    `live` scenarios are re-recorded against the real vendor by the scheduled drift job:
+    the happy paths (which cost credits) and the error paths that cost nothing.
+    """
+
     vendor: str
     name: str
     description: str
-    action: str  # "generate" (submit + wait) or "submit"
-    request: VideoRequest
+    action: str
+    request: VideoRequest | None = None
     source: str = "sandbox"  # or "documented"
     faults: tuple[Fault, ...] = ()
     responder: Responder | None = field(default=None, compare=False)
     max_retries: int = 3
+    raw: dict[str, Any] | None = None
+    task: str | None = None
+    api_key: str | None = None  # a deliberately wrong key, for the authentication answer
+    live: bool = False
+
+    def __post_init__(self) -> None:
+        assert self.action in ACTIONS, self.action
+        assert (self.request is not None) == (self.action in ("generate", "submit")), self.name
 
 
 def request_to_dict(request: VideoRequest) -> dict[str, Any]:
@@ -67,34 +91,61 @@ def request_from_dict(data: dict[str, Any]) -> VideoRequest:
 
 
 def outcome(run: Callable[[], Any]) -> dict[str, Any]:
-    """What a scenario ended with: the final video's facts, or the error's."""
+    """What a scenario ended with: the final video's facts, the credits, or the error's."""
     try:
-        video = run()
+        result = run()
     except SoraError as error:
-        result: dict[str, Any] = {
-            "error": type(error).__name__,
-            "message": getattr(error, "message", str(error)),
-        }
+        message = getattr(error, "message", str(error))
+        if error.task is not None:  # task ids differ on every recording; the outcome does not
+            message = message.replace(error.task.id, "<task id>")
+        failure: dict[str, Any] = {"error": type(error).__name__, "message": message}
         for name in ("status_code", "code", "retryable", "content_policy_violation"):
             if hasattr(error, name):
-                result[name] = getattr(error, name)
-        return result
+                failure[name] = getattr(error, name)
+        return failure
+    if isinstance(result, float):
+        return {"credits": "a number >= 0" if result >= 0 else result}
+    if isinstance(result, dict):
+        return {"accepted": result}
     return {
-        "status": video.status,
-        "progress": video.progress,
-        "model": video.model,
-        "seconds": video.seconds,
-        "size": video.size,
-        "results": len(video.video_urls),
+        "status": result.status,
+        "progress": result.progress,
+        "model": result.model,
+        "seconds": result.seconds,
+        "size": result.size,
+        "results": len(result.video_urls),
+        "watermarked_results": len(result.watermarked_urls),
     }
 
 
-def run_scenario(action: str, request: VideoRequest, client: Client) -> dict[str, Any]:
+def run_scenario(
+    action: str,
+    client: Client,
+    *,
+    request: VideoRequest | None = None,
+    raw: dict[str, Any] | None = None,
+    task: str | None = None,
+) -> dict[str, Any]:
     def run() -> Any:
-        task = client.submit(request)
-        return client.wait(task, timeout=3600) if action == "generate" else client.retrieve(task)
+        if action == "credits":
+            return client.credits()
+        if action == "retrieve":
+            return client.retrieve(f"{client.vendor}:{task}")
+        if action == "submit-raw":
+            path = load_spec_create_path(client.vendor)
+            return client._request(HttpCall("submit", "POST", path, json=raw, creates_task=True))
+        assert request is not None
+        created = client.submit(request)
+        return (
+            client.wait(created, timeout=3600) if action == "generate" else client.retrieve(created)
+        )
 
     return outcome(run)
+
+
+def load_spec_create_path(vendor: str) -> str:
+    path, _, _ = create_operation(vendor)
+    return path
 
 
 # -- documented responders ------------------------------------------------------------------
@@ -263,9 +314,11 @@ def _scenarios() -> list[Scenario]:
             f"{vendor}: submit, poll until completed, result URLs",
             "generate",
             request,
+            live=True,
         )
         for vendor, name, request in happy
     ]
+    scenarios += _free_errors()
     for vendor, request in (
         ("kie", happy[2][2]),
         ("evolink", happy[5][2]),
@@ -337,6 +390,76 @@ def _scenarios() -> list[Scenario]:
                 max_retries=0,
             )
         )
+    return scenarios
+
+
+# Error answers any key can provoke without paying: the live drift job re-records these too.
+UNKNOWN_TASK_IDS = {
+    "kie": "0123456789abcdef0123456789abcdef",
+    "evolink": "task-unified-1757169743-zzzzzzzz",
+    "modelverse": "00000000-0000-4000-8000-000000000000",
+}
+INVALID_BODIES: dict[str, dict[str, Any]] = {
+    "kie": {"model": "sora-2-pro-text-to-video", "input": {"prompt": "p", "n_frames": "7"}},
+    "evolink": {"model": "sora-2-pro-preview", "prompt": "p", "duration": 7},
+    "modelverse": {
+        "model": "openai/sora-2/text-to-video",
+        "input": {"prompt": "p"},
+        "parameters": {"duration": 7},
+    },
+}
+BAD_KEY = "invalid-key-for-drift-checks"
+CHEAP_REQUEST = {
+    "kie": VideoRequest(prompt="a corgi surfing", seconds=10),
+    "evolink": VideoRequest(prompt="a corgi surfing", seconds=4),
+    "modelverse": VideoRequest(prompt="a corgi surfing", seconds=4),
+}
+
+
+def _free_errors() -> list[Scenario]:
+    scenarios = []
+    for vendor in ("kie", "evolink", "modelverse"):
+        scenarios += [
+            Scenario(
+                vendor,
+                "refused-bad-key",
+                f"{vendor}: a submit with a key the vendor does not know is refused",
+                "submit",
+                CHEAP_REQUEST[vendor],
+                api_key=BAD_KEY,
+                max_retries=0,
+                live=True,
+            ),
+            Scenario(
+                vendor,
+                "refused-unknown-task",
+                f"{vendor}: reading a task id the vendor does not know",
+                "retrieve",
+                task=UNKNOWN_TASK_IDS[vendor],
+                max_retries=0,
+                live=True,
+            ),
+            Scenario(
+                vendor,
+                "refused-invalid-body",
+                f"{vendor}: a create body with a duration no model offers is refused",
+                "submit-raw",
+                raw=INVALID_BODIES[vendor],
+                max_retries=0,
+                live=True,
+            ),
+        ]
+        if vendor != "modelverse":  # modelverse documents no credits endpoint
+            scenarios.append(
+                Scenario(
+                    vendor,
+                    "credits",
+                    f"{vendor}: the remaining credits",
+                    "credits",
+                    max_retries=0,
+                    live=True,
+                )
+            )
     return scenarios
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
+import httpx
 import pytest
 from sora_unified import Client
 from sora_unified.sandbox import SANDBOX_KEY
@@ -17,14 +21,18 @@ from contract_tests.cassettes import (
     CassetteMismatch,
     Replayer,
     all_cassettes,
+    expect_differences,
+    redact,
 )
 from contract_tests.fakes import FakeClock
+from contract_tests.record import record
 from contract_tests.scenarios import (
     EVOLINK_STATUSES,
     EVOLINK_TASK_FAILURES,
     KIE_CODES,
     MODELVERSE_ERRORS,
     SCENARIOS,
+    Scenario,
     request_from_dict,
     run_scenario,
 )
@@ -74,8 +82,13 @@ def replay(cassette: Cassette) -> tuple[dict[str, Any], Replayer]:
         clock=FakeClock(),
         max_retries=cassette.client.get("max_retries", 3),
     )
-    assert cassette.request is not None
-    result = run_scenario(cassette.action, request_from_dict(cassette.request), client)
+    result = run_scenario(
+        cassette.action,
+        client,
+        request=request_from_dict(cassette.request) if cassette.request is not None else None,
+        raw=cassette.raw,
+        task=cassette.task,
+    )
     return result, replayer
 
 
@@ -230,7 +243,10 @@ def test_cassettes_hold_no_secrets() -> None:
             assert match.group(1) in ("Bearer <redacted>", "<redacted>"), path
 
 
-@pytest.mark.parametrize("cassette", CASSETTES, ids=IDS)
+UNIFIED = [c for c in CASSETTES if c.request is not None]
+
+
+@pytest.mark.parametrize("cassette", UNIFIED, ids=[f"{c.vendor}/{c.scenario}" for c in UNIFIED])
 def test_no_drift_in_the_request_we_build(cassette: Cassette) -> None:
     """What sora_unified sends today must equal the recording; re-record on purpose to change it."""
     assert cassette.request is not None
@@ -295,3 +311,71 @@ def test_cassette_files_are_readable_json() -> None:
     for path in CASSETTE_DIR.glob("*/*.json"):
         data = json.loads(path.read_text())
         assert data["description"] and data["source"] and data["interactions"], path
+
+
+DOCUMENTED = [s for s in SCENARIOS.values() if s.source == "documented"]
+
+
+@pytest.mark.parametrize("scenario", DOCUMENTED, ids=[f"{s.vendor}/{s.name}" for s in DOCUMENTED])
+def test_documented_cassettes_follow_the_specs_examples(scenario: Scenario) -> None:
+    """A documented cassette is the spec's error example as the client meets it. Recording it
+    again from the spec as it is now must give the stored file: neither can change alone."""
+    fresh = record(scenario)
+    stored = Cassette.load(fresh.path)
+    assert fresh.interactions == stored.interactions, "the spec's example changed: make record-all"
+    assert fresh.expect == stored.expect
+
+
+def test_happy_paths_yield_results_and_a_watermark_free_one_when_asked() -> None:
+    happy = [c for c in CASSETTES if c.scenario.startswith("happy")]
+    assert happy
+    for cassette in happy:
+        assert cassette.expect["status"] == "completed", cassette.scenario
+        assert cassette.expect["results"] >= 1, cassette.scenario
+        if (cassette.request or {}).get("remove_watermark"):
+            # `results` counts watermark-free links only; the watermarked ones are separate.
+            assert cassette.expect["results"] >= 1, cassette.scenario
+
+
+def test_key_is_redacted_in_every_form_a_vendor_may_echo() -> None:
+    key = "sk-live/abc+def=="
+    echoed = {
+        "msg": f"invalid key {key}",
+        "url": f"https://x.example/?key={quote(key, safe='')}&k2={quote_plus(key)}",
+        "quoted": json.dumps({"key": key}),
+    }
+    text = json.dumps(redact(echoed, (key,)))
+    for form in (key, quote(key, safe=""), quote_plus(key), "sk-live"):
+        assert form not in text
+
+
+def test_rerecording_keeps_the_expected_outcome_and_reports_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contract_tests.cassettes as cassettes_module
+    import contract_tests.record as record_module
+
+    monkeypatch.setattr(cassettes_module, "CASSETTE_DIR", tmp_path)
+    scenario = SCENARIOS[("evolink", "error-429")]
+    recorded = record(scenario)
+    recorded.save()
+    # The vendor drifts: its 429 becomes a 503 with another message.
+    drifted = dataclasses.replace(
+        scenario,
+        responder=lambda request: httpx.Response(
+            503, json={"error": {"code": "busy", "message": "try later", "type": "x"}}
+        ),
+    )
+    monkeypatch.setitem(SCENARIOS, ("evolink", "error-429"), drifted)
+    code = record_module.main(["--vendor", "evolink", "--scenario", "error-429"])
+    assert code == 1
+    kept = Cassette.load(recorded.path)
+    assert kept.expect == recorded.expect  # the old outcome stays until accepted
+    assert kept.interactions != recorded.interactions  # the new conversation is saved
+    drift = expect_differences(recorded.expect, record(drifted).expect)
+    assert {line.split(":")[0] for line in drift} >= {"error", "status_code", "code", "message"}
+    with pytest.raises(AssertionError):
+        result, _ = replay(kept)
+        assert result == kept.expect  # make test fails on the re-recorded cassette
+    assert record_module.main(["--vendor", "evolink", "--scenario", "error-429", "--accept"]) == 0
+    assert Cassette.load(recorded.path).expect == record(drifted).expect
