@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,18 +28,13 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import httpx
 
-from contract_tests.specs import request_schema_pointer, schema_errors
+from contract_tests.specs import auth_forms, form_of, request_schema_pointer, schema_errors
 
 # Point the suite at your own recordings with SORA_UNIFIED_CASSETTES_DIR.
 CASSETTE_DIR = Path(
     os.environ.get("SORA_UNIFIED_CASSETTES_DIR") or Path(__file__).resolve().parent / "cassettes"
 )
 REDACTED = "<redacted>"
-AUTH_FORMS = {
-    "kie": re.compile(r"^Bearer \S+$"),
-    "evolink": re.compile(r"^Bearer \S+$"),
-    "modelverse": re.compile(r"^(?!Bearer )\S+$"),  # the bare key
-}
 KEPT_REQUEST_HEADERS = ("authorization", "content-type")
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-request-id")
 CREATE_OPERATIONS = {
@@ -251,9 +245,12 @@ class Replayer:
         query = dict(parse_qsl(request.url.query.decode()))
         if query != want.get("query", {}):
             raise self._fail(f"{where}: query differs\n{_diff(want.get('query', {}), query)}")
-        auth = request.headers.get("authorization", "")
-        if not AUTH_FORMS[cassette.vendor].match(auth):
-            raise self._fail(f"{where}: Authorization header is not of the {cassette.vendor} form")
+        form = form_of(dict(request.headers))
+        if form not in auth_forms(cassette.vendor):
+            raise self._fail(
+                f"{where}: the key is sent as {form or 'nothing'}, not in a form the"
+                f" {cassette.vendor} spec's securitySchemes allow ({sorted(auth_forms(cassette.vendor))})"
+            )
         if "json" in want:
             sent = json.loads(request.content) if request.content else None
             if sent != want["json"] or _types(sent) != _types(want["json"]):

@@ -169,3 +169,51 @@ def callback_schema_pointer(vendor: str) -> str | None:
         "application/json",
         "schema",
     )
+
+
+# Header forms a spec's security scheme can mean: a name for each, and the header it produces.
+WIRE_FORMS: dict[str, tuple[str, str]] = {
+    "bearer": ("Authorization", "Bearer {key}"),
+    "bare": ("Authorization", "{key}"),
+    "basic": ("Authorization", "Basic {key}"),
+    "token": ("Authorization", "Token {key}"),
+    "x-api-key": ("X-API-Key", "{key}"),
+}
+
+
+def auth_forms(vendor: str) -> set[str]:
+    """The names (see WIRE_FORMS) of the wire forms a spec's security alternatives allow."""
+    spec = load_spec(vendor)
+    schemes = spec["components"]["securitySchemes"]
+    forms = set()
+    for requirement in spec["security"]:
+        for name in requirement:
+            scheme = schemes[name]
+            if scheme["type"] == "http" and scheme["scheme"].lower() == "bearer":
+                forms.add("bearer")
+            elif scheme == {**scheme, "type": "apiKey", "in": "header", "name": "Authorization"}:
+                forms.add("bare")
+            elif scheme["type"] == "apiKey" and scheme["name"].lower() == "x-api-key":
+                forms.add("x-api-key")
+            else:
+                raise AssertionError(f"{vendor}: no wire form known for {name}: {scheme}")
+    return forms
+
+
+def auth_header(form: str, key: str) -> dict[str, str]:
+    name, template = WIRE_FORMS[form]
+    return {name: template.format(key=key)}
+
+
+def form_of(headers: dict[str, str]) -> str | None:
+    """Which wire form a request's headers use (None when none)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    for form, (name, template) in WIRE_FORMS.items():
+        value = lowered.get(name.lower())
+        prefix = template.removesuffix("{key}")
+        if value is None or not value.startswith(prefix):
+            continue
+        token = value[len(prefix) :]
+        if token and not any(c.isspace() for c in token):
+            return form
+    return None

@@ -36,7 +36,15 @@ from contract_tests.scenarios import (
     request_from_dict,
     run_scenario,
 )
-from contract_tests.specs import load_spec, operations, response_schema_pointer, schema_errors
+from contract_tests.specs import (
+    WIRE_FORMS,
+    auth_forms,
+    auth_header,
+    load_spec,
+    operations,
+    response_schema_pointer,
+    schema_errors,
+)
 
 CASSETTES = all_cassettes()
 IDS = [f"{c.vendor}/{c.scenario}" for c in CASSETTES]
@@ -292,19 +300,22 @@ def test_replayer_fails_on_an_unexpected_request() -> None:
         replay(cassette)
 
 
-def test_replayer_checks_the_auth_form() -> None:
-    cassette = copy.deepcopy(next(c for c in CASSETTES if c.vendor == "modelverse"))
-    replayer = Replayer(cassette)
-    import httpx
-
+@pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse"])
+@pytest.mark.parametrize("form", sorted(WIRE_FORMS))
+def test_replayer_accepts_exactly_the_auth_forms_of_the_spec(vendor: str, form: str) -> None:
+    cassette = next(c for c in CASSETTES if c.vendor == vendor and c.scenario.startswith("happy"))
+    first = cassette.interactions[0]["request"]
     request = httpx.Request(
-        "POST",
-        "https://api.modelverse.cn/v1/tasks/submit",
-        json=cassette.interactions[0]["request"]["json"],
-        headers={"Authorization": "Bearer sk-x"},
+        first["method"],
+        BASES[vendor] + first["path"],
+        json=first["json"],
+        headers=auth_header(form, "sk-x"),
     )
-    with pytest.raises(CassetteMismatch, match="Authorization"):
-        replayer.handler(request)
+    if form in auth_forms(vendor):
+        assert Replayer(copy.deepcopy(cassette)).handler(request).status_code == 200
+    else:
+        with pytest.raises(CassetteMismatch, match="securitySchemes"):
+            Replayer(copy.deepcopy(cassette)).handler(request)
 
 
 def test_cassette_files_are_readable_json() -> None:

@@ -383,3 +383,13 @@ def test_video_request_is_immutable() -> None:
     assert isinstance(request.shots, tuple)
     with pytest.raises(AttributeError):
         request.prompt = "q"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse"])
+def test_the_adapter_sends_the_key_in_a_form_the_spec_allows(vendor: str) -> None:
+    from sora_unified.vendors import load_adapter
+
+    from contract_tests.specs import auth_forms, form_of
+
+    headers = load_adapter(vendor).auth_headers("sk-some-key")
+    assert form_of(headers) in auth_forms(vendor), headers

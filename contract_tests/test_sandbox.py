@@ -28,6 +28,7 @@ from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Tim
 from contract_tests.fakes import FakeClock
 from contract_tests.mocking import async_transport, strict_router
 from contract_tests.mp4 import read_mp4
+from contract_tests.specs import WIRE_FORMS, auth_forms, auth_header
 
 TIMING = Timing(queue_seconds=5, run_seconds=10, not_visible_seconds=2, link_ttl_seconds=3600)
 REQUESTS = {
@@ -103,13 +104,19 @@ def test_wrong_key_gets_the_vendor_error(vendor: str, sandbox: Sandbox, clock: F
     assert sandbox.state.tasks_created(vendor) == 0
 
 
-def test_modelverse_refuses_a_bearer_prefix(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("form", sorted(WIRE_FORMS))
+def test_sandbox_accepts_exactly_the_auth_forms_of_the_spec(
+    vendor: str, form: str, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    client = _client(sandbox, vendor, clock)
+    _, call = client._plan(REQUESTS[vendor])
     response = httpx.post(
-        sandbox.base_url("modelverse") + "/v1/tasks/submit",
-        json={"model": "openai/sora-2/text-to-video", "input": {"prompt": "p"}},
-        headers={"Authorization": f"Bearer {SANDBOX_KEY}"},
+        sandbox.base_url(vendor) + call.path, json=call.json, headers=auth_header(form, SANDBOX_KEY)
     )
-    assert response.status_code == 401 and response.json()["error"]["code"] == "auth_error"
+    refused = response.json().get("code") == 401 if vendor == "kie" else response.status_code == 401
+    assert refused is (form not in auth_forms(vendor)), response.text
+    assert sandbox.state.tasks_created(vendor) == (0 if refused else 1)
 
 
 @pytest.mark.parametrize(

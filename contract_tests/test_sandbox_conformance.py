@@ -23,6 +23,8 @@ from contract_tests.fakes import FakeClock
 from contract_tests.mocking import async_transport
 from contract_tests.specs import (
     VENDORS,
+    auth_forms,
+    auth_header,
     callback_schema_pointer,
     create_operation,
     operation,
@@ -34,7 +36,6 @@ from contract_tests.specs import (
 
 TIMING = Timing(queue_seconds=5, run_seconds=10, not_visible_seconds=2, link_ttl_seconds=3600)
 PHASE_TIMES = (1, 3, 8, 20)  # not visible (kie), queued, running, finished
-AUTH = {"kie": f"Bearer {SANDBOX_KEY}", "evolink": f"Bearer {SANDBOX_KEY}"}
 
 
 def _examples() -> Iterator[Any]:
@@ -83,7 +84,7 @@ def test_every_phase_answers_strictly(vendor: str, example: Any, fail: bool) -> 
         Sandbox(config, clock=clock) as sandbox,
         httpx.Client(
             base_url=sandbox.base_url(vendor),
-            headers={"Authorization": AUTH.get(vendor, SANDBOX_KEY)},
+            headers=auth_header(min(auth_forms(vendor)), SANDBOX_KEY),
         ) as http,
     ):
         created = _check(vendor, create["operationId"], http.post(submit_path, json=example))

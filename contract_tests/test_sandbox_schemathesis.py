@@ -16,14 +16,18 @@ from schemathesis import GenerationMode
 from schemathesis import checks as C
 from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
 
-from contract_tests.specs import operations, response_schema_pointer, schema_errors, spec_path
+from contract_tests.specs import (
+    auth_forms,
+    auth_header,
+    operations,
+    response_schema_pointer,
+    schema_errors,
+    spec_path,
+)
 
 VENDORS = ("kie", "evolink", "modelverse")
-AUTH = {
-    "kie": f"Bearer {SANDBOX_KEY}",
-    "evolink": f"Bearer {SANDBOX_KEY}",
-    "modelverse": SANDBOX_KEY,
-}
+# One run per wire form each spec's securitySchemes allow (modelverse: bare key and Bearer).
+RUNS = [(vendor, form) for vendor in VENDORS for form in sorted(auth_forms(vendor))]
 
 
 def strict_responses(vendor: str) -> Any:
@@ -62,11 +66,11 @@ def _schema(vendor: str, sandbox: Sandbox) -> Any:
     return schema
 
 
-def _call(vendor: str, case: Any, mode: GenerationMode) -> Any:
+def _call(vendor: str, form: str, case: Any, mode: GenerationMode) -> Any:
     if mode is GenerationMode.NEGATIVE and case.headers and "Authorization" in case.headers:
         return case.call(base_url=f"http://sandbox.test/{vendor}")  # the case tests auth itself
     return case.call(
-        base_url=f"http://sandbox.test/{vendor}", headers={"Authorization": AUTH[vendor]}
+        base_url=f"http://sandbox.test/{vendor}", headers=auth_header(form, SANDBOX_KEY)
     )
 
 
@@ -79,16 +83,20 @@ def _check_kie_envelope(case: Any, response: Any, mode: GenerationMode) -> None:
         assert body["code"] in (200, 404, 422), body
 
 
-OPERATIONS = [(vendor, op["operationId"]) for vendor in VENDORS for _, _, op in operations(vendor)]
+OPERATIONS = [
+    (vendor, form, op["operationId"]) for vendor, form in RUNS for _, _, op in operations(vendor)
+]
 
 
 @pytest.mark.parametrize(
     "mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value
 )
 @pytest.mark.parametrize(
-    ("vendor", "operation_id"), OPERATIONS, ids=[f"{v}-{o}" for v, o in OPERATIONS]
+    ("vendor", "form", "operation_id"), OPERATIONS, ids=[f"{v}-{f}-{o}" for v, f, o in OPERATIONS]
 )
-def test_operation_against_sandbox(vendor: str, operation_id: str, mode: GenerationMode) -> None:
+def test_operation_against_sandbox(
+    vendor: str, form: str, operation_id: str, mode: GenerationMode
+) -> None:
     sandbox = Sandbox(SandboxConfig(timing=INSTANT))
     operation = _schema(vendor, sandbox).find_operation_by_id(operation_id)
     answered: list[int] = []
@@ -96,7 +104,7 @@ def test_operation_against_sandbox(vendor: str, operation_id: str, mode: Generat
     @SETTINGS
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
-        response = _call(vendor, case, mode)
+        response = _call(vendor, form, case, mode)
         answered.append(response.status_code)
         if vendor == "kie":
             case.validate_response(
@@ -121,8 +129,8 @@ def test_operation_against_sandbox(vendor: str, operation_id: str, mode: Generat
     assert answered
 
 
-@pytest.mark.parametrize("vendor", VENDORS)
-def test_stateful_create_then_status_through_links(vendor: str) -> None:
+@pytest.mark.parametrize(("vendor", "form"), RUNS, ids=[f"{v}-{f}" for v, f in RUNS])
+def test_stateful_create_then_status_through_links(vendor: str, form: str) -> None:
     sandbox = Sandbox(SandboxConfig(timing=INSTANT))
     schema = _schema(vendor, sandbox)
     followed: list[str] = []
@@ -136,7 +144,7 @@ def test_stateful_create_then_status_through_links(vendor: str) -> None:
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {
                 "base_url": f"http://sandbox.test/{vendor}",
-                "headers": {"Authorization": AUTH[vendor]},
+                "headers": auth_header(form, SANDBOX_KEY),
             }
 
         def validate_response(

@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from ..callbacks import sign_kie_callback
 from ._config import Fault, SandboxConfig
 from ._media import clip
-from ._specs import first_error
+from ._specs import api_key, first_error
 from ._state import SandboxState, SandboxTask
 from ._vendors import EMULATORS, FAILED_GENERATION, Kie, Reply
 
@@ -157,7 +157,7 @@ class SandboxApp:
                 return DroppedResponse()
             if fault is not None and fault.kind == "slow":
                 await anyio.sleep(fault.delay)
-            key = emulator.key(request.headers)
+            key = api_key(vendor, request.headers)
             if key is None or key not in self.config.api_keys.get(vendor, ()):
                 return self._respond(emulator.error(401, "You do not have access permissions"))
             if fault is not None and (injected := _fault_reply(vendor, fault)) is not None:

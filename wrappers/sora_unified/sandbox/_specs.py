@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,3 +49,45 @@ def first_error(vendor: str, path: str, body: Any) -> tuple[str, str] | None:
     error = innermost(error)
     field = ".".join(str(part) for part in error.absolute_path) or "body"
     return field, error.message
+
+
+@dataclass(frozen=True, slots=True)
+class AuthForm:
+    """One way a spec lets a request carry the key: `header: <prefix><key>`."""
+
+    header: str
+    prefix: str
+
+    def key(self, headers: Mapping[str, str]) -> str | None:
+        value = headers.get(self.header.lower(), headers.get(self.header))
+        if not value or not value.startswith(self.prefix):
+            return None
+        token = value[len(self.prefix) :]
+        return token if token and not any(c.isspace() for c in token) else None
+
+
+@cache
+def auth_forms(vendor: str) -> tuple[AuthForm, ...]:
+    """The spec's security alternatives as wire forms (bearer, or an API key in a header)."""
+    document = spec(vendor)
+    schemes = document["components"]["securitySchemes"]
+    forms = []
+    for requirement in document.get("security", []):
+        for name in requirement:
+            scheme = schemes[name]
+            if scheme["type"] == "http" and scheme["scheme"].lower() == "bearer":
+                forms.append(AuthForm("Authorization", "Bearer "))
+            elif scheme["type"] == "apiKey" and scheme["in"] == "header":
+                forms.append(AuthForm(scheme["name"], ""))
+            else:
+                raise ValueError(f"{vendor}: unsupported security scheme {name}: {scheme}")
+    return tuple(forms)
+
+
+def api_key(vendor: str, headers: Mapping[str, str]) -> str | None:
+    """The key a request carries in one of the forms its vendor's spec allows, else None."""
+    for form in auth_forms(vendor):
+        key = form.key(headers)
+        if key is not None:
+            return key
+    return None

@@ -46,10 +46,6 @@ class Kie:
         "failed": "fail",
     }
 
-    def key(self, headers: Mapping[str, str]) -> str | None:
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        return token if scheme == "Bearer" and token else None
-
     def error(self, status: int, message: str, *, retry_after: float | None = None) -> Reply:
         # kie answers errors as HTTP 200 with the code in the envelope.
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
@@ -140,10 +136,6 @@ class Evolink:
         502: ("upstream_error", "upstream_error"),
         503: ("service_unavailable", "service_unavailable_error"),
     }
-
-    def key(self, headers: Mapping[str, str]) -> str | None:
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        return token if scheme == "Bearer" and token else None
 
     def error(
         self,
@@ -270,10 +262,6 @@ class Modelverse:
         500: ("internal_error", "internal_error"),
         503: ("internal_error", "model_server_error"),
     }
-
-    def key(self, headers: Mapping[str, str]) -> str | None:
-        token = headers.get("authorization", "")
-        return token if token and " " not in token else None  # the bare key, no "Bearer"
 
     def error(
         self, status: int, message: str, *, retry_after: float | None = None, param: str = ""
