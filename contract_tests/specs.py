@@ -217,3 +217,92 @@ def form_of(headers: dict[str, str]) -> str | None:
         if token and not any(c.isspace() for c in token):
             return form
     return None
+
+
+def _merged(vendor: str, node: dict[str, Any]) -> dict[str, Any]:
+    """A schema node with its $ref followed and its allOf parts folded in (properties merged)."""
+    node = resolve(vendor, node)
+    merged = {key: value for key, value in node.items() if key != "allOf"}
+    properties = dict(merged.get("properties", {}))
+    for raw_part in node.get("allOf", []):
+        part = _merged(vendor, raw_part)
+        properties.update(part.get("properties", {}))
+        merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
+        merged["required"] = [*merged.get("required", []), *part.get("required", [])]
+    if properties:
+        merged["properties"] = properties
+    return merged
+
+
+def _variant(vendor: str, node: dict[str, Any], instance: Any) -> dict[str, Any]:
+    """The oneOf/anyOf branch `instance` fits best (fewest errors), merged."""
+    for keyword in ("oneOf", "anyOf"):
+        if keyword in node:
+            uri = f"urn:sora-unified:{vendor}"
+            checker = spec_validator(load_spec(vendor), uri, "#")
+
+            def misfit(branch: dict[str, Any]) -> int:
+                absolute = _absolute_refs(branch, uri)
+                return len(list(checker.evolve(schema=absolute).iter_errors(instance)))
+
+            return _merged(vendor, min(node[keyword], key=misfit))
+    return node
+
+
+def _absolute_refs(node: Any, uri: str) -> Any:
+    """A copy of a schema node whose local $refs name the spec's registry URI."""
+    if isinstance(node, dict):
+        return {
+            key: f"{uri}{value}"
+            if key == "$ref" and value.startswith("#")
+            else _absolute_refs(value, uri)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_absolute_refs(item, uri) for item in node]
+    return node
+
+
+def schema_at(
+    vendor: str, json_pointer: str, instance: Any, path: tuple[Any, ...]
+) -> dict[str, Any]:
+    """The schema that governs `instance` at `path` (keys and list indexes), for reading its
+    constraints (enum, maxLength, maximum, maxItems, ...). {} where the schema says nothing."""
+    node: Any = load_spec(vendor)
+    for token in json_pointer.removeprefix("#/").split("/"):
+        node = node[token.replace("~1", "/").replace("~0", "~")]
+    node = _variant(vendor, _merged(vendor, node), instance)
+    for token in path:
+        if isinstance(instance, dict):
+            instance = instance.get(token)
+        elif isinstance(instance, list) and isinstance(token, int) and token < len(instance):
+            instance = instance[token]
+        else:
+            instance = None
+        if isinstance(token, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(token, {})
+        node = _variant(vendor, _merged(vendor, node), instance)
+    return dict(node)
+
+
+def schema_paths(vendor: str, json_pointer: str, instance: Any) -> set[tuple[str, ...]]:
+    """Every property path the schema (for `instance`'s variant) declares; list items are "*"."""
+    found: set[tuple[str, ...]] = set()
+
+    def walk(node: dict[str, Any], value: Any, prefix: tuple[str, ...]) -> None:
+        node = _variant(vendor, _merged(vendor, node), value)
+        if "items" in node:
+            item = value[0] if isinstance(value, list) and value else None
+            walk(node["items"], item, (*prefix, "*"))
+            return
+        for name, child in node.get("properties", {}).items():
+            found.add((*prefix, name))
+            walk(child, value.get(name) if isinstance(value, dict) else None, (*prefix, name))
+
+    root: Any = load_spec(vendor)
+    for token in json_pointer.removeprefix("#/").split("/"):
+        root = root[token.replace("~1", "/").replace("~0", "~")]
+    walk(root, instance, ())
+    return found

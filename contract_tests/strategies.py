@@ -111,7 +111,7 @@ def invalid_request(draw: st.DrawFn) -> tuple[ModelCapabilities, dict[str, Any],
         mistakes["remove_watermark"] = "remove_watermark"
     if not caps.callbacks:
         mistakes["callback"] = "callback_url"
-    elif caps.https_callbacks_only:
+    elif caps.public_callback_hosts:
         mistakes["private_callback"] = "callback_url"
     if len(caps.qualities) == 1:
         mistakes["quality"] = "quality"
@@ -152,6 +152,9 @@ def invalid_request(draw: st.DrawFn) -> tuple[ModelCapabilities, dict[str, Any],
             st.sampled_from(
                 [
                     "https://127.0.0.1/cb",
+                    "https://2130706433/cb",
+                    "https://0x7f000001/cb",
+                    "https://[::ffff:127.0.0.1]/cb",
                     "https://10.1.2.3/x",
                     "https://[::1]/h",
                     "http://example.com/cb",

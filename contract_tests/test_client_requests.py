@@ -298,7 +298,7 @@ INVALID = [
         "evolink",
         VideoRequest(prompt="p", callback_url="http://a.example.com/cb"),
         ValidationError,
-        "an https:// URL only",
+        "an absolute https:// URL only",
     ),
     (
         "evolink",

@@ -7,23 +7,15 @@ The table mirrors the enums and limits in specs/ (a contract test keeps them in 
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import urlsplit
 
+from ._urls import is_public_host, split_http_url
 from .errors import UnsupportedFeatureError, ValidationError
 from .types import QUALITIES, SIZE_BY_ORIENTATION, SIZES, Orientation, Quality, Size, VideoRequest
 
 __all__ = ["Capabilities", "ModelCapabilities", "Plan", "capabilities", "check_request"]
-
-STORYBOARD_MAX_SHOTS = 10
-STORYBOARD_SHOT_SECONDS = (0.1, 15.0)
-CALLBACK_URL_MAX_CHARS = 2048
-# Characters RFC 3986 never allows in a URI (the specs declare `format: uri`).
-_UNSAFE_URL = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,12 +31,18 @@ class ModelCapabilities:
     storyboard: str = "no"
     remove_watermark: bool = False
     callbacks: bool = False
-    https_callbacks_only: bool = False
     prompt: str = "required"
     max_prompt_chars: int | None = None
     image_data_urls: bool = False
     # The vendor's documented default when no orientation or size is given (None: undocumented).
     default_orientation: Orientation | None = None
+    # Storyboards: how many shots, and how long each may be (seconds, inclusive).
+    max_shots: int = 0
+    shot_seconds: tuple[float, float] = (0.1, 15.0)
+    # Callbacks: URL schemes, whether private hosts are refused, and the longest URL.
+    callback_schemes: tuple[str, ...] = ("http", "https")
+    public_callback_hosts: bool = False
+    callback_max_chars: int | None = None
 
     @property
     def default_seconds(self) -> int:
@@ -102,6 +100,8 @@ MODELS: tuple[ModelCapabilities, ...] = (
         image_input="required",
         storyboard="required",
         prompt="no",
+        max_shots=10,
+        shot_seconds=(0.1, 15.0),
     ),
     ModelCapabilities(
         vendor="evolink",
@@ -110,7 +110,9 @@ MODELS: tuple[ModelCapabilities, ...] = (
         qualities=QUALITIES,
         image_input="optional",
         callbacks=True,
-        https_callbacks_only=True,
+        callback_schemes=("https",),
+        public_callback_hosts=True,
+        callback_max_chars=2048,
         max_prompt_chars=5000,
     ),
     _modelverse(
@@ -214,25 +216,14 @@ class _Checker:
             self.fail(field, None, f"(it is required: {what})")
 
 
-def _is_private_host(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
-
-
-def _check_url(check: _Checker, field: str, url: str) -> None:
-    if check.caps.image_data_urls and field == "image_url" and url.startswith("data:"):
+def _check_image_url(check: _Checker, url: str) -> None:
+    if check.caps.image_data_urls and url.startswith("data:"):
         return
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or _UNSAFE_URL.search(url):
+    if split_http_url(url) is None:
         allowed = "an absolute http(s) URL" + (
             " or a data: URL" if check.caps.image_data_urls else ""
         )
-        check.fail(field, url, allowed)
+        check.fail("image_url", url, allowed)
 
 
 def _check_callback(check: _Checker, url: str) -> None:
@@ -240,24 +231,23 @@ def _check_callback(check: _Checker, url: str) -> None:
     check.feature(
         "callback_url", True, "optional" if caps.callbacks else "no", "completion callbacks"
     )
-    _check_url(check, "callback_url", url)
-    if not caps.https_callbacks_only:
+    parts = split_http_url(url, caps.callback_schemes)
+    if parts is None:
+        schemes = " or ".join(f"{scheme}://" for scheme in caps.callback_schemes)
+        check.fail("callback_url", url, f"an absolute {schemes} URL only")
         return
-    parts = urlsplit(url)
-    if parts.scheme != "https":
-        check.fail("callback_url", url, "an https:// URL only")
-    if len(url) > CALLBACK_URL_MAX_CHARS:
-        check.fail("callback_url", url, f"URLs of at most {CALLBACK_URL_MAX_CHARS} characters")
-    if _is_private_host(parts.hostname or ""):
+    if caps.callback_max_chars is not None and len(url) > caps.callback_max_chars:
+        check.fail("callback_url", url, f"URLs of at most {caps.callback_max_chars} characters")
+    if caps.public_callback_hosts and not is_public_host(parts.hostname or ""):
         check.fail("callback_url", url, "public hosts only (no loopback or private IP addresses)")
 
 
 def _check_shots(check: _Checker, request: VideoRequest) -> int:
     """Check the storyboard and return the video length it needs."""
     shots = request.shots or ()
-    low, high = STORYBOARD_SHOT_SECONDS
-    if len(shots) > STORYBOARD_MAX_SHOTS:
-        check.fail("shots", f"{len(shots)} shots", f"1 to {STORYBOARD_MAX_SHOTS} shots")
+    low, high = check.caps.shot_seconds
+    if len(shots) > check.caps.max_shots:
+        check.fail("shots", f"{len(shots)} shots", f"1 to {check.caps.max_shots} shots")
     for index, shot in enumerate(shots):
         if not low <= shot.seconds <= high:
             check.fail(
@@ -288,7 +278,7 @@ def check_request(request: VideoRequest, caps: ModelCapabilities) -> Plan:
 
     check.feature("image_url", request.image_url is not None, caps.image_input, "first-frame image")
     if request.image_url is not None:
-        _check_url(check, "image_url", request.image_url)
+        _check_image_url(check, request.image_url)
     check.feature("shots", request.shots is not None, caps.storyboard, "storyboard")
     if request.remove_watermark and not caps.remove_watermark:
         check.fail("remove_watermark", True, "(watermark removal)", unsupported=True)

@@ -14,8 +14,10 @@ T = TypeVar("T", bound="ImageToVideoInput")
 class ImageToVideoInput:
     """
     Attributes:
-        first_frame_url (str): First frame of the video, as a URL or Base64 data.
-        prompt (str | Unset): Optional guidance for the motion.
+        first_frame_url (str): First frame of the video, as a URL or Base64 data ("可为 URL 或 Base64"). UCloud's
+            own ComfyUI nodes send an http(s) URL or a base64 `data:image/...` URL; those are
+            the two forms sent here.
+        prompt (str | Unset): Optional guidance for the motion (left out rather than sent empty).
     """
 
     first_frame_url: str

@@ -9,6 +9,8 @@ for the specs to mean what they say:
 - `x-cross-field-rules`: rules JSON Schema cannot state, written as data next to the object
   they constrain, e.g. `{sum: "shots/*/duration", at-most: "n_frames"}` (kie's storyboard:
   "the total duration of all shots cannot exceed n_frames").
+- `x-public-hosts-only: true` on a URL: its host must be public, in every spelling an address
+  can take (evolink refuses callbacks to 127.0.0.1, 10.x, 192.168.x, ...).
 - `x-known-values` (strict validators only): the values a vendor documents for a field that
   is tolerated as free text at run time. In a contract test an undocumented value is drift.
 
@@ -25,6 +27,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from .._urls import is_public_host, split_http_url
 
 __all__ = ["cross_field_values", "innermost", "spec_validator", "validator_class"]
 
@@ -90,6 +94,16 @@ def _cross_field_rules(
                 )
 
 
+def _public_hosts_only(
+    validator: Any, enabled: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if not enabled or not isinstance(instance, str):
+        return
+    parts = split_http_url(instance, ("http", "https"))
+    if parts is not None and not is_public_host(parts.hostname or ""):
+        yield ValidationError(f"{instance!r} names a loopback or private host (public hosts only)")
+
+
 def _known_values(
     validator: Any, known: Any, instance: Any, schema: Mapping[str, Any]
 ) -> Iterator[ValidationError]:
@@ -102,21 +116,36 @@ def _known_values(
 
 _EXTRA_KEYWORDS = {"contentSchema": _content_schema, "x-cross-field-rules": _cross_field_rules}
 _extend: Any = validators.extend  # untyped in types-jsonschema
-TolerantValidator = _extend(Draft202012Validator, _EXTRA_KEYWORDS)
-StrictValidator = _extend(
-    Draft202012Validator, {**_EXTRA_KEYWORDS, "x-known-values": _known_values}
-)
+_CLASSES = {
+    (strict, hosts): _extend(
+        Draft202012Validator,
+        {
+            **_EXTRA_KEYWORDS,
+            **({"x-known-values": _known_values} if strict else {}),
+            **({"x-public-hosts-only": _public_hosts_only} if hosts else {}),
+        },
+    )
+    for strict in (False, True)
+    for hosts in (False, True)
+}
 
 
-def validator_class(*, strict: bool) -> Any:
-    return StrictValidator if strict else TolerantValidator
+def validator_class(*, strict: bool, public_hosts: bool = True) -> Any:
+    """`public_hosts=False` leaves `x-public-hosts-only` to the caller (the sandbox applies
+    it as a configurable policy, so a developer can receive callbacks on loopback)."""
+    return _CLASSES[(strict, public_hosts)]
 
 
 _registries: dict[tuple[str, int], Registry[Any]] = {}
 
 
 def spec_validator(
-    document: Mapping[str, Any], uri: str, pointer: str, *, strict: bool = False
+    document: Mapping[str, Any],
+    uri: str,
+    pointer: str,
+    *,
+    strict: bool = False,
+    public_hosts: bool = True,
 ) -> Any:
     """A validator for the schema at `pointer` ("#/components/schemas/X") inside a spec."""
     key = (uri, id(document))
@@ -126,7 +155,7 @@ def spec_validator(
             uri, Resource.from_contents(document, default_specification=DRAFT202012)
         )
         _registries[key] = registry
-    return validator_class(strict=strict)(
+    return validator_class(strict=strict, public_hosts=public_hosts)(
         {"$ref": f"{uri}{pointer}"},
         registry=registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,

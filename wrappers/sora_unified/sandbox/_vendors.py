@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import secrets
 import string
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._urls import is_public_host
 from ._config import Timing
 from ._state import CONTENT_POLICY_MESSAGE, Phase, SandboxTask
 
@@ -162,14 +162,8 @@ class Evolink:
 
     def order(self, body: Body) -> Order | Reply:
         callback = body.get("callback_url")
-        if callback:
-            host = urlsplit(callback).hostname or ""
-            try:
-                private = not ipaddress.ip_address(host.strip("[]")).is_global
-            except ValueError:
-                private = host == "localhost"
-            if private:
-                return self.invalid("callback_url", "internal IP addresses are not allowed")
+        if callback and not is_public_host(urlsplit(callback).hostname or ""):
+            return self.invalid("callback_url", "internal IP addresses are not allowed")
         size = "720x1280" if body.get("aspect_ratio") == "9:16" else "1280x720"
         return Order(body["model"], float(body.get("duration", 4)), size, callback)
 

@@ -7,7 +7,7 @@ are documented.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from modelverse_client.api.tasks import get_task_status, submit_task
 from modelverse_client.models import (
@@ -70,11 +70,12 @@ class ModelverseAdapter:
         duration: Any = plan.seconds
         body: TextToVideoRequest | ImageToVideoRequest
         if plan.model.model == "openai/sora-2/image-to-video":
-            assert request.image_url is not None  # checked against the capability table
             body = ImageToVideoRequest(
                 model="openai/sora-2/image-to-video",
                 input_=ImageToVideoInput(
-                    first_frame_url=request.image_url, prompt=request.prompt or UNSET
+                    # Required by the capability table, which has checked the request.
+                    first_frame_url=cast(str, request.image_url),
+                    prompt=request.prompt or UNSET,
                 ),
                 parameters=ImageToVideoParameters(size=size, duration=duration),
             )
