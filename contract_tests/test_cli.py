@@ -12,9 +12,17 @@ from pathlib import Path
 import pytest
 from sora_unified.cli import EXIT_CODES, build_parser, exit_code_for, main
 
+from contract_tests.fakes import FakeClock
 from contract_tests.mp4 import read_mp4
 
 FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
+
+
+@pytest.fixture(autouse=True)
+def fake_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process commands poll on a fake clock: a task that never finishes (a drifted state
+    word, a stuck emulator) ends in WaitTimeoutError after fake minutes, not real ones."""
+    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
 
 
 @pytest.fixture
@@ -274,3 +282,14 @@ def test_sandbox_command_serves_on_loopback(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_task_that_never_finishes_ends_in_a_wait_timeout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "slow.json"
+    config.write_text(json.dumps({"timing": {"queue_seconds": 3600, "run_seconds": 0}}))
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(capsys, "generate", "p", "--vendor", "kie", "--sandbox", "--timeout", "120")
+    assert code == 9 and "still queued" in err and "sora-unified wait kie:" in err

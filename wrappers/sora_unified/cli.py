@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .errors import DownloadError, GenerationFailedError
+
 if TYPE_CHECKING:
     from ._client import Client
     from .types import Task, Video
@@ -394,6 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resume_hint(task: object, code: int) -> str:
+    """How to pick a paid task up again after the command stopped."""
+    if code == exit_code_for(DownloadError):
+        return f"task {task} finished; fetch it with: sora-unified download {task} --out FILE"
+    return f"task {task} keeps running; resume with: sora-unified wait {task}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     output = Output(as_json=args.json)
@@ -428,11 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         else:
             print(f"sora-unified: {message}", file=sys.stderr)
-            if task is not None and str(task) not in message:
-                print(
-                    f"sora-unified: task {task} (resume with: sora-unified wait {task})",
-                    file=sys.stderr,
-                )
+            if task is not None and code != exit_code_for(GenerationFailedError):
+                print(f"sora-unified: {_resume_hint(task, code)}", file=sys.stderr)
         return code
 
 
