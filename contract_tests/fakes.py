@@ -1,4 +1,10 @@
-"""Test doubles: a fake clock and minimal vendor payloads (shapes from the specs)."""
+"""Test doubles: a fake clock and minimal vendor payloads (shapes from the specs).
+
+Where the vendors' docs and their real answers differ, the fakes take the documented form and
+the sandbox the real one (kie: no `recordId` here, `recordId` there; `message` here, `msg`
+there; `failCode: ""` on success here, `null` there; `resultJson` absent while running here,
+`""` there; documented `task_<model>_<ms>` ids here, 32-hex ids there). A parser that only
+works with one of them fails somewhere."""
 
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ SUBMIT_PATHS = {
     "modelverse": "/v1/tasks/submit",
 }
 TASK_IDS = {
-    "kie": "26278f7a6d23157b48d04e0083322046",
+    "kie": "task_sora-2-pro-text-to-video_1765183463848",
     "evolink": "task-unified-1757169743-7cvnl5zw",
     "modelverse": "mv-task-1",
 }
@@ -59,7 +65,7 @@ def status_path(vendor: str, task_id: str | None = None) -> str:
 def created(vendor: str, task_id: str | None = None) -> dict[str, Any]:
     task_id = task_id or TASK_IDS[vendor]
     if vendor == "kie":
-        return {"code": 200, "msg": "success", "data": {"taskId": task_id, "recordId": task_id}}
+        return {"code": 200, "msg": "success", "data": {"taskId": task_id}}
     if vendor == "evolink":
         return {
             "id": task_id,
@@ -89,16 +95,15 @@ def status_body(
             "param": json.dumps(
                 {"model": "sora-2-pro-text-to-video", "input": {"prompt": "x", "n_frames": "10"}}
             ),
-            "resultJson": json.dumps({"resultUrls": urls, "resultWaterMarkUrls": urls})
-            if urls
-            else "",
-            "failCode": error[0] if error else None,
-            "failMsg": error[1] if error else None,
+            "failCode": error[0] if error else "",
+            "failMsg": error[1] if error else "",
             "createTime": 1762852000000,
             "completeTime": 1762852143000 if state in ("success", "fail") else None,
             "progress": progress,
         }
-        return {"code": 200, "msg": "success", "data": data}
+        if urls:
+            data["resultJson"] = json.dumps({"resultUrls": urls, "resultWaterMarkUrls": urls})
+        return {"code": 200, "message": "success", "data": data}
     if vendor == "evolink":
         body: dict[str, Any] = {
             "id": task_id,

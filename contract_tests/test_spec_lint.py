@@ -137,3 +137,22 @@ def test_kie_request_variants_are_tagged_by_a_model_constant() -> None:
         "sora-2-pro-text-to-video",
         "sora-2-text-to-video",
     ]
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_every_documented_state_has_a_unified_meaning(vendor: str) -> None:
+    """`x-unified-status` says what each documented state word means in OpenAI's vocabulary."""
+    mapped = [
+        node
+        for _, node in _walk(load_spec(vendor))
+        if "x-unified-status" in node and "x-known-values" in node
+    ]
+    assert len(mapped) == 1
+    (node,) = mapped
+    assert sorted(node["x-unified-status"]) == sorted(node["x-known-values"])
+    assert set(node["x-unified-status"].values()) <= {
+        "queued",
+        "in_progress",
+        "completed",
+        "failed",
+    }

@@ -97,7 +97,8 @@ def sync_detailed(
     """Get a task's state and result
 
      Source: evolink "Get Task Detail". `results` is provided when the task has completed;
-    `error` (with a string business code) when it has failed.
+    `error` (with a string business code) when it has failed. `x-task-fields` names where a
+    client reads the task (JSON pointers); callbacks carry the same body.
 
     Args:
         task_id (str):
@@ -129,7 +130,8 @@ def sync(
     """Get a task's state and result
 
      Source: evolink "Get Task Detail". `results` is provided when the task has completed;
-    `error` (with a string business code) when it has failed.
+    `error` (with a string business code) when it has failed. `x-task-fields` names where a
+    client reads the task (JSON pointers); callbacks carry the same body.
 
     Args:
         task_id (str):
@@ -156,7 +158,8 @@ async def asyncio_detailed(
     """Get a task's state and result
 
      Source: evolink "Get Task Detail". `results` is provided when the task has completed;
-    `error` (with a string business code) when it has failed.
+    `error` (with a string business code) when it has failed. `x-task-fields` names where a
+    client reads the task (JSON pointers); callbacks carry the same body.
 
     Args:
         task_id (str):
@@ -186,7 +189,8 @@ async def asyncio(
     """Get a task's state and result
 
      Source: evolink "Get Task Detail". `results` is provided when the task has completed;
-    `error` (with a string business code) when it has failed.
+    `error` (with a string business code) when it has failed. `x-task-fields` names where a
+    client reads the task (JSON pointers); callbacks carry the same body.
 
     Args:
         task_id (str):

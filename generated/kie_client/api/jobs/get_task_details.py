@@ -97,6 +97,8 @@ def sync_detailed(
     """Get a task's state and result
 
      Source: https://docs.kie.ai/market/common/get-task-detail and the apidog export.
+    `x-task-fields` names where a client reads the task in the 200 body (JSON pointers;
+    `#` continues inside a JSON-in-a-string field); callbacks carry the same body.
     Right after creation the vendor may answer `data: null` or `code: 422` with
     `msg: "recordInfo is null"` (in an HTTP 200 body): the task is not visible yet.
     Poll every 2-3 s for the first 30 s, then every 5-10 s, then every 15-30 s after two
@@ -132,6 +134,8 @@ def sync(
     """Get a task's state and result
 
      Source: https://docs.kie.ai/market/common/get-task-detail and the apidog export.
+    `x-task-fields` names where a client reads the task in the 200 body (JSON pointers;
+    `#` continues inside a JSON-in-a-string field); callbacks carry the same body.
     Right after creation the vendor may answer `data: null` or `code: 422` with
     `msg: "recordInfo is null"` (in an HTTP 200 body): the task is not visible yet.
     Poll every 2-3 s for the first 30 s, then every 5-10 s, then every 15-30 s after two
@@ -162,6 +166,8 @@ async def asyncio_detailed(
     """Get a task's state and result
 
      Source: https://docs.kie.ai/market/common/get-task-detail and the apidog export.
+    `x-task-fields` names where a client reads the task in the 200 body (JSON pointers;
+    `#` continues inside a JSON-in-a-string field); callbacks carry the same body.
     Right after creation the vendor may answer `data: null` or `code: 422` with
     `msg: "recordInfo is null"` (in an HTTP 200 body): the task is not visible yet.
     Poll every 2-3 s for the first 30 s, then every 5-10 s, then every 15-30 s after two
@@ -195,6 +201,8 @@ async def asyncio(
     """Get a task's state and result
 
      Source: https://docs.kie.ai/market/common/get-task-detail and the apidog export.
+    `x-task-fields` names where a client reads the task in the 200 body (JSON pointers;
+    `#` continues inside a JSON-in-a-string field); callbacks carry the same body.
     Right after creation the vendor may answer `data: null` or `code: 422` with
     `msg: "recordInfo is null"` (in an HTTP 200 body): the task is not visible yet.
     Poll every 2-3 s for the first 30 s, then every 5-10 s, then every 15-30 s after two

@@ -98,6 +98,7 @@ def sync_detailed(
 
      Source: ModelVerse "OpenAI/Sora2-T2V", section 查询任务状态. `submit_time` and
     `finish_time` are Unix seconds; `usage.duration` is the run time in seconds.
+    `x-task-fields` names where a client reads the task (JSON pointers).
 
     Args:
         task_id (str):
@@ -130,6 +131,7 @@ def sync(
 
      Source: ModelVerse "OpenAI/Sora2-T2V", section 查询任务状态. `submit_time` and
     `finish_time` are Unix seconds; `usage.duration` is the run time in seconds.
+    `x-task-fields` names where a client reads the task (JSON pointers).
 
     Args:
         task_id (str):
@@ -157,6 +159,7 @@ async def asyncio_detailed(
 
      Source: ModelVerse "OpenAI/Sora2-T2V", section 查询任务状态. `submit_time` and
     `finish_time` are Unix seconds; `usage.duration` is the run time in seconds.
+    `x-task-fields` names where a client reads the task (JSON pointers).
 
     Args:
         task_id (str):
@@ -187,6 +190,7 @@ async def asyncio(
 
      Source: ModelVerse "OpenAI/Sora2-T2V", section 查询任务状态. `submit_time` and
     `finish_time` are Unix seconds; `usage.duration` is the run time in seconds.
+    `x-task-fields` names where a client reads the task (JSON pointers).
 
     Args:
         task_id (str):
