@@ -10,9 +10,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sora_unified import VideoRequest
+from sora_unified import Shot, VideoRequest
 from sora_unified._capabilities import ModelCapabilities, Plan
 from sora_unified.vendors import load_adapter
+
+Path = tuple[Any, ...]
+IMAGE = "https://example.com/first-frame.png"
 
 
 def adapter_body(caps: ModelCapabilities, request: VideoRequest) -> dict[str, Any]:
@@ -30,3 +33,39 @@ def adapter_body(caps: ModelCapabilities, request: VideoRequest) -> dict[str, An
     body = load_adapter(caps.vendor).submit_call(plan).json
     assert isinstance(body, dict)
     return copy.deepcopy(body)
+
+
+def base_request(caps: ModelCapabilities) -> dict[str, Any]:
+    """The smallest request the table accepts for this model."""
+    values: dict[str, Any] = {"model": caps.model, "seconds": caps.default_seconds}
+    if caps.prompt == "required":
+        values["prompt"] = "a corgi surfing"
+    if caps.image_input == "required":
+        values["image_url"] = IMAGE
+    if caps.storyboard == "required":
+        values["shots"] = (Shot("a kitten", 1.0),)
+    return values
+
+
+def leaves(value: Any, prefix: Path = ()) -> dict[Path, Any]:
+    if isinstance(value, dict):
+        return {
+            k: v for key, item in value.items() for k, v in leaves(item, (*prefix, key)).items()
+        }
+    if isinstance(value, list) and value:
+        return {k: v for i, item in enumerate(value) for k, v in leaves(item, (*prefix, i)).items()}
+    return {prefix: value}
+
+
+def paths_of(caps: ModelCapabilities, a: dict[str, Any], b: dict[str, Any]) -> set[Path]:
+    """Where two requests' bodies differ: the vendor fields a unified field is sent as."""
+    left = leaves(adapter_body(caps, VideoRequest(**a)))
+    right = leaves(adapter_body(caps, VideoRequest(**b)))
+    return {path for path in left.keys() | right.keys() if left.get(path) != right.get(path)}
+
+
+def delete(body: dict[str, Any], path: Path) -> None:
+    target: Any = body
+    for token in path[:-1]:
+        target = target.get(token, {})
+    target.pop(path[-1], None)

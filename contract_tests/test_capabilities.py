@@ -25,7 +25,7 @@ from sora_unified import Shot, ValidationError, VideoRequest, capabilities
 from sora_unified._capabilities import ModelCapabilities, check_request
 from sora_unified.types import QUALITIES, SIZES
 
-from contract_tests.bypass import adapter_body
+from contract_tests.bypass import Path, adapter_body, base_request, delete, leaves, paths_of
 from contract_tests.specs import (
     create_operation,
     request_schema_pointer,
@@ -44,24 +44,11 @@ VENDOR_EXTRAS: dict[str, set[tuple[str, ...]]] = {
 }
 IMAGE = "https://example.com/first-frame.png"
 HOOK = "https://hooks.example.com/done"
-Path = tuple[Any, ...]
 
 
 def _pointer(vendor: str) -> str:
     _, _, create = create_operation(vendor)
     return request_schema_pointer(vendor, create["operationId"])
-
-
-def _base(caps: ModelCapabilities) -> dict[str, Any]:
-    """The smallest request the table accepts for this model."""
-    values: dict[str, Any] = {"model": caps.model, "seconds": caps.default_seconds}
-    if caps.prompt == "required":
-        values["prompt"] = "a corgi surfing"
-    if caps.image_input == "required":
-        values["image_url"] = IMAGE
-    if caps.storyboard == "required":
-        values["shots"] = (Shot("a kitten", 1.0),)
-    return values
 
 
 def _request(values: dict[str, Any]) -> VideoRequest | None:
@@ -85,31 +72,6 @@ def _table_refusal(caps: ModelCapabilities, values: dict[str, Any]) -> str | Non
 def _body(caps: ModelCapabilities, values: dict[str, Any]) -> dict[str, Any]:
     """The body the adapter builds for a request, without the local check."""
     return adapter_body(caps, VideoRequest(**values))
-
-
-def _leaves(value: Any, prefix: Path = ()) -> dict[Path, Any]:
-    if isinstance(value, dict):
-        return {
-            k: v for key, item in value.items() for k, v in _leaves(item, (*prefix, key)).items()
-        }
-    if isinstance(value, list) and value:
-        return {
-            k: v for i, item in enumerate(value) for k, v in _leaves(item, (*prefix, i)).items()
-        }
-    return {prefix: value}
-
-
-def _paths_of(caps: ModelCapabilities, a: dict[str, Any], b: dict[str, Any]) -> set[Path]:
-    """Where two requests' bodies differ: the vendor fields a unified field is sent as."""
-    left, right = _leaves(_body(caps, a)), _leaves(_body(caps, b))
-    return {path for path in left.keys() | right.keys() if left.get(path) != right.get(path)}
-
-
-def _delete(body: dict[str, Any], path: Path) -> None:
-    target: Any = body
-    for token in path[:-1]:
-        target = target.get(token, {})
-    target.pop(path[-1], None)
 
 
 @dataclass
@@ -137,7 +99,7 @@ class Verdicts:
             return
         body = _body(self.caps, values)
         for path in drop or ():
-            _delete(body, path)
+            delete(body, path)
         if table is not None and drop is None:
             reference = {k: v for k, v in values.items() if k != probed}
             if probed in self.base:
@@ -174,7 +136,7 @@ def _probe_prompt(v: Verdicts) -> None:
         v.probe("prompt given", {**base, "prompt": "a corgi"}, probed="prompt")
         return
     with_prompt = {**base, "prompt": "a corgi"}
-    (path,) = _paths_of(caps, with_prompt, {**base, "prompt": "a cat"})
+    (path,) = paths_of(caps, with_prompt, {**base, "prompt": "a cat"})
     v.probe("prompt left out", {**base, "prompt": ""}, probed="prompt", drop={path})
     spec = _spec_numbers(caps, with_prompt, path)
     for length in sorted(set(_around(caps.max_prompt_chars, spec.get("maxLength"), 1))):
@@ -184,7 +146,7 @@ def _probe_prompt(v: Verdicts) -> None:
 
 def _probe_seconds(v: Verdicts) -> None:
     caps, base = v.caps, v.base
-    paths = _paths_of(caps, base, {**base, "seconds": caps.seconds[-1]})
+    paths = paths_of(caps, base, {**base, "seconds": caps.seconds[-1]})
     named = {
         int(value) for path in paths for value in _spec_numbers(caps, base, path).get("enum", ())
     }
@@ -210,7 +172,7 @@ def _probe_image(v: Verdicts) -> None:
     other = {**base, "image_url": "https://example.org/b.jpg"}
     (path,) = {
         p[:-1] if isinstance(p[-1], int) else p
-        for p in _paths_of(caps, {**base, "image_url": IMAGE}, other)
+        for p in paths_of(caps, {**base, "image_url": IMAGE}, other)
     }
     v.probe("image left out", {**base, "image_url": None}, probed="image_url", drop={path})
     for url in (
@@ -230,7 +192,7 @@ def _probe_callback(v: Verdicts) -> None:
         v.probe("callback given", {**base, "callback_url": HOOK}, probed="callback_url")
         return
     values = {**base, "callback_url": HOOK}
-    (path,) = _paths_of(caps, values, {**base, "callback_url": HOOK + "2"})
+    (path,) = paths_of(caps, values, {**base, "callback_url": HOOK + "2"})
     spec = _spec_numbers(caps, values, path)
     for length in sorted(set(_around(caps.callback_max_chars, spec.get("maxLength")))):
         url = HOOK + "/" + "x" * (int(length) - len(HOOK) - 1)
@@ -258,8 +220,8 @@ def _probe_storyboard(v: Verdicts) -> None:
         return
     values = {**base, "seconds": caps.seconds[-1]}
     one = {**values, "shots": (Shot("a", 1.0),)}
-    (scene,) = _paths_of(caps, one, {**values, "shots": (Shot("b", 1.0),)})
-    (duration,) = _paths_of(caps, one, {**values, "shots": (Shot("a", 2.0),)})
+    (scene,) = paths_of(caps, one, {**values, "shots": (Shot("b", 1.0),)})
+    (duration,) = paths_of(caps, one, {**values, "shots": (Shot("a", 2.0),)})
     shots_spec = _spec_numbers(caps, values, scene[:-2])
     counts = set(_around(caps.max_shots, shots_spec.get("maxItems"), shots_spec.get("minItems")))
     for count in sorted(counts | {0}):
@@ -289,7 +251,7 @@ def _probe_watermark(v: Verdicts) -> None:
 
 
 def verdicts(caps: ModelCapabilities) -> Verdicts:
-    v = Verdicts(caps, base=_base(caps))
+    v = Verdicts(caps, base=base_request(caps))
     v.probe("the smallest request", v.base, probed="model")
     for probe in (
         _probe_prompt,
@@ -318,17 +280,17 @@ def test_every_spec_field_and_value_is_reachable_from_the_table(caps: ModelCapab
     sent = verdicts(caps).sent
     assert sent
     pointer = _pointer(caps.vendor)
-    emitted = {_star(path) for body in sent for path in _leaves(body)}
+    emitted = {_star(path) for body in sent for path in leaves(body)}
     emitted |= {path[:i] for path in emitted for i in range(1, len(path))}
     declared = schema_paths(caps.vendor, pointer, sent[0])
     unreachable = declared - emitted - VENDOR_EXTRAS[caps.vendor]
     assert unreachable == set(), "spec fields the unified request can never send"
     values: dict[tuple[str, ...], set[Any]] = {}
     for body in sent:
-        for path, value in _leaves(body).items():
+        for path, value in leaves(body).items():
             values.setdefault(_star(path), set()).add(value)
     for path, seen in values.items():
-        concrete = next(p for body in sent for p in _leaves(body) if _star(p) == path)
+        concrete = next(p for body in sent for p in leaves(body) if _star(p) == path)
         enum = schema_at(caps.vendor, pointer, sent[0], concrete).get("enum")
         if enum is not None:
             assert set(enum) == seen, (

@@ -17,10 +17,15 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from sora_unified import Client, VideoRequest, capabilities
+from sora_unified._capabilities import ModelCapabilities
 from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Timing
+from sora_unified.vendors import load_adapter
 
+from contract_tests.bypass import Path, adapter_body, base_request, delete, leaves, paths_of
 from contract_tests.fakes import FakeClock
 from contract_tests.mocking import async_transport
+from contract_tests.mp4 import read_mp4
 from contract_tests.specs import (
     VENDORS,
     auth_forms,
@@ -29,7 +34,9 @@ from contract_tests.specs import (
     create_operation,
     operation,
     request_examples,
+    request_schema_pointer,
     response_schema_pointer,
+    schema_at,
     schema_errors,
     status_operation_id,
 )
@@ -103,3 +110,106 @@ def test_every_phase_answers_strictly(vendor: str, example: Any, fail: bool) -> 
     for request in received:
         assert callback is not None
         assert schema_errors(vendor, callback, json.loads(request.content), strict=True) == []
+
+
+MODELS = list(capabilities())
+SHAPES = {
+    "landscape": (1280, 720),
+    "portrait": (720, 1280),
+    "16:9": (1280, 720),
+    "9:16": (720, 1280),
+    "1280x720": (1280, 720),
+    "720x1280": (720, 1280),
+}
+
+
+def _create_pointer(vendor: str) -> str:
+    return request_schema_pointer(vendor, create_operation(vendor)[2]["operationId"])
+
+
+def _default(caps: ModelCapabilities, body: dict[str, Any], path: Path) -> Any:
+    schema = schema_at(caps.vendor, _create_pointer(caps.vendor), body, path)
+    assert "default" in schema or "x-sandbox-default" in schema, f"{path}: no default in the spec"
+    return schema.get("default", schema.get("x-sandbox-default"))
+
+
+@pytest.mark.parametrize("caps", MODELS, ids=[f"{m.vendor}/{m.model}" for m in MODELS])
+def test_the_sandbox_follows_the_documented_defaults(
+    caps: ModelCapabilities, tmp_path: Any
+) -> None:
+    """Leave out length and shape: the result clip has the spec's default length and shape
+    (the vendor's documented default, or the spec's recorded x-sandbox-default). A field the
+    spec requires is kept, and the clip follows it."""
+    base = base_request(caps)
+    (seconds_path,) = paths_of(
+        caps, {**base, "seconds": caps.seconds[0]}, {**base, "seconds": caps.seconds[1]}
+    )
+    (shape_path,) = paths_of(caps, {**base, "size": "1280x720"}, {**base, "size": "720x1280"})
+    body = adapter_body(caps, VideoRequest(**base))
+    expected = {}
+    for path in (seconds_path, shape_path):
+        trial = json.loads(json.dumps(body))
+        delete(trial, path)
+        if schema_errors(caps.vendor, _create_pointer(caps.vendor), trial):
+            expected[path] = leaves(body)[path]  # required: the request says it
+        else:
+            expected[path] = _default(caps, body, path)
+            body = trial
+    clock = FakeClock()
+    with Sandbox(SandboxConfig(timing=TIMING), clock=clock) as sandbox:
+        client = Client(
+            caps.vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(caps.vendor), clock=clock
+        )
+        submit, _, _ = create_operation(caps.vendor)
+        answer = httpx.post(
+            sandbox.base_url(caps.vendor) + submit,
+            json=body,
+            headers=auth_header(min(auth_forms(caps.vendor)), SANDBOX_KEY),
+        )
+        task_id = load_adapter(caps.vendor).task_id_from_submit(answer.json())
+        assert task_id, answer.text
+        video = client.wait(f"{caps.vendor}:{task_id}")
+        clip = read_mp4(client.download(video, tmp_path / "default.mp4").read_bytes())
+    assert clip.seconds == pytest.approx(float(expected[seconds_path]), abs=0.3)
+    assert (clip.width, clip.height) == SHAPES[expected[shape_path]]
+
+
+def _uri_fields(caps: ModelCapabilities, body: dict[str, Any]) -> list[Path]:
+    pointer = request_schema_pointer(caps.vendor, create_operation(caps.vendor)[2]["operationId"])
+    found = []
+    for path in leaves(body):
+        if schema_at(caps.vendor, pointer, body, path).get("format") == "uri":
+            found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("caps", MODELS, ids=[f"{m.vendor}/{m.model}" for m in MODELS])
+def test_the_sandbox_refuses_a_malformed_uri_in_every_uri_field(caps: ModelCapabilities) -> None:
+    values = base_request(caps)
+    if caps.image_input != "no":
+        values["image_url"] = "https://example.com/first-frame.png"
+    if caps.callbacks:
+        values["callback_url"] = "https://hooks.example.com/done"
+    body = adapter_body(caps, VideoRequest(**values))
+    fields = _uri_fields(caps, body)
+    assert fields or (caps.image_input == "no" and not caps.callbacks)
+    with Sandbox(SandboxConfig(timing=TIMING)) as sandbox:
+        for path in fields:
+            broken = json.loads(json.dumps(body))
+            target: Any = broken
+            for token in path[:-1]:
+                target = target[token]
+            target[path[-1]] = "https://exa mple.com/not a uri"
+            submit, _, _ = create_operation(caps.vendor)
+            answer = httpx.post(
+                sandbox.base_url(caps.vendor) + submit,
+                json=broken,
+                headers=auth_header(min(auth_forms(caps.vendor)), SANDBOX_KEY),
+            )
+            refused = (
+                answer.json().get("code") == 422
+                if caps.vendor == "kie"
+                else answer.status_code == 400
+            )
+            assert refused, (path, answer.text)
+        assert sandbox.state.tasks_created(caps.vendor) == 0

@@ -34,8 +34,10 @@ class VideoGenerationRequest:
     Attributes:
         model (Literal['sora-2-pro-preview']): Model name.
         prompt (str): What the video shows; at most 5000 characters.
-        aspect_ratio (VideoGenerationRequestAspectRatio | Unset): `16:9` landscape, `9:16` portrait.
-        duration (VideoGenerationRequestDuration | Unset): Video length in seconds; billed by length.
+        aspect_ratio (VideoGenerationRequestAspectRatio | Unset): `16:9` landscape, `9:16` portrait. No default is
+            documented.
+        duration (VideoGenerationRequestDuration | Unset): Video length in seconds; billed by length. No default is
+            documented.
         quality (VideoGenerationRequestQuality | Unset): `720p` standard price; `1080p` costs 1.667 times as much.
         image_urls (list[str] | Unset): At most one reference image (first frame) for image-to-video: no real people, at
             most 10 MB, .jpg/.jpeg/.png/.webp, directly viewable or downloadable by the server.

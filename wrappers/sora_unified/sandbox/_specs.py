@@ -94,3 +94,16 @@ def api_key(vendor: str, headers: Mapping[str, str]) -> str | None:
         if key is not None:
             return key
     return None
+
+
+def default(vendor: str, schema: str, field: str | None = None) -> Any:
+    """The documented default of a component schema (or one of its properties), falling back
+    to the `x-sandbox-default` the spec records where the vendor documents none."""
+    node = spec(vendor)["components"]["schemas"][schema]
+    if field is not None:
+        node = node["properties"][field]
+        while "$ref" in node:
+            node = spec(vendor)["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    if "default" in node:
+        return node["default"]
+    return node["x-sandbox-default"]

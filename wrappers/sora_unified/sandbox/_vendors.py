@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 
 from .._urls import is_public_host
 from ._config import Timing
+from ._specs import default
 from ._state import CONTENT_POLICY_MESSAGE, Phase, SandboxTask
 
 Body = dict[str, Any]
 SIZES = {"landscape": "1280x720", "portrait": "720x1280"}
+RATIO_SIZES = {"16:9": "1280x720", "9:16": "720x1280"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +58,12 @@ class Kie:
 
     def order(self, body: Body) -> Order | Reply:
         data = body["input"]
-        if body["model"] == "sora-2-pro-storyboard":
-            seconds = float(data["n_frames"])
-        else:
-            seconds = float(data.get("n_frames", "10"))
-        size = SIZES[data.get("aspect_ratio", "landscape")]
+        schema = "StoryboardInput" if body["model"] == "sora-2-pro-storyboard" else "Duration"
+        seconds = float(
+            data.get("n_frames")
+            or default(self.name, schema, "n_frames" if schema == "StoryboardInput" else None)
+        )
+        size = SIZES[data.get("aspect_ratio") or default(self.name, "AspectRatio")]
         return Order(body["model"], seconds, size, body.get("callBackUrl"))
 
     def new_id(self, now: float) -> str:
@@ -164,8 +167,10 @@ class Evolink:
         callback = body.get("callback_url")
         if callback and not is_public_host(urlsplit(callback).hostname or ""):
             return self.invalid("callback_url", "internal IP addresses are not allowed")
-        size = "720x1280" if body.get("aspect_ratio") == "9:16" else "1280x720"
-        return Order(body["model"], float(body.get("duration", 4)), size, callback)
+        request = "VideoGenerationRequest"
+        ratio = body.get("aspect_ratio") or default(self.name, request, "aspect_ratio")
+        seconds = body.get("duration") or default(self.name, request, "duration")
+        return Order(body["model"], float(seconds), RATIO_SIZES[ratio], callback)
 
     def new_id(self, now: float) -> str:
         tail = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
@@ -276,8 +281,8 @@ class Modelverse:
         parameters = body.get("parameters", {})
         return Order(
             body["model"],
-            float(parameters.get("duration", 4)),
-            parameters.get("size", "720x1280"),
+            float(parameters.get("duration") or default(self.name, "Duration")),
+            parameters.get("size") or default(self.name, "Size"),
             None,
         )
 
