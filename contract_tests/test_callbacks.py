@@ -124,3 +124,55 @@ def test_evolink_callback_and_refusals() -> None:
         parse_callback("evolink", status_body("evolink", "completed"), {}, secret=SECRET)
     with pytest.raises(UnsupportedFeatureError, match="no callbacks"):
         parse_callback("modelverse", status_body("modelverse", "Success"))
+
+
+FORGED = {
+    "code": 200,
+    "data": {"state": "success", "resultJson": '{"resultUrls":["https://evil.example/x.mp4"]}'},
+}
+
+
+@pytest.mark.parametrize("signature", ["AAAA", "", sign_kie_callback("", NOW, SECRET)])
+def test_a_body_without_a_task_id_is_never_accepted_with_a_secret(signature: str) -> None:
+    """Nothing to verify is not the same as verified: a forged 'completed' body without a
+    task id must not parse as a finished video, whatever the signature says."""
+    headers = {"X-Webhook-Timestamp": str(NOW), "X-Webhook-Signature": signature}
+    with pytest.raises(CallbackVerificationError):
+        parse_callback("kie", FORGED, headers, secret=SECRET, now=NOW)
+
+
+def test_a_missing_timestamp_is_refused_not_replaced_by_the_receivers_clock() -> None:
+    headers = {"X-Webhook-Signature": sign_kie_callback(TASK, NOW, SECRET)}
+    with pytest.raises(CallbackVerificationError, match="X-Webhook-Timestamp"):
+        parse_callback("kie", _kie_callback(), headers, secret=SECRET, now=NOW)
+
+
+def test_a_missing_signature_is_refused() -> None:
+    headers = {"X-Webhook-Timestamp": str(NOW)}
+    with pytest.raises(CallbackVerificationError, match="X-Webhook-Signature"):
+        parse_callback("kie", _kie_callback(), headers, secret=SECRET, now=NOW)
+
+
+def test_the_signature_covers_exactly_task_id_dot_timestamp() -> None:
+    """A signature made over another string (the body, the id alone, another separator)
+    does not verify."""
+    import base64
+    import hashlib
+    import hmac
+
+    def sign(message: str) -> str:
+        digest = hmac.new(SECRET.encode(), message.encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode()
+
+    for message in (
+        TASK,
+        f"{NOW}.{TASK}",
+        f"{TASK}:{NOW}",
+        f"{TASK}.{NOW}.",
+        json.dumps(_kie_callback()),
+    ):
+        headers = {"X-Webhook-Timestamp": str(NOW), "X-Webhook-Signature": sign(message)}
+        with pytest.raises(CallbackVerificationError):
+            parse_callback("kie", _kie_callback(), headers, secret=SECRET, now=NOW)
+    good = {"X-Webhook-Timestamp": str(NOW), "X-Webhook-Signature": sign(f"{TASK}.{NOW}")}
+    assert parse_callback("kie", _kie_callback(), good, secret=SECRET, now=NOW).done

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -359,6 +360,49 @@ def test_kie_callback_is_signed_and_verifiable(clock: FakeClock) -> None:
     )
     assert video.status == "completed" and json.loads(request.content)["code"] == 200
     assert sandbox.state.callbacks[0].status == 200
+
+
+@pytest.mark.parametrize(
+    ("answers", "attempts"),
+    [
+        ([500, 502, 204], [500, 502, 204]),
+        ([500, 502, 503, 200], [500, 502, 503, 200]),  # the documented third retry
+        ([500, 500, 500, 500, 200], [500, 500, 500, 500]),  # and no fourth
+    ],
+    ids=["second-retry-succeeds", "third-retry-succeeds", "gives-up-after-three-retries"],
+)
+def test_evolink_callback_retries_three_times_after_1_2_4_seconds(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch, answers: list[int], attempts: list[int]
+) -> None:
+    slept: list[float] = []
+    real_sleep = anyio.sleep
+
+    async def record_sleep(seconds: float) -> None:
+        if seconds >= 0.5:  # the retry delays; the delivery loop's own ticks are shorter
+            slept.append(seconds)
+            seconds = 0
+        await real_sleep(seconds)
+
+    monkeypatch.setattr("sora_unified.sandbox._app.anyio.sleep", record_sleep)
+    router = respx.Router(assert_all_mocked=True)
+    route = router.post("https://hooks.example.com/evolink").mock(
+        side_effect=[httpx.Response(status) for status in answers]
+    )
+    config = SandboxConfig(
+        timing=Timing(queue_seconds=0, run_seconds=1), callback_transport=async_transport(router)
+    )
+    with Sandbox(config, clock=clock) as sandbox:
+        _client(sandbox, "evolink", clock).submit(
+            VideoRequest(prompt="p", callback_url="https://hooks.example.com/evolink")
+        )
+        clock.now += 2
+        _wait_for(lambda: len(sandbox.state.callbacks) == len(attempts), clock)
+        import time
+
+        time.sleep(0.2)  # a fifth attempt would land now
+    assert [a.status for a in sandbox.state.callbacks] == attempts
+    assert route.call_count == len(attempts)
+    assert slept == [1.0, 2.0, 4.0][: len(attempts) - 1]
 
 
 def test_evolink_callback_retries_after_non_2xx(clock: FakeClock) -> None:
