@@ -7,6 +7,7 @@
 #   make record VENDOR=kie SCENARIO=name [BASE_URL=https://api.kie.ai] [ACCEPT=1]   (re)record
 #   make record-all       re-record every cassette from the sandbox and the documented errors
 #   make sandbox          serve the vendor sandbox on 127.0.0.1:8800
+#   make mutation         mutation testing of the suite (code and specs); prints the catch rate
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,7 +16,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all clean
+.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation clean
+MUTMUT_VERSION := 3.8.1
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -59,8 +61,13 @@ record: $(STAMP)
 record-all: $(STAMP)
 	$(PY) -m contract_tests.record --all $(if $(ACCEPT),--accept)
 
+# Not part of `make test`: a full run takes a while. mutmut is installed only for this target.
+mutation: $(STAMP)
+	@$(BIN)/uv pip install --quiet --python $(PY) mutmut==$(MUTMUT_VERSION)
+	$(PY) tools/mutation.py
+
 sandbox: $(STAMP)
 	$(BIN)/sora-unified sandbox --port 8800
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out .mutation

@@ -319,3 +319,29 @@ def test_table_renders_every_row() -> None:
     assert text.splitlines()[0].split()[:3] == ["vendor", "model", "seconds"]
     assert len(text.splitlines()) == 2 + len(capabilities().models)
     assert "sora-2-pro-storyboard" in text and "10, 15, 25" in text
+
+
+@pytest.mark.parametrize("caps", MODELS, ids=[f"{m.vendor}/{m.model}" for m in MODELS])
+def test_the_tables_defaults_are_the_documented_ones(caps: ModelCapabilities) -> None:
+    """Where the spec documents a default length or shape, the table states the same one;
+    where the vendor documents none (only the spec's x-sandbox-default), the table has none."""
+    base = base_request(caps)
+    body = adapter_body(caps, VideoRequest(**base))
+    pointer = _pointer(caps.vendor)
+    (seconds_path,) = paths_of(
+        caps, {**base, "seconds": caps.seconds[0]}, {**base, "seconds": caps.seconds[1]}
+    )
+    (shape_path,) = paths_of(caps, {**base, "size": "1280x720"}, {**base, "size": "720x1280"})
+    seconds = schema_at(caps.vendor, pointer, body, seconds_path).get("default")
+    if seconds is not None and caps.storyboard == "no":
+        assert int(seconds) == caps.default_seconds
+    shape = schema_at(caps.vendor, pointer, body, shape_path).get("default")
+    orientation = {
+        "landscape": "landscape",
+        "portrait": "portrait",
+        "1280x720": "landscape",
+        "720x1280": "portrait",
+        "16:9": "landscape",
+        "9:16": "portrait",
+    }
+    assert caps.default_orientation == (orientation[shape] if shape is not None else None)

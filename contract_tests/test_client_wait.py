@@ -70,8 +70,9 @@ def test_every_documented_state_is_mapped(vendor: str) -> None:
 
 @pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse"])
 def test_unknown_state_is_in_progress_and_warned_once(
-    vendor: str, caplog: pytest.LogCaptureFixture
+    vendor: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("sora_unified._status._warned_states", set())  # fresh per process
     caplog.set_level(logging.WARNING, logger="sora_unified")
     state = f"brand-new-state-{vendor}"
     first = parse_status(vendor, status_body(vendor, state))

@@ -26,6 +26,8 @@ from contract_tests.specs import (
     load_spec,
     operation,
     resolve,
+    response_schema_pointer,
+    schema_errors,
     status_operation_id,
 )
 
@@ -201,3 +203,46 @@ def test_every_documented_state_word_maps_as_the_spec_says(vendor: str) -> None:
         body = json.loads(json.dumps(template))
         _put(body, state_pointer, state)
         assert parse_status(vendor, body).status == unified, state
+
+
+def _delete(body: Any, where: str) -> bool:
+    """Remove the value at `where` (inside a JSON string after `#`); False if it is absent."""
+    outer, _, inner = where.partition("#")
+    tokens = outer.removeprefix("/").split("/")
+    parent = _at(body, "/" + "/".join(tokens[:-1])) if len(tokens) > 1 else body
+    if not isinstance(parent, dict) or tokens[-1] not in parent:
+        return False
+    if inner:
+        decoded = json.loads(parent[tokens[-1]])
+        if not _delete(decoded, inner):
+            return False
+        parent[tokens[-1]] = json.dumps(decoded)
+        return True
+    del parent[tokens[-1]]
+    return True
+
+
+@pytest.mark.parametrize(("vendor", "example"), list(_status_examples()))
+def test_every_field_the_client_reads_is_required_where_documented(
+    vendor: str, example: dict[str, Any]
+) -> None:
+    """Taking away a field the client reads (x-task-fields) from a documented answer makes it
+    invalid: the id and state always, the results of a completed task, the error of a failed
+    one. A recording that loses (or renames) one of them is drift, not a tolerated extra."""
+    body = example["value"]
+    fields = _fields(vendor)
+    state = read(body, fields["state"])
+    if state is MISSING:
+        return  # no task in this answer yet (kie's "not visible" window)
+    status = _unified_status(vendor)[state]
+    needed = ["id", "state"]
+    if status == "completed":
+        needed.append("results")
+    if status == "failed":
+        needed.append("error_code" if "error_code" in fields else "error_message")
+    _, _, op = operation(vendor, status_operation_id(vendor))
+    pointer = response_schema_pointer(vendor, op["operationId"], 200)
+    for name in needed:
+        broken = json.loads(json.dumps(body))
+        assert _delete(broken, fields[name]), f"{name} is not in the example"
+        assert schema_errors(vendor, pointer, broken), f"{vendor}: {name} may go missing"
