@@ -46,7 +46,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict wrappers/sora_unified generated/kie_client generated/evolink_client generated/modelverse_client
 
 test: check-generated lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test-deep: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(PY) -m pytest

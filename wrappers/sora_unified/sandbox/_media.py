@@ -6,6 +6,7 @@ imageio-ffmpeg wheel ships (H.264 + AAC, fast start). Clips are cached per lengt
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 import threading
@@ -32,7 +33,8 @@ def clip(seconds: float, size: str) -> Path:
 def _encode(seconds: float, size: str, target: Path) -> None:
     import imageio_ffmpeg  # type: ignore[import-untyped]
 
-    partial = target.with_suffix(".part.mp4")
+    # A unique name per writer: several processes (test workers, CLI runs) share the cache.
+    partial = target.with_name(f".{target.stem}.{os.getpid()}.{threading.get_ident()}.part.mp4")
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner",
