@@ -9,6 +9,7 @@ works with one of them fails somewhere."""
 from __future__ import annotations
 
 import json
+import struct
 from typing import Any
 
 KEY = "sk-test-0123456789abcdef"
@@ -132,3 +133,20 @@ RUNNING = {"kie": "generating", "evolink": "processing", "modelverse": "Running"
 QUEUED = {"kie": "waiting", "evolink": "pending", "modelverse": "Pending"}
 DONE = {"kie": "success", "evolink": "completed", "modelverse": "Success"}
 FAILED = {"kie": "fail", "evolink": "failed", "modelverse": "Failure"}
+
+
+def box(kind: bytes, body: bytes = b"") -> bytes:
+    """One ISO-BMFF box: 32-bit size, 4-character type, body."""
+    return struct.pack(">I4s", 8 + len(body), kind) + body
+
+
+def mp4_bytes(media: int = 256) -> bytes:
+    """A minimal whole MP4: ftyp, moov (with an mvhd) and mdat, sizes adding up."""
+    return (
+        box(b"ftyp", b"isom" + b"\x00\x00\x02\x00" + b"isomiso2mp41")
+        + box(b"moov", box(b"mvhd", bytes(100)))
+        + box(b"mdat", bytes(media))
+    )
+
+
+MP4 = mp4_bytes()

@@ -15,6 +15,7 @@ from sora_unified import AsyncClient, Client, Shot, SubmissionUncertainError, Vi
 from contract_tests.fakes import (
     BASE_URLS,
     KEY,
+    MP4,
     SUBMIT_PATHS,
     TASK_IDS,
     VIDEO_URL,
@@ -41,7 +42,7 @@ def _routes(router: respx.Router) -> respx.Route:
             httpx.Response(200, json=status_body("kie", "success", urls=[VIDEO_URL])),
         ]
     )
-    router.get(VIDEO_URL).respond(content=b"ftyp" * 100, headers={"Content-Type": "video/mp4"})
+    router.get(VIDEO_URL).respond(content=MP4, headers={"Content-Type": "video/mp4"})
     return submit
 
 

@@ -8,10 +8,9 @@ import httpx
 import pytest
 from sora_unified import Client, DownloadError, LinkExpiredError, Video
 
-from contract_tests.fakes import KEY, VIDEO_URL, FakeClock
+from contract_tests.fakes import KEY, MP4, VIDEO_URL, FakeClock
 from contract_tests.mocking import strict_router, transport
 
-MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4000
 VIDEO = Video(vendor="kie", task_id="t1", status="completed", video_urls=(VIDEO_URL,))
 
 
@@ -95,7 +94,7 @@ def test_truncated_download_is_retried_then_reported(tmp_path: Path) -> None:
 
 def test_size_cap(tmp_path: Path) -> None:
     declared = httpx.Response(200, content=MP4, headers={"Content-Type": "video/mp4"})
-    outcome, _, _ = _download(tmp_path, [declared], max_bytes=1000)
+    outcome, _, _ = _download(tmp_path, [declared], max_bytes=100)
     assert isinstance(outcome, DownloadError) and "max_bytes" in str(outcome)
     assert _leftovers(tmp_path) == []
 

@@ -21,6 +21,7 @@ from contract_tests.fakes import (
     BASE_URLS,
     DONE,
     KEY,
+    MP4,
     RUNNING,
     SUBMIT_PATHS,
     TASK_IDS,
@@ -162,7 +163,7 @@ def test_generate_end_to_end(
             ]
         )
         file = router.get(VIDEO_URL, name="file").respond(
-            content=b"\x00\x00\x00\x18ftypmp42" * 64, headers={"Content-Type": "video/mp4"}
+            content=MP4, headers={"Content-Type": "video/mp4"}
         )
         client = Client(vendor, api_key=KEY, transport=transport(router), clock=clock)
         events: list[tuple[str, int]] = []
@@ -188,7 +189,7 @@ def test_generate_end_to_end(
     assert video.status == "completed" and video.url == VIDEO_URL
     assert video.task_id == TASK_IDS[vendor] and video.model
     assert video.seconds is not None and video.seconds > 0
-    assert (tmp_path / "v.mp4").read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
+    assert (tmp_path / "v.mp4").read_bytes() == MP4
     assert clock.sleeps == [2.5]
 
 

@@ -39,6 +39,7 @@ from contract_tests.fakes import (
     DONE,
     FAILED,
     KEY,
+    MP4,
     RUNNING,
     SUBMIT_PATHS,
     TASK_IDS,
@@ -56,7 +57,6 @@ REQUEST = {
     "evolink": VideoRequest(prompt="p", seconds=4),
     "modelverse": VideoRequest(prompt="p", seconds=4),
 }
-MP4 = b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + b"\x00\x00\x00\x08free"
 
 
 def run(

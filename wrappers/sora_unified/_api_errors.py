@@ -6,8 +6,10 @@ vendor code; this module picks the class, so every vendor maps codes the same wa
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -64,25 +66,31 @@ def excerpt(content: bytes | str) -> str:
     return text if len(text) <= BODY_EXCERPT_CHARS else text[:BODY_EXCERPT_CHARS] + "..."
 
 
+def _usable(seconds: float) -> float | None:
+    """A hint worth following: finite and not negative (else fall back to backoff)."""
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
 def retry_after(headers: Mapping[str, str], hint: str | None = None) -> float | None:
-    """Seconds from Retry-After (seconds or an HTTP date) or a "retry after N seconds" hint."""
+    """Seconds from Retry-After (seconds or an HTTP date) or a "retry after N seconds" hint;
+    None when absent, negative, not a number or not a date."""
     value = headers.get("retry-after")
     if value:
         value = value.strip()
         try:
-            return max(0.0, float(value))
+            return _usable(float(value))
         except ValueError:
             pass
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             when = None
         if when is not None:
-            from datetime import UTC, datetime
-
+            if when.tzinfo is None:  # "-0000" gives a naive datetime; the date is in UTC
+                when = when.replace(tzinfo=UTC)
             return max(0.0, (when - datetime.now(UTC)).total_seconds())
     if hint and (match := _RETRY_HINT.search(hint)):
-        return float(match.group(1))
+        return _usable(float(match.group(1)))
     return None
 
 
@@ -114,19 +122,16 @@ def api_error(
     rejected the request, so a refused submit created no task.
     """
     error_class = cls or class_for_status(status)
-    kwargs: dict[str, Any] = {
-        "vendor": vendor,
-        "status_code": reply.status_code,
-        "code": code
-        if code is not None
-        else (str(status) if status != reply.status_code else None),
-        "request_id": request_id(reply.headers, reply.json_or_none()),
-        "body": excerpt(reply.content),
-        "retryable": RETRYABLE_OVERRIDES.get(status),
-    }
-    if issubclass(error_class, RateLimitError):
-        kwargs["retry_after"] = retry_after(reply.headers, hint)
-    error = error_class(message, **kwargs)
+    error = error_class(
+        message,
+        vendor=vendor,
+        status_code=reply.status_code,
+        code=code if code is not None else (str(status) if status != reply.status_code else None),
+        request_id=request_id(reply.headers, reply.json_or_none()),
+        body=excerpt(reply.content),
+        retryable=RETRYABLE_OVERRIDES.get(status),
+        retry_after=retry_after(reply.headers, hint),
+    )
     error.from_vendor = from_vendor
     return error
 

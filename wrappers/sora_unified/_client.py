@@ -1,14 +1,20 @@
 """`Client` and `AsyncClient`: one vocabulary over every vendor adapter.
 
 Both share `_BaseClient`, which holds every decision (model choice, checks, error mapping,
-retry policy, status merging); the two subclasses only perform I/O, sync or async.
+retry policy, status merging, what leaves as an error); the two subclasses only perform I/O,
+sync or async.
+
+Every public method leaves through `_BaseClient._exit`: whatever goes wrong comes out as a
+`SoraError` (a submit's unforeseen failure after sending as `SubmissionUncertainError`), with
+the API key scrubbed from it and, once a task exists, the task attached.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -21,12 +27,27 @@ from ._api_errors import excerpt
 from ._capabilities import ModelCapabilities, Plan, capabilities, check_request
 from ._clock import Clock, SystemClock
 from ._config import DEFAULT_TIMEOUT, resolve_config
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_WAIT_TIMEOUT_SECONDS, DOWNLOAD_CHUNK_BYTES
-from ._download import PartFile, check_response, expected_length, result_url
-from ._http import HttpCall, HttpReply, send, send_async
+from ._constants import (
+    DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_WAIT_TIMEOUT_SECONDS,
+    DOWNLOAD_CHUNK_BYTES,
+)
+from ._download import PartFile, check_output_path, check_response, expected_length, result_url
+from ._http import (
+    HttpCall,
+    HttpReply,
+    bound_by_deadlines,
+    deadline,
+    send,
+    send_async,
+    shared_ssl_context,
+)
+from ._redact import install_log_filter, scrub_error
 from ._retry import RetryPolicy, uncertain_submission
 from ._wait import WaitTracker, finish
 from .errors import (
+    APIConnectionError,
     APIError,
     ConfigurationError,
     DownloadError,
@@ -39,7 +60,19 @@ __all__ = ["AsyncClient", "Client"]
 
 logger = logging.getLogger("sora_unified")
 ProgressCallback = Callable[[Video], Any]
-REDACTED = "[redacted]"
+# What bad data or a misbehaving peer can make Python raise anywhere (a value that does not
+# fit, JSON nested too deep, a file system refusal, an httpx failure no boundary foresaw).
+# An AssertionError is not among them: it is a broken invariant (or a test double's verdict).
+UNFORESEEN = (
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    OSError,
+    RecursionError,
+    TypeError,
+    ValueError,
+    httpx.HTTPError,
+)
 
 
 @lru_cache(maxsize=256)
@@ -62,6 +95,14 @@ class _HeaderAuth(httpx.Auth):
         return "_HeaderAuth(<redacted>)"
 
 
+def _note_task(error: BaseException, task: Task) -> None:
+    """A foreign exception (raised by the caller's own callback) keeps its type; it gets a
+    note saying which paid task it interrupted."""
+    note = f"sora-unified: task {task} was submitted; resume with: sora-unified wait {task}"
+    if note not in getattr(error, "__notes__", ()):
+        error.add_note(note)
+
+
 class _BaseClient:
     def __init__(
         self,
@@ -81,6 +122,10 @@ class _BaseClient:
         self._clock: Clock = clock or SystemClock()
         self._auth = _HeaderAuth(self._adapter.auth_headers(self._config.api_key))
         self._headers = {"User-Agent": f"sora-unified/{__version__}"}
+        self._log_filter = install_log_filter(self._config.api_key)
+
+    def _http_options(self) -> dict[str, Any]:
+        return {"timeout": self._config.timeout, "verify": shared_ssl_context()}
 
     @property
     def vendor(self) -> str:
@@ -92,6 +137,33 @@ class _BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(vendor={self.vendor!r}, base_url={self.base_url!r})"
+
+    # -- the one exit ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _exit(self, *, task: Task | None = None, submitting: bool = False) -> Iterator[None]:
+        """Everything raised inside leaves as a scrubbed SoraError carrying `task`.
+
+        An exception sora_unified did not foresee becomes a SoraError saying so, or, while a
+        paid submit is on the wire (`submitting`), a SubmissionUncertainError."""
+        try:
+            yield
+        except SoraError as error:
+            if task is not None and error.task is None:
+                error.task = task
+            scrub_error(error, (self._config.api_key,))
+            raise
+        except UNFORESEEN as error:
+            detail = f"{type(error).__name__}: {error}"
+            wrapped: SoraError
+            if submitting:
+                cause = SoraError(f"unexpected {detail}")
+                wrapped = uncertain_submission(self.vendor, cause)
+            else:
+                wrapped = SoraError(f"{self.vendor}: unexpected {detail}", task=task)
+            raise scrub_error(wrapped, (self._config.api_key,)) from scrub_error(
+                error, (self._config.api_key,)
+            )
 
     # -- decisions shared by both clients -----------------------------------------------------
 
@@ -115,38 +187,39 @@ class _BaseClient:
         logger.debug("%s: submitting %s (%d s)", self.vendor, caps.model, plan.seconds)
         return plan, self._adapter.submit_call(plan)
 
-    def _scrub(self, error: SoraError) -> SoraError:
-        """Remove the API key from anything an error carries (vendors may echo it back)."""
-        key = self._config.api_key
-        if len(key) >= 4:
-            error.message = error.message.replace(key, REDACTED)
-            error.args = tuple(
-                a.replace(key, REDACTED) if isinstance(a, str) else a for a in error.args
-            )
-            if isinstance(error, APIError) and error.body:
-                error.body = error.body.replace(key, REDACTED)
-        return error
-
     def _interpret(self, call: HttpCall, reply: HttpReply) -> Any:
         """The decoded body of a successful reply; raises the mapped error otherwise."""
         error = self._adapter.error_from_reply(call, reply)
         if error is not None:
-            raise self._scrub(error)
+            raise error
         try:
             return reply.json()
-        except ValueError:
+        except ValueError as reason:
             broken = APIError(
-                f"{call.operation}: HTTP {reply.status_code} with a body that is not JSON:"
-                f" {excerpt(reply.content)}",
+                f"{call.operation}: HTTP {reply.status_code} with a body that is not JSON"
+                f" ({reason}): {excerpt(reply.content)}",
                 vendor=self.vendor,
                 status_code=reply.status_code,
                 body=excerpt(reply.content),
                 retryable=True,  # a truncated body is worth reading again (never a submit)
             )
             broken.from_vendor = False
-            if call.creates_task:
-                raise uncertain_submission(self.vendor, self._scrub(broken)) from None
-            raise self._scrub(broken) from None
+            raise broken from None
+
+    def _request_seconds(self, until: float | None) -> float:
+        """One request's overall bound: the client's, or less when a wait's deadline (`until`,
+        on the client's clock) is near."""
+        bound = self._config.request_seconds
+        return bound if until is None else max(0.0, min(bound, until - self._clock.monotonic()))
+
+    def _retry_delay(
+        self, call: HttpCall, error: SoraError, attempt: int, until: float | None
+    ) -> float:
+        """The policy's delay, or the error itself when a retry would end after `until`."""
+        delay = self._policy.next_delay(self.vendor, call, error, attempt)
+        if until is not None and self._clock.monotonic() + delay >= until:
+            raise error
+        return delay
 
     def _task(self, plan: Plan, body: Any) -> Task:
         task_id = self._adapter.task_id_from_submit(body)
@@ -163,6 +236,8 @@ class _BaseClient:
 
     def _coerce_task(self, task: Task | str) -> Task:
         parsed = Task.parse(task) if isinstance(task, str) else task
+        if not isinstance(parsed, Task):
+            raise TypeError(f"expected a Task or a 'vendor:id' string; got {type(task).__name__}")
         if parsed.vendor != self.vendor:
             raise ConfigurationError(f"task {parsed} belongs to {parsed.vendor}, not {self.vendor}")
         return parsed
@@ -180,6 +255,7 @@ class _BaseClient:
             seconds=float(plan.seconds),
             size=video.size or plan.size,
             model=video.model or task.model,
+            watermark_removal=bool(request.remove_watermark),
         )
 
     def _check_download(
@@ -200,12 +276,18 @@ class _BaseClient:
         return self._policy.backoff(attempt, error)
 
     @staticmethod
-    def _transport_download_error(
-        error: httpx.TransportError, url: str, task: Task
-    ) -> DownloadError:
+    def _download_failure(error: httpx.HTTPError, url: str, task: Task) -> DownloadError:
+        """A transport failure while downloading: worth another try, except a redirect loop."""
+        retryable = not isinstance(error, httpx.TooManyRedirects)
         return DownloadError(
-            f"download failed: {type(error).__name__}", url=url, retryable=True, task=task
+            f"download failed: {type(error).__name__}: {error}",
+            url=url,
+            retryable=retryable,
+            task=task,
         )
+
+    def _output(self, out: str | Path | None) -> Path | None:
+        return None if out is None else check_output_path(out)
 
 
 class Client(_BaseClient):
@@ -234,39 +316,46 @@ class Client(_BaseClient):
             max_retries=max_retries,
             clock=clock,
         )
+        options = self._http_options()
         self._http = httpx.Client(
             base_url=self.base_url,
-            timeout=self._config.timeout,
             transport=transport,
             headers=self._headers,
             auth=self._auth,
+            **options,
         )
         # Result links are on other hosts: this client never carries the key.
         self._files = httpx.Client(
-            timeout=self._config.timeout,
-            transport=transport,
-            headers=self._headers,
-            follow_redirects=True,
+            transport=transport, headers=self._headers, follow_redirects=True, **options
         )
+        if transport is None:
+            bound_by_deadlines(self._http)
+            bound_by_deadlines(self._files)
 
-    def _request(self, call: HttpCall) -> Any:
+    def _request(self, call: HttpCall, until: float | None = None) -> Any:
         attempt = 0
         while True:
             try:
-                return self._interpret(call, send(self._http, self.vendor, call))
+                seconds = self._request_seconds(until)
+                return self._interpret(call, send(self._http, self.vendor, call, seconds))
             except SoraError as error:
-                delay = self._policy.next_delay(self.vendor, call, self._scrub(error), attempt)
+                delay = self._retry_delay(call, error, attempt, until)
             attempt += 1
             self._clock.sleep(delay)
 
     def submit(self, request: VideoRequest) -> Task:
         """Check the request, then create the paid task once. Returns the Task to wait on."""
         plan, call = self._plan(request)
-        return self._task(plan, self._request(call))
+        with self._exit(submitting=True):
+            return self._task(plan, self._request(call))
+
+    def _retrieve(self, task: Task, until: float | None = None) -> Video:
+        with self._exit(task=task):
+            body = self._request(self._adapter.status_call(task.id), until)
+            return self._video(task, body)
 
     def retrieve(self, task: Task | str) -> Video:
-        task = self._coerce_task(task)
-        return self._video(task, self._request(self._adapter.status_call(task.id)))
+        return self._retrieve(self._coerce_task(task))
 
     def wait(
         self,
@@ -276,42 +365,64 @@ class Client(_BaseClient):
         on_progress: ProgressCallback | None = None,
         raise_on_failure: bool = True,
     ) -> Video:
-        """Poll until the task completes or fails, or `timeout` seconds pass (WaitTimeoutError)."""
+        """Poll until the task completes or fails, or `timeout` seconds pass (WaitTimeoutError).
+
+        `timeout` bounds the whole wait, the polls' own requests included."""
         task = self._coerce_task(task)
         tracker = WaitTracker(task, timeout, self._clock)
         while True:
-            video = self.retrieve(task)
+            try:
+                video = self._retrieve(task, tracker.until)
+            except APIConnectionError as error:
+                if tracker.remaining() > 0:
+                    raise
+                raise tracker.timed_out(error) from error  # the wait ran out during a poll
             if tracker.changed(video) and on_progress is not None:
                 on_progress(video)
-            delay = tracker.next_delay(video)
-            if delay is None:
-                return finish(video, raise_on_failure=raise_on_failure)
+            with self._exit(task=task):
+                delay = tracker.next_delay(video)
+                if delay is None:
+                    return finish(video, raise_on_failure=raise_on_failure)
             self._clock.sleep(delay)
 
-    def download(self, video: Video, path: str | Path, *, max_bytes: int | None = None) -> Path:
-        """Save the result to `path` (atomically); retries the download, never the generation."""
-        url, target, task = result_url(video), Path(path), video.task
-        attempt = 0
-        while True:
-            try:
-                with self._files.stream("GET", url) as response:
-                    self._check_download(response, url, max_bytes, task)
-                    with PartFile(
-                        target,
-                        url=url,
-                        max_bytes=max_bytes,
-                        expected=expected_length(response.headers),
-                        task=task,
-                    ) as part:
-                        for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
-                            part.write(chunk)
-                return target
-            except httpx.TransportError as error:
-                failure = self._transport_download_error(error, url, task)
-            except DownloadError as error:
-                failure = error
-            self._clock.sleep(self._download_retry_delay(failure, attempt))
-            attempt += 1
+    def download(
+        self,
+        video: Video,
+        path: str | Path,
+        *,
+        max_bytes: int | None = None,
+        timeout: float = DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
+    ) -> Path:
+        """Save the result to `path` (atomically, only a whole video); retries the download,
+        never the generation. `timeout` bounds each attempt as a whole."""
+        task = video.task
+        with self._exit(task=task):
+            target = check_output_path(path, "path")
+            url = result_url(video)
+            attempt = 0
+            while True:
+                try:
+                    with (
+                        deadline(timeout),
+                        self._files.stream("GET", url) as response,
+                    ):
+                        self._check_download(response, url, max_bytes, task)
+                        with PartFile(
+                            target,
+                            url=url,
+                            max_bytes=max_bytes,
+                            expected=expected_length(response.headers),
+                            task=task,
+                        ) as part:
+                            for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
+                                part.write(chunk)
+                    return target
+                except httpx.HTTPError as error:
+                    failure = self._download_failure(error, url, task)
+                except DownloadError as error:
+                    failure = error
+                self._clock.sleep(self._download_retry_delay(failure, attempt))
+                attempt += 1
 
     def generate(
         self,
@@ -321,20 +432,26 @@ class Client(_BaseClient):
         timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_progress: ProgressCallback | None = None,
     ) -> Video:
-        """submit + wait + download (when `out` is given). Errors after submit carry `.task`."""
+        """submit + wait + download (when `out` is given). The output path is checked before
+        anything is paid for; every error after submit carries `.task`."""
+        target = self._output(out)
         task = self.submit(request)
         try:
             video = self.wait(task, timeout=timeout, on_progress=on_progress)
-            if out is not None:
-                self.download(video, out)
+            if target is not None:
+                self.download(video, target)
         except SoraError as error:
             error.task = error.task or task
+            raise
+        except BaseException as error:  # the caller's callback, Ctrl-C: still say which task
+            _note_task(error, task)
             raise
         return video
 
     def credits(self) -> float:
         """Remaining credits (kie, evolink); UnsupportedFeatureError for modelverse."""
-        return self._adapter.parse_credits(self._request(self._adapter.credits_call()))
+        with self._exit():
+            return self._adapter.parse_credits(self._request(self._adapter.credits_call()))
 
     def close(self) -> None:
         self._http.close()
@@ -369,37 +486,45 @@ class AsyncClient(_BaseClient):
             max_retries=max_retries,
             clock=clock,
         )
+        options = self._http_options()
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            timeout=self._config.timeout,
             transport=transport,
             headers=self._headers,
             auth=self._auth,
+            **options,
         )
         self._files = httpx.AsyncClient(
-            timeout=self._config.timeout,
-            transport=transport,
-            headers=self._headers,
-            follow_redirects=True,
+            transport=transport, headers=self._headers, follow_redirects=True, **options
         )
+        if transport is None:
+            bound_by_deadlines(self._http)
+            bound_by_deadlines(self._files)
 
-    async def _request(self, call: HttpCall) -> Any:
+    async def _request(self, call: HttpCall, until: float | None = None) -> Any:
         attempt = 0
         while True:
             try:
-                return self._interpret(call, await send_async(self._http, self.vendor, call))
+                seconds = self._request_seconds(until)
+                reply = await send_async(self._http, self.vendor, call, seconds)
+                return self._interpret(call, reply)
             except SoraError as error:
-                delay = self._policy.next_delay(self.vendor, call, self._scrub(error), attempt)
+                delay = self._retry_delay(call, error, attempt, until)
             attempt += 1
             await self._clock.sleep_async(delay)
 
     async def submit(self, request: VideoRequest) -> Task:
         plan, call = self._plan(request)
-        return self._task(plan, await self._request(call))
+        with self._exit(submitting=True):
+            return self._task(plan, await self._request(call))
+
+    async def _retrieve(self, task: Task, until: float | None = None) -> Video:
+        with self._exit(task=task):
+            body = await self._request(self._adapter.status_call(task.id), until)
+            return self._video(task, body)
 
     async def retrieve(self, task: Task | str) -> Video:
-        task = self._coerce_task(task)
-        return self._video(task, await self._request(self._adapter.status_call(task.id)))
+        return await self._retrieve(self._coerce_task(task))
 
     async def wait(
         self,
@@ -412,41 +537,56 @@ class AsyncClient(_BaseClient):
         task = self._coerce_task(task)
         tracker = WaitTracker(task, timeout, self._clock)
         while True:
-            video = await self.retrieve(task)
+            try:
+                video = await self._retrieve(task, tracker.until)
+            except APIConnectionError as error:
+                if tracker.remaining() > 0:
+                    raise
+                raise tracker.timed_out(error) from error  # the wait ran out during a poll
             if tracker.changed(video) and on_progress is not None:
                 outcome = on_progress(video)
                 if inspect.isawaitable(outcome):
                     await outcome
-            delay = tracker.next_delay(video)
-            if delay is None:
-                return finish(video, raise_on_failure=raise_on_failure)
+            with self._exit(task=task):
+                delay = tracker.next_delay(video)
+                if delay is None:
+                    return finish(video, raise_on_failure=raise_on_failure)
             await self._clock.sleep_async(delay)
 
     async def download(
-        self, video: Video, path: str | Path, *, max_bytes: int | None = None
+        self,
+        video: Video,
+        path: str | Path,
+        *,
+        max_bytes: int | None = None,
+        timeout: float = DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
     ) -> Path:
-        url, target, task = result_url(video), Path(path), video.task
-        attempt = 0
-        while True:
-            try:
-                async with self._files.stream("GET", url) as response:
-                    self._check_download(response, url, max_bytes, task)
-                    with PartFile(
-                        target,
-                        url=url,
-                        max_bytes=max_bytes,
-                        expected=expected_length(response.headers),
-                        task=task,
-                    ) as part:
-                        async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
-                            part.write(chunk)
-                return target
-            except httpx.TransportError as error:
-                failure = self._transport_download_error(error, url, task)
-            except DownloadError as error:
-                failure = error
-            await self._clock.sleep_async(self._download_retry_delay(failure, attempt))
-            attempt += 1
+        task = video.task
+        with self._exit(task=task):
+            target = check_output_path(path, "path")
+            url = result_url(video)
+            attempt = 0
+            while True:
+                try:
+                    with deadline(timeout):
+                        async with self._files.stream("GET", url) as response:
+                            self._check_download(response, url, max_bytes, task)
+                            with PartFile(
+                                target,
+                                url=url,
+                                max_bytes=max_bytes,
+                                expected=expected_length(response.headers),
+                                task=task,
+                            ) as part:
+                                async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
+                                    part.write(chunk)
+                    return target
+                except httpx.HTTPError as error:
+                    failure = self._download_failure(error, url, task)
+                except DownloadError as error:
+                    failure = error
+                await self._clock.sleep_async(self._download_retry_delay(failure, attempt))
+                attempt += 1
 
     async def generate(
         self,
@@ -456,18 +596,23 @@ class AsyncClient(_BaseClient):
         timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
         on_progress: ProgressCallback | Callable[[Video], Awaitable[Any]] | None = None,
     ) -> Video:
+        target = self._output(out)
         task = await self.submit(request)
         try:
             video = await self.wait(task, timeout=timeout, on_progress=on_progress)
-            if out is not None:
-                await self.download(video, out)
+            if target is not None:
+                await self.download(video, target)
         except SoraError as error:
             error.task = error.task or task
+            raise
+        except BaseException as error:
+            _note_task(error, task)
             raise
         return video
 
     async def credits(self) -> float:
-        return self._adapter.parse_credits(await self._request(self._adapter.credits_call()))
+        with self._exit():
+            return self._adapter.parse_credits(await self._request(self._adapter.credits_call()))
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -6,6 +6,8 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900.0
+# One download attempt as a whole (a result is tens of MB; the API timeout is for JSON).
+DEFAULT_DOWNLOAD_TIMEOUT_SECONDS = 600.0
 
 # Backoff between retries: capped exponential with jitter; Retry-After is honoured up to a cap.
 INITIAL_RETRY_DELAY_SECONDS = 0.5

@@ -1,8 +1,12 @@
-"""Saving a result: stream to a temporary file beside the target, check, rename atomically.
+"""Saving a result: check the target, stream to a temporary file beside it, check the bytes,
+rename atomically.
 
 Result links point at the vendor's file host, so downloads go through a client that never
-carries the API key. A JSON or HTML error body is never saved as a video, and an expired
-link is reported as such.
+carries the API key. Nothing but a whole video is ever kept: the headers are checked first
+(an error status, a JSON/XML/HTML type), the first bytes as they arrive (a video starts with
+its container's signature), and the finished file before the rename (`_video_file`). The
+temporary `.part` file is removed on every failure path, and an existing file at the target
+is replaced only by a complete download.
 """
 
 from __future__ import annotations
@@ -13,24 +17,66 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
-from .errors import DownloadError, LinkExpiredError
+from ._api_errors import retry_after
+from ._video_file import NotAWholeVideo, check_whole_video, looks_like_a_video
+from .errors import DownloadError, LinkExpiredError, ValidationError
 from .types import Task, Video
 
 EXPIRED_STATUSES = frozenset({403, 404, 410})
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-REFUSED_CONTENT_TYPES = ("application/json", "text/", "application/xml", "application/problem")
+_TEXT_TYPES = ("application/json", "text/", "application/xml", "application/problem")
+_SNIFF_BYTES = 8
 
 
 def result_url(video: Video) -> str:
     url = video.url
     if url is None:
-        state = f"status {video.status}" if video.status != "completed" else "no result URL"
+        if video.status != "completed":
+            state = f"status {video.status}"
+        elif video.watermark_removal and video.watermarked_urls:
+            state = "no watermark-free result, although watermark removal was asked for"
+        else:
+            state = "no result URL"
         raise DownloadError(
             f"{video.vendor} task {video.task_id} has nothing to download ({state})",
             url="",
             task=video.task,
         )
     return url
+
+
+def check_output_path(path: str | Path, field: str = "out") -> Path:
+    """The target as a Path, or ValidationError when a download could never be saved there:
+    the target is a directory, a folder on the way is a file, or the nearest existing folder
+    is not writable. Missing folders are created when the download is saved."""
+    target = Path(path)
+
+    def refuse(why: str) -> ValidationError:
+        return ValidationError(
+            f"{field} {str(target)!r} cannot receive the video: {why}",
+            vendor="any",
+            model=None,
+            field=field,
+            value=str(target),
+            allowed="a file path in a writable folder",
+        )
+
+    if target.is_dir():
+        raise refuse("it is a directory")
+    ancestor = target.parent
+    while not ancestor.exists():
+        if ancestor.is_symlink():
+            raise refuse(f"{str(ancestor)!r} is a broken link")
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise refuse(f"{str(ancestor)!r} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise refuse(f"the folder {str(ancestor)!r} is not writable")
+    return target
+
+
+def _is_text(content_type: str) -> bool:
+    return content_type.startswith(_TEXT_TYPES) or content_type.endswith(("+json", "+xml"))
 
 
 def check_response(
@@ -46,22 +92,23 @@ def check_response(
     if status in EXPIRED_STATUSES:
         lifetime = f" ({task.vendor} keeps result links about {link_hours} h)" if link_hours else ""
         raise LinkExpiredError(
-            f"result link answered HTTP {status}: it has most likely expired{lifetime}."
-            " Downloading again will not help; the video has to be generated again",
+            f"result link answered HTTP {status}: it has most likely expired{lifetime}",
             url=url,
             status_code=status,
             task=task,
         )
-    if status >= 400:
+    if status >= 400 or status < 200:
+        retryable = status in RETRYABLE_STATUSES or status >= 500
         raise DownloadError(
             f"result link answered HTTP {status}",
             url=url,
             status_code=status,
-            retryable=status in RETRYABLE_STATUSES or status >= 500,
+            retryable=retryable,
             task=task,
+            retry_after=retry_after(headers) if retryable else None,
         )
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type.startswith(REFUSED_CONTENT_TYPES):
+    if _is_text(content_type):
         raise DownloadError(
             f"result link answered {content_type} instead of a video; nothing was saved",
             url=url,
@@ -79,7 +126,8 @@ def check_response(
 
 
 class PartFile:
-    """A temporary file beside `target`, renamed over it on success and removed on failure."""
+    """A temporary file beside `target`, renamed over it only when it holds a whole video, and
+    removed on every other outcome."""
 
     def __init__(
         self, target: Path, *, url: str, max_bytes: int | None, expected: int | None, task: Task
@@ -90,22 +138,53 @@ class PartFile:
         self.expected = expected
         self.task = task
         self.written = 0
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
+        self.head = b""
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            )
+        except OSError as error:
+            raise self._error(f"cannot write beside {target}: {error}") from error
         self.path = Path(name)
         self.file = os.fdopen(handle, "wb")
+
+    def _error(self, message: str, *, retryable: bool = False) -> DownloadError:
+        return DownloadError(message, url=self.url, retryable=retryable, task=self.task)
 
     def write(self, chunk: bytes) -> None:
         self.written += len(chunk)
         if self.max_bytes is not None and self.written > self.max_bytes:
-            raise DownloadError(
-                f"result is over the max_bytes cap of {self.max_bytes}; nothing was saved",
-                url=self.url,
-                task=self.task,
+            raise self._error(
+                f"result is over the max_bytes cap of {self.max_bytes}; nothing was saved"
             )
-        self.file.write(chunk)
+        if len(self.head) < _SNIFF_BYTES:
+            self.head += chunk[: _SNIFF_BYTES - len(self.head)]
+            if len(self.head) >= _SNIFF_BYTES and not looks_like_a_video(self.head):
+                raise self._error("result link answered something that is not a video file")
+        try:
+            self.file.write(chunk)
+        except OSError as error:
+            raise self._error(f"cannot write {self.path}: {error}") from error
+
+    def _finish(self) -> None:
+        if self.expected is not None and self.written != self.expected:
+            raise self._error(
+                f"download ended after {self.written} of {self.expected} bytes", retryable=True
+            )
+        try:
+            check_whole_video(self.path)
+        except NotAWholeVideo as problem:
+            raise self._error(
+                f"result link did not deliver a whole video: {problem.reason}; nothing was saved",
+                retryable=problem.truncated,
+            ) from None
+        # mkstemp creates the file private (0600); give it the permissions of a normal file.
+        os.chmod(self.path, 0o666 & ~_umask())
+        try:
+            os.replace(self.path, self.target)
+        except OSError as error:
+            raise self._error(f"cannot save {self.target}: {error}") from error
 
     def __enter__(self) -> PartFile:
         return self
@@ -116,24 +195,12 @@ class PartFile:
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.file.close()
-        if exc_type is None and self.expected is not None and self.written != self.expected:
-            self.path.unlink(missing_ok=True)
-            raise DownloadError(
-                f"download ended after {self.written} of {self.expected} bytes",
-                url=self.url,
-                retryable=True,
-                task=self.task,
-            )
-        if exc_type is None and self.written == 0:
-            self.path.unlink(missing_ok=True)
-            raise DownloadError("result link answered an empty body", url=self.url, task=self.task)
-        if exc_type is None:
-            # mkstemp creates the file private (0600); give it the permissions of a normal file.
-            os.chmod(self.path, 0o666 & ~_umask())
-            os.replace(self.path, self.target)
-        else:
-            self.path.unlink(missing_ok=True)
+        try:
+            self.file.close()
+            if exc_type is None:
+                self._finish()
+        finally:
+            self.path.unlink(missing_ok=True)  # gone already after a successful rename
 
 
 def _umask() -> int:

@@ -23,7 +23,6 @@ from ._http import HttpCall
 from .errors import (
     APIConnectionError,
     APIError,
-    RateLimitError,
     SoraError,
     SubmissionUncertainError,
 )
@@ -50,9 +49,11 @@ class RetryPolicy:
     max_retry_after: float = MAX_RETRY_AFTER_SECONDS
 
     def backoff(self, attempt: int, error: SoraError) -> float:
-        hinted: float | None = error.retry_after if isinstance(error, RateLimitError) else None
-        if hinted is not None:
-            return min(hinted, self.max_retry_after)
+        """The vendor's Retry-After (capped) when it gave one, else capped exponential backoff
+        with jitter."""
+        hinted = getattr(error, "retry_after", None)
+        if isinstance(hinted, int | float) and hinted >= 0:
+            return min(float(hinted), self.max_retry_after)
         ceiling = min(self.max_delay, self.initial_delay * 2.0**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
 
@@ -89,9 +90,12 @@ def _may_have_created_task(error: SoraError) -> bool:
     if isinstance(error, APIConnectionError):
         return error.request_sent
     if isinstance(error, APIError):
-        # A server-side failure that is not the vendor's own refusal (a gateway page, a
-        # truncated body) says nothing about whether the vendor created the task.
-        return not error.from_vendor and (error.status_code or 0) >= 500
+        # An answer that is not the vendor's own refusal says nothing about whether the task
+        # was created: a gateway page (5xx), or a success we could not read (a truncated or
+        # undecodable 2xx body). A 4xx page from something in front of the vendor (a WAF, a
+        # size limit) stopped the request before it.
+        status = error.status_code or 0
+        return not error.from_vendor and not 400 <= status < 500
     return False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -34,9 +35,10 @@ def map_status(vendor: str, raw: object, table: Mapping[str, Status]) -> Status:
 
 
 def progress(value: object, status: Status) -> int:
+    """0-100; anything else a vendor sends (1e400, NaN, "50%", a list) counts as no progress."""
     if status == "completed":
         return 100
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return max(0, min(100, int(value)))
     return 0
 

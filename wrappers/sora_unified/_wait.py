@@ -23,6 +23,26 @@ class WaitTracker:
         self.started = clock.monotonic()
         self.last: Video | None = None
 
+    @property
+    def until(self) -> float:
+        """When the wait gives up, on its clock (each poll's own request ends by then too)."""
+        return self.started + self.timeout
+
+    def remaining(self) -> float:
+        return max(0.0, self.until - self.clock.monotonic())
+
+    def timed_out(self, cause: BaseException | None = None) -> WaitTimeoutError:
+        last = self.last
+        state = f"still {last.status} ({last.progress}%)" if last else "not seen yet"
+        error = WaitTimeoutError(
+            f"{self.task} {state} after {self.timeout:g} s; the task keeps running:"
+            " wait again or check later",
+            video=last,
+            task=self.task,
+        )
+        error.__cause__ = cause
+        return error
+
     def changed(self, video: Video) -> bool:
         """Record a poll; True when status or progress moved (the progress callback fires)."""
         last, self.last = self.last, video
@@ -35,12 +55,7 @@ class WaitTracker:
         elapsed = self.clock.monotonic() - self.started
         remaining = self.timeout - elapsed
         if remaining <= 0:
-            raise WaitTimeoutError(
-                f"{self.task} still {video.status} ({video.progress}%) after {self.timeout:g} s;"
-                " the task keeps running: wait again or check later",
-                video=video,
-                task=self.task,
-            )
+            raise self.timed_out()
         return max(MIN_POLL_INTERVAL_SECONDS, min(poll_interval(elapsed), remaining))
 
 

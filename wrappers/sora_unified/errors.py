@@ -24,8 +24,10 @@
     └── CallbackVerificationError   a callback's signature or timestamp is not acceptable
 
 Every `APIError` carries the vendor, HTTP status, vendor code, message, request id (where the
-vendor gives one) and `retryable`: whether sending the same request again can help. Messages
-never contain an API key: the single boundary that builds them redacts it.
+vendor gives one), `retryable` (whether sending the same request again can help) and
+`retry_after` (the vendor's Retry-After hint in seconds, if any). Every error raised after a
+task exists carries it as `task`. Messages never contain an API key: every error leaves the
+client through one exit point that redacts it.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ class APIError(SoraError):
         request_id: str | None = None,
         body: str | None = None,
         retryable: bool | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.vendor = vendor
@@ -136,6 +139,7 @@ class APIError(SoraError):
         self.code = code
         self.request_id = request_id
         self.body = body
+        self.retry_after = retry_after
         if retryable is not None:
             self.retryable = retryable
 
@@ -175,10 +179,6 @@ class RateLimitError(APIError):
     """Too many requests (429). `retry_after` is the vendor's hint in seconds, if any."""
 
     retryable = True
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
 
 
 class ServiceUnavailableError(APIError):
@@ -245,9 +245,10 @@ class GenerationFailedError(SoraError):
 
 
 class WaitTimeoutError(SoraError):
-    """wait() reached its deadline; `video` is the last state seen (the task keeps running)."""
+    """wait() reached its deadline; `video` is the last state seen, if any (the task keeps
+    running)."""
 
-    def __init__(self, message: str, *, video: Video, task: Task) -> None:
+    def __init__(self, message: str, *, video: Video | None, task: Task) -> None:
         super().__init__(message, task=task)
         self.video = video
 
@@ -263,11 +264,13 @@ class DownloadError(SoraError):
         status_code: int | None = None,
         retryable: bool = False,
         task: Task | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, task=task)
         self.url = url
         self.status_code = status_code
         self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class LinkExpiredError(DownloadError):

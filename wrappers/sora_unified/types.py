@@ -7,6 +7,7 @@ Names follow OpenAI's Videos API, which Python users know: status
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,8 @@ SIZES: tuple[Size, ...] = get_args(Size)
 SIZE_BY_ORIENTATION: Mapping[Orientation, Size] = {"landscape": "1280x720", "portrait": "720x1280"}
 ORIENTATION_BY_SIZE: Mapping[Size, Orientation] = {s: o for o, s in SIZE_BY_ORIENTATION.items()}
 TERMINAL_STATUSES: frozenset[Status] = frozenset({"completed", "failed"})
+MAX_TASK_ID_CHARS = 256
+_TASK_ID = re.compile(rf"[!-~]{{1,{MAX_TASK_ID_CHARS}}}")  # printable ASCII, no spaces
 
 
 def _refuse(field_name: str, value: Any, allowed: str) -> ValueError:
@@ -127,11 +130,17 @@ class Task:
         from .errors import ConfigurationError
         from .vendors import VENDOR_NAMES
 
-        vendor, separator, task_id = text.strip().partition(":")
+        vendor, separator, task_id = str(text).strip().partition(":")
+        shown = repr(text) if len(str(text)) <= 80 else f"{str(text)[:60]!r}... ({len(text)} chars)"
         if not separator or not task_id or vendor not in VENDOR_NAMES:
             raise ConfigurationError(
                 f"a task is written vendor:id with vendor one of {', '.join(VENDOR_NAMES)};"
-                f" got {text!r}"
+                f" got {shown}"
+            )
+        if not _TASK_ID.fullmatch(task_id):
+            raise ConfigurationError(
+                f"{vendor} task ids are 1 to {MAX_TASK_ID_CHARS} printable characters without"
+                f" spaces; got {shown}"
             )
         return cls(vendor=vendor, id=task_id)
 
@@ -141,8 +150,10 @@ class Video:
     """A task's state in the unified vocabulary, with the vendor's payload kept in `raw`.
 
     `video_urls` are watermark-free when the vendor offers both; watermarked copies are in
-    `watermarked_urls`. `vendor_status` is the vendor's own state word, kept even when it is
-    one sora_unified does not know (such a task is reported `in_progress`).
+    `watermarked_urls`. `watermark_removal` is set when the request asked for a watermark-free
+    result: `url` then never falls back to a watermarked copy. `vendor_status` is the vendor's
+    own state word, kept even when it is one sora_unified does not know (such a task is
+    reported `in_progress`).
     """
 
     vendor: str
@@ -160,14 +171,17 @@ class Video:
     size: str | None = None
     model: str | None = None
     vendor_status: str | None = None
+    watermark_removal: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def url(self) -> str | None:
-        """The best result link: watermark-free first."""
-        for urls in (self.video_urls, self.watermarked_urls):
-            if urls:
-                return urls[0]
+        """The best result link: watermark-free first; a watermarked copy only when the
+        request did not ask for watermark removal."""
+        if self.video_urls:
+            return self.video_urls[0]
+        if self.watermarked_urls and not self.watermark_removal:
+            return self.watermarked_urls[0]
         return None
 
     @property
