@@ -65,9 +65,12 @@ def test_generate_with_sandbox_json(
         "c.mp4",
     )
     assert code == 0, err
-    data = json.loads(out)
-    assert data["status"] == "completed" and data["task"].startswith("evolink:task-unified-")
-    assert data["file"] == "c.mp4" and data["bytes"] == (tmp_path / "c.mp4").stat().st_size > 1000
+    events = [json.loads(line) for line in out.splitlines()]
+    assert events[0]["event"] == "submitted" and events[0]["task"].startswith("evolink:task-")
+    data = events[-1]
+    assert data["event"] == "completed" and data["task"] == events[0]["task"]
+    assert data["status"] == "completed" and data["file"] == "c.mp4"
+    assert data["bytes"] == (tmp_path / "c.mp4").stat().st_size > 1000
 
 
 def test_generate_storyboard_with_progress(
@@ -147,13 +150,16 @@ def test_missing_key_is_a_configuration_error(
     monkeypatch.delenv("SORA_UNIFIED_SANDBOX", raising=False)
     code, out, _ = _run(capsys, "credits", "--vendor", "kie", "--json")
     assert code == 3
-    assert json.loads(out) == {
+    error = json.loads(out)
+    assert error == {
+        "event": "error",
         "error": "ConfigurationError",
-        "message": json.loads(out)["message"],
+        "message": error["message"],
         "exit_code": 3,
         "task": None,
+        "resume": None,
     }
-    assert "KIE_API_KEY" in json.loads(out)["message"]
+    assert "KIE_API_KEY" in error["message"]
 
 
 def test_failed_generation_exit_code_and_task(
@@ -169,9 +175,14 @@ def test_failed_generation_exit_code_and_task(
     assert code == 8 and "content policy" in err and "kie:" in err
 
 
-def test_debug_shows_the_traceback(fast_sandbox: Path) -> None:
-    with pytest.raises(Exception, match="offers seconds"):
-        main(["generate", "p", "--vendor", "evolink", "--seconds", "10", "--sandbox", "--debug"])
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(
+    fast_sandbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(
+        capsys, "generate", "p", "--vendor", "evolink", "--seconds", "10", "--sandbox", "--debug"
+    )
+    assert code == 4
+    assert "Traceback (most recent call last)" in err and "offers seconds" in err
 
 
 def test_exit_codes_are_distinct_and_documented() -> None:
@@ -253,7 +264,7 @@ def test_end_to_end_generate_subprocess(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout.splitlines()[-1])
     video = (tmp_path / "corgi.mp4").read_bytes()
     assert video[4:8] == b"ftyp" and len(video) > 10_000
     info = read_mp4(video)

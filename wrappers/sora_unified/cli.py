@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import signal
 import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,8 +50,18 @@ EXIT_CODES: tuple[tuple[int, str, str], ...] = (
 )
 
 
+class UsageError(Exception):
+    """A bad command-line argument or argument file (exit code 2)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the paid task is named so it can be resumed."""
+
+
 def exit_code_for(error: BaseException | type[BaseException]) -> int:
     kind = error if isinstance(error, type) else type(error)
+    if issubclass(kind, UsageError):
+        return 2
     names = {cls.__name__ for cls in kind.__mro__}
     for code, classes, _ in EXIT_CODES:
         if classes and names & set(classes.split()):
@@ -116,12 +130,22 @@ def _video_dict(video: Video) -> dict[str, Any]:
 
 
 class Output:
+    """Text for people, or with --json one JSON object per line: streaming commands emit
+    events as they happen (`submitted` first, then `progress`, then `completed` or `error`),
+    so a task id is on stdout the moment it exists."""
+
     def __init__(self, as_json: bool, quiet_progress: bool = False) -> None:
         self.as_json = as_json
         self.quiet_progress = quiet_progress
 
     def result(self, data: dict[str, Any], text: str) -> None:
-        print(json.dumps(data, ensure_ascii=False) if self.as_json else text)
+        print(json.dumps(data, ensure_ascii=False) if self.as_json else text, flush=True)
+
+    def event(self, name: str, data: dict[str, Any], text: str | None = None) -> None:
+        if self.as_json:
+            print(json.dumps({"event": name, **data}, ensure_ascii=False), flush=True)
+        elif text is not None:
+            print(text, file=sys.stderr, flush=True)
 
     @contextmanager
     def progress(self, label: str) -> Iterator[Progress | None]:
@@ -164,6 +188,10 @@ def _wait_with_progress(client: Client, task: Task | str, output: Output, timeou
         def show(video: Video) -> None:
             if bar is not None:
                 bar.update(video.status, video.progress)
+            output.event(
+                "progress",
+                {"task": str(task), "status": video.status, "progress": video.progress},
+            )
 
         return client.wait(task, timeout=timeout, on_progress=show, raise_on_failure=True)
 
@@ -181,13 +209,32 @@ def _download_with_progress(client: Client, video: Video, path: Path, output: Ou
 # -- commands ---------------------------------------------------------------------------------
 
 
-def _request_from(args: argparse.Namespace) -> Any:
-    from .types import Shot, VideoRequest
+def _shots(path: str) -> tuple[Any, ...]:
+    """The storyboard file's shots. A file that cannot be read as a list of
+    {"scene", "seconds"} objects is a usage error; values Shot refuses are refused requests."""
+    from .types import Shot
 
-    shots = None
-    if args.storyboard:
-        raw = json.loads(Path(args.storyboard).read_text(encoding="utf-8"))
-        shots = tuple(Shot(scene=item["scene"], seconds=float(item["seconds"])) for item in raw)
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"--storyboard {path}: cannot read it ({error.strerror})") from None
+    except (ValueError, RecursionError) as error:
+        raise UsageError(f"--storyboard {path}: not JSON ({error})") from None
+    expected = 'a JSON list of {"scene": "...", "seconds": 5} objects'
+    if not isinstance(raw, list) or not raw:
+        raise UsageError(f"--storyboard {path}: expected {expected}; got {type(raw).__name__}")
+    shots = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) != {"scene", "seconds"}:
+            raise UsageError(f"--storyboard {path}: item {index} is not {expected[7:-1]}")
+        shots.append(Shot(scene=item["scene"], seconds=item["seconds"]))
+    return tuple(shots)
+
+
+def _request_from(args: argparse.Namespace) -> Any:
+    from .types import VideoRequest
+
+    shots = _shots(args.storyboard) if args.storyboard else None
     return VideoRequest(
         prompt=args.prompt or "",
         image_url=args.image,
@@ -203,12 +250,20 @@ def _request_from(args: argparse.Namespace) -> Any:
 
 
 def cmd_generate(args: argparse.Namespace, output: Output) -> int:
+    from ._download import check_output_path
+
     request = _request_from(args)
+    # Checked before anything is paid for (the default name needs the task id: its folder).
+    if not args.no_wait:
+        check_output_path(args.out or Path("out") / "video.mp4", "--out")
     with _client(args, args.vendor) as client:
         started = time.monotonic()
         task = client.submit(request)
-        if not output.as_json:
-            print(f"submitted {task}", file=sys.stderr)
+        output.event(
+            "submitted",
+            {"task": str(task), "vendor": task.vendor, "model": task.model},
+            f"submitted {task}",
+        )
         if args.no_wait:
             output.result({"task": str(task), "status": "queued"}, str(task))
             return 0
@@ -216,7 +271,7 @@ def cmd_generate(args: argparse.Namespace, output: Output) -> int:
             video = _wait_with_progress(client, task, output, args.timeout)
             path = Path(args.out) if args.out else Path("out") / f"{task.vendor}-{task.id}.mp4"
             saved = _download_with_progress(client, video, path, output)
-        except Exception as error:
+        except BaseException as error:  # Ctrl-C and SIGTERM included: the task must be named
             if not getattr(error, "task", None):
                 error.task = task  # type: ignore[attr-defined]
             raise
@@ -225,7 +280,10 @@ def cmd_generate(args: argparse.Namespace, output: Output) -> int:
             "bytes": saved.stat().st_size,
             "wall_seconds": round(time.monotonic() - started, 2),
         }
-        output.result(data, str(saved))
+        if output.as_json:
+            output.event("completed", data)
+        else:
+            output.result(data, str(saved))
     return 0
 
 
@@ -246,8 +304,16 @@ def cmd_wait(args: argparse.Namespace, output: Output) -> int:
 
     task = Task.parse(args.task)
     with _client(args, task.vendor) as client:
-        video = _wait_with_progress(client, task, output, args.timeout)
-    output.result(_video_dict(video), f"{task} {video.status} {video.url or ''}".rstrip())
+        try:
+            video = _wait_with_progress(client, task, output, args.timeout)
+        except BaseException as error:
+            if not getattr(error, "task", None):
+                error.task = task  # type: ignore[attr-defined]
+            raise
+    if output.as_json:
+        output.event("completed", _video_dict(video))
+    else:
+        output.result(_video_dict(video), f"{task} {video.status} {video.url or ''}".rstrip())
     return 0
 
 
@@ -294,10 +360,21 @@ def cmd_credits(args: argparse.Namespace, output: Output) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace, output: Output) -> int:
+    from .errors import ConfigurationError
     from .sandbox import SANDBOX_KEY, Sandbox, SandboxConfig
 
-    config = SandboxConfig.from_file(args.config) if args.config else SandboxConfig()
-    with Sandbox(config).start(port=args.port) as sandbox:
+    try:
+        config = SandboxConfig.from_file(args.config) if args.config else SandboxConfig()
+    except (OSError, ValueError, TypeError) as error:
+        raise ConfigurationError(f"--config {args.config}: {error}") from None
+    try:
+        sandbox = Sandbox(config).start(port=args.port)
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot serve the sandbox on 127.0.0.1:{args.port} ({error.strerror or error});"
+            " choose another --port (0 picks a free one)"
+        ) from None
+    with sandbox:
         vendors = {vendor: sandbox.base_url(vendor) for vendor in VENDORS}
         text = "\n".join(
             [f"sora-unified sandbox on {sandbox.url} (key: {SANDBOX_KEY})"]
@@ -314,6 +391,23 @@ def cmd_sandbox(args: argparse.Namespace, output: Output) -> int:
 
 
 # -- parser -----------------------------------------------------------------------------------
+
+
+def _positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0 (`nan` would never expire)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be finite seconds above 0; got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535; got {text!r}")
+    return int(text)
 
 
 def _common(parser: argparse.ArgumentParser, *, vendor: bool) -> None:
@@ -360,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", help="where to save the MP4 (default out/<vendor>-<task>.mp4)")
     generate.add_argument("--no-wait", action="store_true", help="print the task and exit")
     generate.add_argument(
-        "--timeout", type=float, default=900.0, help="seconds to wait (default 900)"
+        "--timeout", type=_positive_seconds, default=900.0, help="seconds to wait (default 900)"
     )
     generate.set_defaults(handler=cmd_generate)
 
@@ -373,7 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("task", help="vendor:id, as printed by generate")
         _common(command, vendor=False)
         if name == "wait":
-            command.add_argument("--timeout", type=float, default=900.0)
+            command.add_argument("--timeout", type=_positive_seconds, default=900.0)
         if name == "download":
             command.add_argument("--out", required=True)
         command.set_defaults(handler=handler)
@@ -388,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     credits.set_defaults(handler=cmd_credits)
 
     sandbox = commands.add_parser("sandbox", help="serve the local vendor sandbox")
-    sandbox.add_argument("--port", type=int, default=8800)
+    sandbox.add_argument("--port", type=_port, default=8800)
     sandbox.add_argument("--config", help="JSON file with timing, keys and faults")
     sandbox.add_argument("--json", action="store_true")
     sandbox.add_argument("--debug", action="store_true")
@@ -403,6 +497,36 @@ def _resume_hint(task: object, code: int) -> str:
     return f"task {task} keeps running; resume with: sora-unified wait {task}"
 
 
+def _report(error: BaseException, code: int, args: argparse.Namespace, output: Output) -> None:
+    task = getattr(error, "task", None)
+    if isinstance(error, KeyboardInterrupt):
+        what = "terminated" if isinstance(error, Terminated) else "interrupted"
+        message = what
+    elif code == 1:
+        message = f"unexpected error: {error!r}"
+    else:
+        message = f"{type(error).__name__}: {error}"
+    if args.json:
+        output.event(
+            "interrupted" if isinstance(error, KeyboardInterrupt) else "error",
+            {
+                "error": type(error).__name__,
+                "message": message if isinstance(error, KeyboardInterrupt) else str(error),
+                "exit_code": code,
+                "task": str(task) if task else None,
+                "resume": _resume_hint(task, code) if task else None,
+            },
+        )
+        return
+    print(f"sora-unified: {message}", file=sys.stderr)
+    if task is not None and code != exit_code_for(GenerationFailedError):
+        print(f"sora-unified: {_resume_hint(task, code)}", file=sys.stderr)
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     output = Output(as_json=args.json)
@@ -411,35 +535,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     handler: Callable[[argparse.Namespace, Output], int] = args.handler
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return handler(args, output)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:
-        if args.debug:
-            raise
-        code = exit_code_for(error)
-        message = (
-            f"{type(error).__name__}: {error}" if code != 1 else f"unexpected error: {error!r}"
-        )
-        task = getattr(error, "task", None)
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "error": type(error).__name__,
-                        "message": str(error),
-                        "exit_code": code,
-                        "task": str(task) if task else None,
-                    }
-                )
-            )
-        else:
-            print(f"sora-unified: {message}", file=sys.stderr)
-            if task is not None and code != exit_code_for(GenerationFailedError):
-                print(f"sora-unified: {_resume_hint(task, code)}", file=sys.stderr)
+    except KeyboardInterrupt as error:
+        code = 143 if isinstance(error, Terminated) else 130
+        _report(error, code, args, output)
         return code
+    except Exception as error:
+        code = exit_code_for(error)
+        if args.debug:
+            traceback.print_exc()
+        _report(error, code, args, output)
+        return code
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
