@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sora_unified import (
+    APIError,
     CallbackVerificationError,
+    ConfigurationError,
     UnsupportedFeatureError,
     parse_callback,
+    parse_status,
     sign_kie_callback,
 )
 
@@ -176,3 +181,66 @@ def test_the_signature_covers_exactly_task_id_dot_timestamp() -> None:
             parse_callback("kie", _kie_callback(), headers, secret=SECRET, now=NOW)
     good = {"X-Webhook-Timestamp": str(NOW), "X-Webhook-Signature": sign(f"{TASK}.{NOW}")}
     assert parse_callback("kie", _kie_callback(), good, secret=SECRET, now=NOW).done
+
+
+# -- whatever arrives, only the documented errors come out ----------------------------------------
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+BODIES = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=200),
+    JSON.map(lambda value: json.dumps(value, allow_nan=True)),
+    st.builds(
+        lambda data, state: json.dumps({"code": 200, "data": {**data, "state": state}}),
+        st.dictionaries(
+            st.sampled_from(["taskId", "task_id", "resultJson", "progress", "failCode"]), JSON
+        ),
+        st.sampled_from(["success", "fail", "generating", "completed", 7, None]),
+    ),
+)
+HEADERS = st.dictionaries(
+    st.sampled_from(["X-Webhook-Timestamp", "X-Webhook-Signature", "x-webhook-timestamp", "Other"]),
+    st.text(max_size=40) | st.integers(-(10**30), 10**30).map(str),
+    max_size=3,
+)
+DOCUMENTED = (CallbackVerificationError, UnsupportedFeatureError, ConfigurationError)
+
+
+@given(
+    vendor=st.sampled_from(["kie", "evolink", "modelverse"]),
+    body=BODIES,
+    headers=HEADERS,
+    secret=st.none() | st.text(min_size=1, max_size=10),
+)
+def test_parse_callback_raises_only_what_it_documents(
+    vendor: str, body: bytes | str, headers: dict[str, str], secret: str | None
+) -> None:
+    try:
+        video = parse_callback(vendor, body, headers, secret=secret, now=NOW)
+    except DOCUMENTED:
+        return
+    assert video.status in ("queued", "in_progress", "completed", "failed")
+    if secret is not None:
+        # Accepted with a secret: the signature over "<task id>.<timestamp>" verified.
+        timestamp = next(v for k, v in headers.items() if k.lower() == "x-webhook-timestamp")
+        signature = next(v for k, v in headers.items() if k.lower() == "x-webhook-signature")
+        data = json.loads(body)["data"]
+        task_id = data.get("taskId") or data.get("task_id")
+        assert signature.strip() == sign_kie_callback(str(task_id), int(timestamp), secret)
+
+
+@given(vendor=st.sampled_from(["kie", "evolink", "modelverse"]), body=BODIES)
+def test_parse_status_raises_only_what_it_documents(vendor: str, body: bytes | str) -> None:
+    try:
+        video = parse_status(vendor, body)
+    except APIError:
+        return
+    assert video.status in ("queued", "in_progress", "completed", "failed")
+    assert 0 <= video.progress <= 100

@@ -304,3 +304,70 @@ def test_a_task_that_never_finishes_ends_in_a_wait_timeout(
     monkeypatch.chdir(tmp_path)
     code, _, err = _run(capsys, "generate", "p", "--vendor", "kie", "--sandbox", "--timeout", "120")
     assert code == 9 and "still queued" in err and "sora-unified wait kie:" in err
+
+
+def _start_slow_generate(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
+    config = tmp_path / "slow.json"
+    config.write_text(json.dumps({"timing": {"queue_seconds": 3600, "run_seconds": 1}}))
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {
+        "SORA_UNIFIED_SANDBOX_CONFIG": str(config)
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sora_unified.cli",
+            "generate",
+            "a corgi",
+            "--vendor",
+            "kie",
+            "--sandbox",
+            "--out",
+            str(tmp_path / "v.mp4"),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_json_mode_names_the_task_at_submit_and_on_interruption(
+    tmp_path: Path, signal_name: str, code: int
+) -> None:
+    import signal
+
+    process = _start_slow_generate(tmp_path, "--json")
+    try:
+        assert process.stdout is not None
+        submitted = json.loads(process.stdout.readline())  # printed before any waiting
+        assert submitted["event"] == "submitted" and submitted["task"].startswith("kie:")
+        process.send_signal(getattr(signal, signal_name))
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == code, err
+    last = json.loads(out.splitlines()[-1])
+    assert last["event"] == "interrupted" and last["task"] == submitted["task"]
+    assert f"sora-unified wait {submitted['task']}" in last["resume"]
+
+
+def test_text_mode_says_how_to_resume_after_ctrl_c(tmp_path: Path) -> None:
+    import signal
+
+    process = _start_slow_generate(tmp_path)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        assert first.startswith("submitted kie:")
+        task = first.split()[1]
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "interrupted" in err and f"resume with: sora-unified wait {task}" in err
+    assert not (tmp_path / "v.mp4").exists()

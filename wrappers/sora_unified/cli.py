@@ -259,15 +259,15 @@ def cmd_generate(args: argparse.Namespace, output: Output) -> int:
     with _client(args, args.vendor) as client:
         started = time.monotonic()
         task = client.submit(request)
-        output.event(
-            "submitted",
-            {"task": str(task), "vendor": task.vendor, "model": task.model},
-            f"submitted {task}",
-        )
-        if args.no_wait:
-            output.result({"task": str(task), "status": "queued"}, str(task))
-            return 0
-        try:
+        try:  # from here on, whatever stops the command names the paid task
+            output.event(
+                "submitted",
+                {"task": str(task), "vendor": task.vendor, "model": task.model},
+                f"submitted {task}",
+            )
+            if args.no_wait:
+                output.result({"task": str(task), "status": "queued"}, str(task))
+                return 0
             video = _wait_with_progress(client, task, output, args.timeout)
             path = Path(args.out) if args.out else Path("out") / f"{task.vendor}-{task.id}.mp4"
             saved = _download_with_progress(client, video, path, output)
