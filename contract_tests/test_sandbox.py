@@ -348,6 +348,7 @@ def test_kie_callback_is_signed_and_verifiable(clock: FakeClock) -> None:
         timing=Timing(queue_seconds=0, run_seconds=1, not_visible_seconds=0),
         kie_hmac_key="hmac-secret",
         callback_transport=async_transport(router),
+        callback_delivery="anywhere",
     )
     with Sandbox(config, clock=clock) as sandbox:
         client = _client(sandbox, "kie", clock)
@@ -389,7 +390,9 @@ def test_evolink_callback_retries_three_times_after_1_2_4_seconds(
         side_effect=[httpx.Response(status) for status in answers]
     )
     config = SandboxConfig(
-        timing=Timing(queue_seconds=0, run_seconds=1), callback_transport=async_transport(router)
+        timing=Timing(queue_seconds=0, run_seconds=1),
+        callback_transport=async_transport(router),
+        callback_delivery="anywhere",
     )
     with Sandbox(config, clock=clock) as sandbox:
         _client(sandbox, "evolink", clock).submit(
@@ -414,6 +417,7 @@ def test_evolink_callback_retries_after_non_2xx(clock: FakeClock) -> None:
             timing=Timing(queue_seconds=0, run_seconds=1),
             callback_retry_delays=(0.01, 0.02, 0.04),
             callback_transport=async_transport(router),
+            callback_delivery="anywhere",
         )
         with Sandbox(config, clock=clock) as sandbox:
             _client(sandbox, "evolink", clock).submit(

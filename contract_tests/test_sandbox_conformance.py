@@ -83,7 +83,11 @@ def test_every_phase_answers_strictly(vendor: str, example: Any, fail: bool) -> 
     router.route().mock(side_effect=lambda request: received.append(request) or httpx.Response(200))
     faults = (Fault(kind="fail_generation", endpoint="submit"),) if fail else ()
     config = SandboxConfig(
-        timing=TIMING, faults=faults, kie_hmac_key="k", callback_transport=async_transport(router)
+        timing=TIMING,
+        faults=faults,
+        kie_hmac_key="k",
+        callback_transport=async_transport(router),
+        callback_delivery="anywhere",
     )
     submit_path, _, create = create_operation(vendor)
     status_id = status_operation_id(vendor)

@@ -14,7 +14,7 @@ import re
 import socket
 from urllib.parse import SplitResult, urlsplit
 
-__all__ = ["is_public_host", "split_http_url"]
+__all__ = ["is_loopback_host", "is_public_host", "split_http_url"]
 
 # Characters RFC 3986 never allows in a URI (the specs declare `format: uri`).
 _UNSAFE = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
@@ -60,3 +60,14 @@ def is_public_host(host: str) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     return address.is_global
+
+
+def is_loopback_host(host: str) -> bool:
+    """True only for this machine, named or written literally in any spelling."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name in ("localhost", "localhost.localdomain") or name.endswith(".localhost"):
+        return True
+    address = _address(name)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address is not None and address.is_loopback

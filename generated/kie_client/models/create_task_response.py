@@ -21,11 +21,12 @@ class CreateTaskResponse:
     success (`code: 200`) must carry `data.taskId`: it is the only way to find the paid task.
 
         Attributes:
-            code (int): Response code of the `{code, msg, data}` envelope. 200 success; 401 unauthorized;
-                402 insufficient credits; 404 not found; 408 upstream has returned nothing for over 10
-                minutes; 422 validation error; 429 rate limited; 433 sub-key usage exceeds its limit;
-                455 service unavailable (maintenance); 500 server error; 501 generation failed;
-                505 feature disabled. Other codes may appear and must be handled as errors.
+            code (int): Response code of the `{code, msg, data}` envelope. 200 success; 400 a required
+                parameter is missing (recordInfo without taskId); 401 unauthorized; 402 insufficient
+                credits; 404 not found; 408 upstream has returned nothing for over 10 minutes; 422
+                validation error; 429 rate limited; 433 sub-key usage exceeds its limit; 455 service
+                unavailable (maintenance); 500 server error; 501 generation failed; 505 feature
+                disabled. Other codes may appear and must be handled as errors.
             msg (None | str | Unset):
             message (None | str | Unset): Some kie pages print `message` instead of `msg`.
             data (CreateTaskData | None | Unset):

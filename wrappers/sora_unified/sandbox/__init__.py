@@ -49,7 +49,7 @@ class Sandbox:
         from ._app import build_app
 
         self.config = config or SandboxConfig()
-        self.state = SandboxState()
+        self.state = SandboxState(path=self.config.state)
         self._now = clock.time if clock is not None else time.time
         self.app = build_app(self.config, self.state, self._now)
         self._server: Any = None
@@ -67,7 +67,10 @@ class Sandbox:
 
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox serves on loopback only")
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
+        # the listening socket says so; without it every answer waits ~40 ms for delayed ACKs.
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         config = uvicorn.Config(self.app, log_level="critical", lifespan="on", access_log=False)
@@ -94,6 +97,7 @@ class Sandbox:
             self._thread.join(timeout=10)
         self._server = self._thread = None
         self.url = None
+        self.state.close()
 
     def __enter__(self) -> Sandbox:
         return self.start() if self.url is None else self

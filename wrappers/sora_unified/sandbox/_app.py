@@ -12,19 +12,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
-import httpx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from ..callbacks import sign_kie_callback
+from ._callbacks import CallbackSender
 from ._config import Fault, SandboxConfig
 from ._media import clip
-from ._specs import api_key, first_error
-from ._state import SandboxState, SandboxTask
-from ._vendors import EMULATORS, FAILED_GENERATION, Kie, Reply
+from ._specs import api_key, first_error, strip_unknown_fields
+from ._state import CONTENT_POLICY_MESSAGE, SandboxState, SandboxTask
+from ._vendors import Emulator, Kie, Reply, emulators
 
 logger = logging.getLogger("sora_unified.sandbox")
 TimeSource = Callable[[], float]
@@ -33,13 +33,15 @@ Handler = Callable[[Request, str, Fault | None], Awaitable[Reply]]
 FIRST_FRAME_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-ERROR_FAULTS = {
-    "rate_limit": 429,
-    "maintenance": 455,
-    "server_error": 500,
-    "unavailable": 503,
-    "insufficient_credits": 402,
+# The documented status each vendor answers a fault with.
+FAULT_STATUS = {
+    "rate_limit": {"kie": 429, "evolink": 429, "modelverse": 429},
+    "maintenance": {"kie": 455, "evolink": 503, "modelverse": 500},
+    "unavailable": {"kie": 455, "evolink": 503, "modelverse": 500},
+    "server_error": {"kie": 500, "evolink": 500, "modelverse": 500},
+    "insufficient_credits": {"kie": 402, "evolink": 402, "modelverse": 403},
 }
+FAULT_CODES = {("modelverse", 500, "maintenance"): "model_server_error"}
 
 
 class DroppedResponse(Response):
@@ -56,23 +58,9 @@ class DroppedResponse(Response):
         await send({"type": "http.response.body", "body": b'{"code": 200, "da', "more_body": False})
 
 
-def _fault_reply(vendor: str, fault: Fault) -> Reply | Response | None:
-    emulator = EMULATORS[vendor]
-    if fault.kind in ("bad_gateway", "html_error"):
-        status = 502 if fault.kind == "bad_gateway" else 500
-        page = (
-            f"<html><head><title>{status}</title></head><body><h1>{status} error</h1></body></html>"
-        )
-        return Response(page, status_code=status, media_type="text/html")
-    if fault.kind not in ERROR_FAULTS:
-        return None
-    status = ERROR_FAULTS[fault.kind]
-    if status == 455 and vendor != "kie":
-        status = 503
-    if status == 402 and vendor == "modelverse":
-        return emulator.error(403, "Quota exceeded: insufficient balance")
-    retry_after = fault.retry_after if status in (429, 455, 503) else None
-    return emulator.error(status, f"sandbox fault: {fault.kind}", retry_after=retry_after)
+def _html(status: int) -> Response:
+    page = f"<html><head><title>{status}</title></head><body><h1>{status} error</h1></body></html>"
+    return Response(page, status_code=status, media_type="text/html")
 
 
 class SandboxApp:
@@ -81,60 +69,63 @@ class SandboxApp:
         self.state = state
         self.now = now
         self.rng = random.Random(config.seed)  # noqa: S311 - fault sampling, not crypto
+        self.emulators = emulators(config)
+        self.callbacks = CallbackSender(config, state, now, self.emulators)
+        endpoint = self.endpoint
         routes = [
             Route("/", self.index),
             Route("/files/first-frame.png", self.first_frame),
             Route("/files/{vendor}/{task_id}.mp4", self.file),
             Route(
                 "/kie/api/v1/jobs/createTask",
-                self.endpoint("kie", "submit", self.submit),
+                endpoint("kie", "submit", self.submit),
                 methods=["POST"],
             ),
             Route(
                 "/kie/api/v1/jobs/recordInfo",
-                self.endpoint("kie", "status", self.status),
+                endpoint("kie", "status", self.status),
                 methods=["GET"],
             ),
             Route(
                 "/kie/api/v1/chat/credit",
-                self.endpoint("kie", "credits", self.credits),
+                endpoint("kie", "credits", self.credits),
                 methods=["GET"],
             ),
             Route(
                 "/kie/api/v1/common/download-url",
-                self.endpoint("kie", "credits", self.download_url),
+                endpoint("kie", "credits", self.download_url),
                 methods=["POST"],
             ),
             Route(
                 "/evolink/v1/videos/generations",
-                self.endpoint("evolink", "submit", self.submit),
+                endpoint("evolink", "submit", self.submit),
                 methods=["POST"],
             ),
             Route(
                 "/evolink/v1/tasks/{task_id}",
-                self.endpoint("evolink", "status", self.status),
+                endpoint("evolink", "status", self.status),
                 methods=["GET"],
             ),
             Route(
                 "/evolink/v1/credits",
-                self.endpoint("evolink", "credits", self.credits),
+                endpoint("evolink", "credits", self.credits),
                 methods=["GET"],
             ),
             Route(
                 "/modelverse/v1/tasks/submit",
-                self.endpoint("modelverse", "submit", self.submit),
+                endpoint("modelverse", "submit", self.submit),
                 methods=["POST"],
             ),
             Route(
                 "/modelverse/v1/tasks/status",
-                self.endpoint("modelverse", "status", self.status),
+                endpoint("modelverse", "status", self.status),
                 methods=["GET"],
             ),
         ]
         self.app = Starlette(
             routes=routes,
             lifespan=self.lifespan,
-            exception_handlers={404: self.unknown_route, 405: self.unknown_route},
+            exception_handlers={HTTPException: self.http_exception},
         )
 
     # -- plumbing shared by every vendor endpoint ---------------------------------------------
@@ -146,10 +137,29 @@ class SandboxApp:
                 return fault
         return None
 
+    def _fault_reply(self, vendor: str, fault: Fault) -> Reply | Response | None:
+        if fault.kind in ("bad_gateway", "html_error"):
+            return _html(502 if fault.kind == "bad_gateway" else 500)
+        if fault.kind not in FAULT_STATUS:
+            return None
+        status = FAULT_STATUS[fault.kind][vendor]
+        emulator = self.emulators[vendor]
+        retry_after = (
+            fault.retry_after
+            if fault.kind in ("rate_limit", "maintenance", "unavailable")
+            else None
+        )
+        if isinstance(emulator, Kie):
+            return emulator.error(status, f"sandbox fault: {fault.kind}", retry_after=retry_after)
+        code = FAULT_CODES.get((vendor, status, fault.kind))
+        return emulator.error(
+            status, f"sandbox fault: {fault.kind}", retry_after=retry_after, code=code
+        )
+
     def endpoint(
         self, vendor: str, endpoint: str, handler: Handler
     ) -> Callable[[Request], Awaitable[Response]]:
-        emulator = EMULATORS[vendor]
+        emulator = self.emulators[vendor]
 
         async def route(request: Request) -> Response:
             fault = self._fault(vendor, endpoint)
@@ -159,8 +169,8 @@ class SandboxApp:
                 await anyio.sleep(fault.delay)
             key = api_key(vendor, request.headers)
             if key is None or key not in self.config.api_keys.get(vendor, ()):
-                return self._respond(emulator.error(401, "You do not have access permissions"))
-            if fault is not None and (injected := _fault_reply(vendor, fault)) is not None:
+                return self._respond(emulator.unauthorized())
+            if fault is not None and (injected := self._fault_reply(vendor, fault)) is not None:
                 return injected if isinstance(injected, Response) else self._respond(injected)
             reply = await handler(request, key, fault)
             if fault is not None and fault.kind == "drop_after":
@@ -173,26 +183,49 @@ class SandboxApp:
     def _respond(reply: Reply) -> Response:
         return JSONResponse(reply.body, status_code=reply.status, headers=dict(reply.headers or {}))
 
-    def _file_url(self, request: Request, task: SandboxTask) -> str:
-        return f"{str(request.base_url).rstrip('/')}/files/{task.vendor}/{task.id}.mp4"
-
     @staticmethod
     def _vendor(request: Request) -> str:
         return request.url.path.split("/")[1]
+
+    @staticmethod
+    def _base_url(request: Request) -> str:
+        return str(request.base_url).rstrip("/")
+
+    async def _json_body(self, request: Request, emulator: Emulator) -> Any | Reply:
+        """The request's JSON body, or the vendor's refusal of it (never a plain 500)."""
+        raw = await request.body()
+        try:
+            return json.loads(raw)
+        except RecursionError:
+            return emulator.invalid("body", "JSON nested too deeply")
+        except ValueError:  # includes UnicodeDecodeError
+            return emulator.invalid("body", "not valid JSON")
+
+    def _checked(self, vendor: str, path: str, body: Any) -> Reply | None:
+        """Refuse a body the spec does not allow; fields it does not list are ignored (and
+        counted) or refused, as configured."""
+        emulator = self.emulators[vendor]
+        if self.config.unknown_fields == "ignore" and isinstance(body, dict):
+            for field in strip_unknown_fields(vendor, path, body):
+                self.state.ignore_field(vendor, field)
+                logger.info(
+                    "sandbox %s: ignored the field %s, which the spec does not list", vendor, field
+                )
+        problem = first_error(vendor, path, body)
+        return emulator.invalid(*problem) if problem is not None else None
 
     # -- vendor endpoints --------------------------------------------------------------------
 
     async def submit(self, request: Request, key: str, fault: Fault | None) -> Reply:
         vendor = self._vendor(request)
-        emulator = EMULATORS[vendor]
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return emulator.invalid("body", "not valid JSON")
-        problem = first_error(vendor, emulator.submit_path, body)
-        if problem is not None:
-            return emulator.invalid(*problem)
-        order = emulator.order(body)
+        emulator = self.emulators[vendor]
+        body = await self._json_body(request, emulator)
+        if isinstance(body, Reply):
+            return body
+        refusal = self._checked(vendor, emulator.submit_path, body)
+        if refusal is not None:
+            return refusal
+        order = emulator.order(body, self.config)
         if isinstance(order, Reply):
             return order
         now = self.now()
@@ -210,9 +243,10 @@ class SandboxApp:
             size=order.size,
             body=body,
             callback_url=order.callback_url,
-            fail_reason=FAILED_GENERATION
+            fail_reason=CONTENT_POLICY_MESSAGE
             if fault is not None and fault.kind == "fail_generation"
             else None,
+            base_url=self._base_url(request),
         )
         self.state.add_task(task, cost)
         logger.info(
@@ -227,60 +261,56 @@ class SandboxApp:
 
     async def status(self, request: Request, key: str, fault: Fault | None) -> Reply:
         vendor = self._vendor(request)
-        emulator = EMULATORS[vendor]
-        task_id = request.path_params.get("task_id") or request.query_params.get(
-            "taskId" if vendor == "kie" else "task_id"
-        )
-        if not task_id:
-            return emulator.invalid("taskId" if vendor == "kie" else "task_id", "is required")
+        emulator = self.emulators[vendor]
+        task_id = request.path_params.get("task_id")
+        if task_id is None:
+            task_id = request.query_params.get(getattr(emulator, "status_query", "task_id"))
+            if not task_id:
+                return emulator.missing_task_id()
+        if (malformed := emulator.malformed_task_id(task_id)) is not None:
+            return malformed
         task = self.state.task(vendor, task_id)
         if task is None or task.key != key:
-            # ModelVerse documents no 404: an unknown id is a parameter error in its table.
-            return emulator.error(400 if vendor == "modelverse" else 404, "Task not found")
+            return emulator.not_found()
         now = self.now()
         timing = self.config.timing
-        return emulator.status(
-            task,
-            task.phase(now, timing),
-            task.progress(now, timing),
-            timing,
-            self._file_url(request, task),
-        )
+        return emulator.status(task, task.phase(now, timing), task.progress(now, timing), timing)
 
     async def credits(self, request: Request, key: str, fault: Fault | None) -> Reply:
         vendor = self._vendor(request)
         used = self.state.credits_used.get((vendor, key), 0.0)
-        return Reply(200, EMULATORS[vendor].credits(self.config.credits - used, used))
+        return Reply(200, self.emulators[vendor].credits(self.config.credits - used, used))
 
     async def download_url(self, request: Request, key: str, fault: Fault | None) -> Reply:
-        emulator = EMULATORS["kie"]
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return emulator.invalid("body", "not valid JSON")
-        problem = first_error("kie", "/api/v1/common/download-url", body)
-        if problem is not None:
-            return emulator.invalid(*problem)
-        if not body["url"].startswith(f"{str(request.base_url).rstrip('/')}/files/"):
+        emulator = self.emulators["kie"]
+        body = await self._json_body(request, emulator)
+        if isinstance(body, Reply):
+            return body
+        refusal = self._checked("kie", "/api/v1/common/download-url", body)
+        if refusal is not None:
+            return refusal
+        if not body["url"].startswith(f"{self._base_url(request)}/files/"):
             return emulator.invalid("url", "only files generated by this service are supported")
         return Reply(200, {"code": 200, "msg": "success", "data": body["url"] + "?download=1"})
 
-    async def unknown_route(self, request: Request, exc: Exception) -> Response:
-        """Unknown paths and methods answer in the vendor's own error format."""
-        vendor = self._vendor(request)
-        if vendor not in EMULATORS:
-            return PlainTextResponse("Not Found", status_code=404)
+    async def http_exception(self, request: Request, exc: Exception) -> Response:
+        """Unknown paths (404) and methods (405, with Allow) in the vendor's own error format."""
         status = getattr(exc, "status_code", 404)
-        return self._respond(
-            EMULATORS[vendor].error(404, f"{request.method} {request.url.path}: HTTP {status}")
-        )
+        headers = dict(getattr(exc, "headers", None) or {})
+        vendor = self._vendor(request)
+        if vendor not in self.emulators:
+            return PlainTextResponse("Not Found", status_code=status, headers=headers)
+        problem = "method not allowed" if status == 405 else "not found"
+        message = f"{request.method} {request.url.path}: {problem}"
+        reply = self.emulators[vendor].error(status, message)
+        return JSONResponse(reply.body, status_code=status, headers=headers)
 
     # -- files -------------------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = self._base_url(request)
         return JSONResponse(
-            {"sandbox": "sora-unified", "vendors": {v: f"{base}/{v}" for v in EMULATORS}}
+            {"sandbox": "sora-unified", "vendors": {v: f"{base}/{v}" for v in self.emulators}}
         )
 
     async def first_frame(self, request: Request) -> Response:
@@ -288,15 +318,13 @@ class SandboxApp:
 
     async def file(self, request: Request) -> Response:
         vendor, task_id = request.path_params["vendor"], request.path_params["task_id"]
-        fault = self._fault(vendor, "download") if vendor in EMULATORS else None
+        fault = self._fault(vendor, "download") if vendor in self.emulators else None
         if fault is not None and fault.kind == "drop_before":
             return DroppedResponse()
-        if (
-            fault is not None
-            and (injected := _fault_reply(vendor, fault)) is not None
-            and fault.kind != "insufficient_credits"
-        ):
-            return injected if isinstance(injected, Response) else self._respond(injected)
+        if fault is not None and fault.kind != "insufficient_credits":
+            injected = self._fault_reply(vendor, fault)
+            if injected is not None:
+                return injected if isinstance(injected, Response) else self._respond(injected)
         task = self.state.task(vendor, task_id)
         now = self.now()
         timing = self.config.timing
@@ -312,69 +340,9 @@ class SandboxApp:
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         async with anyio.create_task_group() as group:
-            group.start_soon(self._deliver_callbacks)
+            group.start_soon(self.callbacks.run)
             yield
             group.cancel_scope.cancel()
-
-    async def _deliver_callbacks(self) -> None:
-        async with (
-            httpx.AsyncClient(transport=self.config.callback_transport, timeout=10.0) as client,
-            anyio.create_task_group() as group,
-        ):
-            while True:
-                for task in self._finished_with_callbacks():
-                    group.start_soon(self._callback, client, task)
-                await anyio.sleep(0.02)
-
-    def _finished_with_callbacks(self) -> list[SandboxTask]:
-        now, timing = self.now(), self.config.timing
-        ready = []
-        with self.state.lock:
-            for task in self.state.tasks.values():
-                if (
-                    task.callback_url
-                    and not task.callback_done
-                    and task.phase(now, timing) in ("completed", "failed")
-                ):
-                    task.callback_done = True
-                    ready.append(task)
-        return ready
-
-    async def _callback(self, client: httpx.AsyncClient, task: SandboxTask) -> None:
-        from ._state import CallbackAttempt
-
-        emulator = EMULATORS[task.vendor]
-        timing = self.config.timing
-        phase = task.phase(self.now(), timing)
-        file_url = f"http://sandbox.invalid/files/{task.vendor}/{task.id}.mp4"
-        body = emulator.callback(task, phase, timing, file_url)
-        headers: dict[str, str] = {}
-        if isinstance(emulator, Kie) and self.config.kie_hmac_key:
-            timestamp = int(self.now())
-            headers = {
-                "X-Webhook-Timestamp": str(timestamp),
-                "X-Webhook-Signature": sign_kie_callback(
-                    task.id, timestamp, self.config.kie_hmac_key
-                ),
-            }
-        # evolink retries a non-2xx answer after 1, 2 and 4 s; kie documents no retries.
-        delays = self.config.callback_retry_delays if task.vendor == "evolink" else ()
-        assert task.callback_url is not None
-        for attempt in range(len(delays) + 1):
-            try:
-                response = await client.post(task.callback_url, json=body, headers=headers)
-                status: int | None = response.status_code
-            except httpx.HTTPError:
-                status = None
-            self.state.record_callback(
-                CallbackAttempt(
-                    task.vendor, task.id, task.callback_url, attempt + 1, status, headers, body
-                )
-            )
-            if status is not None and 200 <= status < 300:
-                return
-            if attempt < len(delays):
-                await anyio.sleep(delays[attempt])
 
 
 def build_app(config: SandboxConfig, state: SandboxState, now: TimeSource) -> Any:

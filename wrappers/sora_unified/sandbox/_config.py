@@ -1,7 +1,11 @@
-"""Sandbox settings: keys, timing, callbacks and injected faults, from code or a JSON file.
+"""Sandbox settings: keys, timing, behaviour, callbacks, state and injected faults, from code
+or a JSON file.
 
 {
   "timing": {"queue_seconds": 1, "run_seconds": 3, "not_visible_seconds": 0.5},
+  "unknown_fields": "ignore",
+  "kie_error_form": "mixed",
+  "callback_delivery": "loopback",
   "faults": [
     {"kind": "rate_limit", "vendor": "kie", "endpoint": "submit", "nth": [1]},
     {"kind": "server_error", "endpoint": "status", "probability": 0.1}
@@ -22,10 +26,10 @@ import httpx
 
 FaultKind = Literal[
     "rate_limit",  # 429 with Retry-After
-    "maintenance",  # kie 455, others 503
+    "maintenance",  # kie 455; the others' documented "unavailable" answer
     "server_error",  # 500 in the vendor's error format
     "bad_gateway",  # 502 with an HTML page (a proxy in front of the vendor)
-    "unavailable",  # 503 in the vendor's error format
+    "unavailable",  # 503 where documented (evolink), else the vendor's documented 5xx
     "html_error",  # 500 with an HTML page
     "slow",  # answer normally after `delay` seconds
     "drop_before",  # connection dropped before the request is processed
@@ -33,11 +37,19 @@ FaultKind = Literal[
     "insufficient_credits",  # the vendor's 402 (modelverse: 403 quota)
     "fail_generation",  # submit succeeds, the task ends failed with a content-policy message
 ]
-Endpoint = Literal["submit", "status", "credits", "download", "*"]
+Endpoint = Literal["submit", "status", "credits", "download", "upload", "*"]
+UnknownFields = Literal["ignore", "reject"]
+KieErrorForm = Literal["envelope", "http", "mixed"]
+CallbackDelivery = Literal["loopback", "log", "anywhere"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 VENDORS = ("kie", "evolink", "modelverse")
 SANDBOX_KEY = "sandbox-key"
+
+
+def _one_of(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,16 +66,9 @@ class Fault:
     retry_after: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
-            raise ValueError(
-                f"fault kind must be one of {', '.join(FAULT_KINDS)}; got {self.kind!r}"
-            )
-        if self.vendor != "*" and self.vendor not in VENDORS:
-            raise ValueError(f"fault vendor must be *, {', '.join(VENDORS)}; got {self.vendor!r}")
-        if self.endpoint not in ENDPOINTS:
-            raise ValueError(
-                f"fault endpoint must be one of {', '.join(ENDPOINTS)}; got {self.endpoint!r}"
-            )
+        _one_of("fault kind", self.kind, FAULT_KINDS)
+        _one_of("fault vendor", self.vendor, ("*", *VENDORS))
+        _one_of("fault endpoint", self.endpoint, ENDPOINTS)
         if self.probability is not None and not 0 <= self.probability <= 1:
             raise ValueError(f"fault probability must be within 0..1; got {self.probability!r}")
         object.__setattr__(self, "nth", tuple(self.nth))
@@ -90,6 +95,9 @@ class Timing:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SandboxConfig:
+    """How the sandbox behaves. Where the vendors' docs are silent the defaults are the
+    least strict choice that is still safe (see the README's sandbox section)."""
+
     api_keys: Mapping[str, frozenset[str]] = field(
         default_factory=lambda: {vendor: frozenset({SANDBOX_KEY}) for vendor in VENDORS}
     )
@@ -97,12 +105,35 @@ class SandboxConfig:
     faults: tuple[Fault, ...] = ()
     seed: int = 0
     credits: float = 10_000.0
+    # Request fields the spec does not list: whether the real vendors refuse or ignore them is
+    # undocumented, so by default the sandbox ignores them (logged, counted in `state`); the
+    # contract tests hold our own client to "reject".
+    unknown_fields: UnknownFields = "ignore"
+    # kie answers errors as HTTP 200 with the code in the body ("envelope"), as that HTTP
+    # status ("http"), or as its docs say: rate limits as HTTP 429, the rest in the envelope.
+    kie_error_form: KieErrorForm = "mixed"
     # kie signs callbacks when an HMAC key is set (X-Webhook-Timestamp / X-Webhook-Signature).
     kie_hmac_key: str | None = None
+    # Where callbacks go: loopback hosts only, a JSON Lines file (`callback_log`), or anywhere.
+    callback_delivery: CallbackDelivery = "loopback"
+    callback_log: str | None = None
+    # evolink refuses loopback and private callback hosts (its documented rule); allow them to
+    # receive evolink callbacks on this machine.
+    evolink_private_callbacks: bool = False
     # evolink retries a failed callback after 1, 2 and 4 s.
     callback_retry_delays: tuple[float, ...] = (1.0, 2.0, 4.0)
-    # Where callbacks go; tests inject a mock transport so nothing leaves the machine.
+    # Tests inject a mock transport so callbacks never leave the process.
     callback_transport: httpx.AsyncBaseTransport | None = None
+    # A SQLite file keeping tasks across sandbox runs (`sora-unified sandbox --state FILE`).
+    state: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_of("unknown_fields", self.unknown_fields, get_args(UnknownFields))
+        _one_of("kie_error_form", self.kie_error_form, get_args(KieErrorForm))
+        _one_of("callback_delivery", self.callback_delivery, get_args(CallbackDelivery))
+        if self.callback_delivery == "log" and not self.callback_log:
+            raise ValueError('callback_delivery "log" needs callback_log, a JSON Lines file')
+        object.__setattr__(self, "callback_retry_delays", tuple(self.callback_retry_delays))
 
     def with_faults(self, *faults: Fault) -> SandboxConfig:
         return replace(self, faults=self.faults + faults)
@@ -116,8 +147,6 @@ class SandboxConfig:
         values: dict[str, Any] = {
             k: v for k, v in data.items() if k not in ("timing", "faults", "api_keys")
         }
-        if "callback_retry_delays" in values:
-            values["callback_retry_delays"] = tuple(values["callback_retry_delays"])
         if "timing" in data:
             values["timing"] = Timing(**data["timing"])
         if "faults" in data:

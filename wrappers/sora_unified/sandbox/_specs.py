@@ -107,3 +107,71 @@ def default(vendor: str, schema: str, field: str | None = None) -> Any:
     if "default" in node:
         return node["default"]
     return node["x-sandbox-default"]
+
+
+def _resolved(vendor: str, node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec(vendor)
+        for token in node["$ref"].removeprefix("#/").split("/"):
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+@cache
+def documented_errors(vendor: str) -> dict[int, Any]:
+    """The error body the spec's examples document for each HTTP status (first found)."""
+    found: dict[int, Any] = {}
+    for item in spec(vendor)["paths"].values():
+        for method in ("post", "get"):
+            for status, response in item.get(method, {}).get("responses", {}).items():
+                if not status.isdigit() or int(status) < 400 or int(status) in found:
+                    continue
+                media = _resolved(vendor, response).get("content", {}).get("application/json", {})
+                if "example" in media:
+                    found[int(status)] = media["example"]
+    return found
+
+
+def _branch(vendor: str, node: Any, value: Any) -> Any:
+    """The oneOf branch a body is for: the one whose `model` constant it names."""
+    branches = [_resolved(vendor, branch) for branch in node["oneOf"]]
+    if len(branches) == 1:
+        return branches[0]
+    for branch in branches:
+        constant = branch.get("properties", {}).get("model", {}).get("const")
+        if isinstance(value, dict) and constant is not None and constant == value.get("model"):
+            return branch
+    return None
+
+
+def _strip(vendor: str, node: Any, value: Any, prefix: str, removed: list[str]) -> None:
+    node = _resolved(vendor, node)
+    if not isinstance(node, dict):
+        return
+    if "oneOf" in node:
+        branch = _branch(vendor, node, value)
+        if branch is not None:
+            _strip(vendor, branch, value, prefix, removed)
+        return
+    if isinstance(value, dict) and "properties" in node:
+        properties = node["properties"]
+        if node.get("additionalProperties") is False:
+            for name in [key for key in value if key not in properties]:
+                removed.append(f"{prefix}{name}")
+                del value[name]
+        for name, child in properties.items():
+            if name in value:
+                _strip(vendor, child, value[name], f"{prefix}{name}.", removed)
+    elif isinstance(value, list) and "items" in node:
+        for index, item in enumerate(value):
+            _strip(vendor, node["items"], item, f"{prefix}{index}.", removed)
+
+
+def strip_unknown_fields(vendor: str, path: str, body: Any) -> list[str]:
+    """Remove (in place) the fields the request schema of POST `path` does not list; return
+    their dotted paths."""
+    removed: list[str] = []
+    schema = spec(vendor)["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    _strip(vendor, schema["schema"], body, "", removed)
+    return removed

@@ -1,4 +1,9 @@
-"""How each emulated vendor speaks: auth, error format, request reading and response bodies."""
+"""How each emulated vendor speaks: error format, request reading and response bodies.
+
+Error bodies are the spec's own documented examples for each status (each vendor's own 401
+wording and shape, say), with the message replaced where the sandbox has something more
+specific to say. Authentication forms come from the specs' securitySchemes (`_specs`).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,15 @@ import secrets
 import string
 import uuid
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from .._urls import is_public_host
-from ._config import Timing
-from ._specs import default
-from ._state import CONTENT_POLICY_MESSAGE, Phase, SandboxTask
+from ._config import SandboxConfig, Timing
+from ._specs import default, documented_errors
+from ._state import Phase, SandboxTask
 
 Body = dict[str, Any]
 SIZES = {"landscape": "1280x720", "portrait": "720x1280"}
@@ -38,68 +44,91 @@ class Order:
     callback_url: str | None
 
 
+def _retry_headers(retry_after: float | None) -> dict[str, str] | None:
+    return {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
+
+
 class Kie:
     name = "kie"
     submit_path = "/api/v1/jobs/createTask"
+    status_query = "taskId"
     states: Mapping[Phase, str] = {
         "queued": "waiting",
         "running": "generating",
         "completed": "success",
         "failed": "fail",
     }
+    # kie's own failure words (its callback pages' failure example), not evolink's.
+    fail_code = "500"
 
-    def error(self, status: int, message: str, *, retry_after: float | None = None) -> Reply:
-        # kie answers errors as HTTP 200 with the code in the envelope.
-        headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
-        return Reply(200, {"code": status, "msg": message, "data": None}, headers)
+    def __init__(self, config: SandboxConfig) -> None:
+        self.form = config.kie_error_form
+
+    def http_status(self, code: int) -> int:
+        """The HTTP status an error with body code `code` travels with in this form."""
+        if self.form == "http" or (self.form == "mixed" and code == 429):
+            return code
+        return 200
+
+    def error(
+        self, status: int, message: str | None = None, *, retry_after: float | None = None
+    ) -> Reply:
+        documented = documented_errors(self.name).get(status, {})
+        body = {"code": status, "msg": message or documented.get("msg") or "error", "data": None}
+        return Reply(self.http_status(status), body, _retry_headers(retry_after))
+
+    def unauthorized(self) -> Reply:
+        return self.error(401)
 
     def invalid(self, field: str, message: str) -> Reply:
         return self.error(422, f"{field}: {message}")
 
-    def order(self, body: Body) -> Order | Reply:
+    def missing_task_id(self) -> Reply:
+        return self.error(400, documented_errors(self.name)[400]["msg"])
+
+    def malformed_task_id(self, task_id: str) -> Reply | None:
+        return None  # kie documents no format: an unknown id is simply not found
+
+    def not_found(self) -> Reply:
+        return self.error(404, "Task not found")
+
+    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
         data = body["input"]
-        schema = "StoryboardInput" if body["model"] == "sora-2-pro-storyboard" else "Duration"
-        seconds = float(
-            data.get("n_frames")
-            or default(self.name, schema, "n_frames" if schema == "StoryboardInput" else None)
-        )
+        if body["model"] == "sora-2-pro-storyboard":
+            n_frames = data.get("n_frames") or default(self.name, "StoryboardInput", "n_frames")
+        else:
+            n_frames = data.get("n_frames") or default(self.name, "Duration")
         size = SIZES[data.get("aspect_ratio") or default(self.name, "AspectRatio")]
-        return Order(body["model"], seconds, size, body.get("callBackUrl"))
+        return Order(body["model"], float(n_frames), size, body.get("callBackUrl"))
 
     def new_id(self, now: float) -> str:
-        return uuid.uuid4().hex
+        return uuid.uuid4().hex  # real kie ids are 32 hex characters
 
     def created(self, task: SandboxTask) -> Body:
+        # Real answers carry an undocumented recordId equal to the taskId.
         return {"code": 200, "msg": "success", "data": {"taskId": task.id, "recordId": task.id}}
 
-    def status(
-        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, file_url: str
-    ) -> Reply:
+    def status(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Reply:
         if phase == "not_visible":
-            return Reply(200, {"code": 422, "msg": "recordInfo is null", "data": None})
-        return Reply(
-            200,
-            {
-                "code": 200,
-                "msg": "success",
-                "data": self._task(task, phase, progress, timing, file_url),
-            },
-        )
+            return Reply(
+                self.http_status(422), {"code": 422, "msg": "recordInfo is null", "data": None}
+            )
+        body = {"code": 200, "msg": "success", "data": self._task(task, phase, progress, timing)}
+        return Reply(200, body)
 
-    def _task(
-        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, file_url: str
-    ) -> Body:
+    def _task(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Body:
         done = phase in ("completed", "failed")
         finished_ms = int(task.finished_at(timing) * 1000)
+        url = task.file_url()
         return {
             "taskId": task.id,
             "model": task.model,
             "state": self.states[phase],
             "param": json.dumps(task.body, ensure_ascii=False),
-            "resultJson": json.dumps({"resultUrls": [file_url], "resultWaterMarkUrls": [file_url]})
+            "resultJson": json.dumps({"resultUrls": [url], "resultWaterMarkUrls": [url]})
             if phase == "completed"
             else "",
-            "failCode": "content_policy_violation" if phase == "failed" else None,
+            "failCode": self.fail_code if phase == "failed" else None,
             "failMsg": task.fail_reason if phase == "failed" else None,
             "costTime": int(timing.run_seconds) if done else None,
             "createTime": int(task.created * 1000),
@@ -108,19 +137,48 @@ class Kie:
             "progress": progress,
         }
 
-    def callback(self, task: SandboxTask, phase: Phase, timing: Timing, file_url: str) -> Body:
+    def callback(self, task: SandboxTask, phase: Phase, timing: Timing) -> Body:
         ok = phase == "completed"
         return {
             "code": 200 if ok else 501,
             "msg": "Playground task completed successfully." if ok else "Playground task failed.",
-            "data": self._task(task, phase, 100 if ok else 0, timing, file_url),
+            "data": self._task(task, phase, 100 if ok else 0, timing),
         }
 
     def credits(self, remaining: float, used: float) -> Body:
         return {"code": 200, "msg": "success", "data": remaining}
 
 
-class Evolink:
+class _ErrorObjectVendor:
+    """Vendors answering errors as `{"error": {...}}` under the HTTP status."""
+
+    name = ""
+
+    def error(
+        self,
+        status: int,
+        message: str | None = None,
+        *,
+        retry_after: float | None = None,
+        code: str | None = None,
+        param: str | None = None,
+    ) -> Reply:
+        documented = deepcopy(documented_errors(self.name).get(status, {"error": {}}))
+        detail = documented["error"]
+        if message is not None:
+            detail["message"] = message
+        if code is not None:
+            detail["code"] = code
+        if param is not None:
+            detail["param"] = param
+        detail.setdefault("message", "error")
+        return Reply(status, documented, _retry_headers(retry_after))
+
+    def unauthorized(self) -> Reply:
+        return self.error(401)
+
+
+class Evolink(_ErrorObjectVendor):
     name = "evolink"
     submit_path = "/v1/videos/generations"
     states: Mapping[Phase, str] = {
@@ -129,44 +187,35 @@ class Evolink:
         "completed": "completed",
         "failed": "failed",
     }
-    types: Mapping[int, tuple[str, str]] = {
-        400: ("invalid_request", "invalid_request_error"),
-        401: ("unauthorized", "authentication_error"),
-        402: ("insufficient_quota", "insufficient_quota"),
-        404: ("not_found", "not_found_error"),
-        429: ("rate_limit_exceeded", "rate_limit_error"),
-        500: ("internal_error", "api_error"),
-        502: ("upstream_error", "upstream_error"),
-        503: ("service_unavailable", "service_unavailable_error"),
-    }
-
-    def error(
-        self,
-        status: int,
-        message: str,
-        *,
-        retry_after: float | None = None,
-        param: str | None = None,
-    ) -> Reply:
-        code, kind = self.types.get(status, ("error", "api_error"))
-        detail: Body = {"code": code, "message": message, "type": kind}
-        if param:
-            detail["param"] = param
-        if retry_after is not None:
-            detail["fallback_suggestion"] = f"retry after {retry_after:g} seconds"
-        return Reply(
-            status,
-            {"error": detail},
-            {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None,
-        )
+    task_prefix = "task-unified-"
 
     def invalid(self, field: str, message: str) -> Reply:
         return self.error(400, f"{field}: {message}", param=field)
 
-    def order(self, body: Body) -> Order | Reply:
+    def missing_task_id(self) -> Reply:
+        return self.invalid("task_id", "is required")
+
+    def malformed_task_id(self, task_id: str) -> Reply | None:
+        if task_id.startswith(self.task_prefix):
+            return None
+        return self.error(
+            400,
+            f"Invalid task ID format, must start with '{self.task_prefix}'",
+            code="invalid_task_id",
+        )
+
+    def not_found(self) -> Reply:
+        return self.error(404, "Task not found")
+
+    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
         callback = body.get("callback_url")
-        if callback and not is_public_host(urlsplit(callback).hostname or ""):
-            return self.invalid("callback_url", "internal IP addresses are not allowed")
+        private = callback and not is_public_host(urlsplit(callback).hostname or "")
+        if private and not config.evolink_private_callbacks:
+            return self.invalid(
+                "callback_url",
+                "internal IP addresses are not allowed (evolink's rule; the sandbox setting"
+                " evolink_private_callbacks allows loopback for local development)",
+            )
         request = "VideoGenerationRequest"
         ratio = body.get("aspect_ratio") or default(self.name, request, "aspect_ratio")
         seconds = body.get("duration") or default(self.name, request, "duration")
@@ -174,7 +223,7 @@ class Evolink:
 
     def new_id(self, now: float) -> str:
         tail = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
-        return f"task-unified-{int(now)}-{tail}"
+        return f"{self.task_prefix}{int(now)}-{tail}"
 
     def created(self, task: SandboxTask) -> Body:
         return {
@@ -197,7 +246,7 @@ class Evolink:
             },
         }
 
-    def _task(self, task: SandboxTask, phase: Phase, progress: int) -> Body:
+    def status(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Reply:
         body: Body = {
             "created": int(task.created),
             "id": task.id,
@@ -208,14 +257,8 @@ class Evolink:
             "task_info": {"can_cancel": phase == "queued", "video_duration": int(task.seconds)},
             "type": "video",
         }
-        return body
-
-    def status(
-        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, file_url: str
-    ) -> Reply:
-        body = self._task(task, phase, progress)
         if phase == "completed":
-            body["results"] = [file_url]
+            body["results"] = [task.file_url()]
         if phase == "failed":
             body["error"] = {
                 "code": "content_policy_violation",
@@ -224,8 +267,8 @@ class Evolink:
             }
         return Reply(200, body)
 
-    def callback(self, task: SandboxTask, phase: Phase, timing: Timing, file_url: str) -> Body:
-        reply = self.status(task, phase, 100 if phase == "completed" else 0, timing, file_url)
+    def callback(self, task: SandboxTask, phase: Phase, timing: Timing) -> Body:
+        reply = self.status(task, phase, 100 if phase == "completed" else 0, timing)
         body: Body = reply.body
         return body
 
@@ -244,40 +287,43 @@ class Evolink:
         }
 
 
-class Modelverse:
+class Modelverse(_ErrorObjectVendor):
     name = "modelverse"
     submit_path = "/v1/tasks/submit"
+    status_query = "task_id"
     states: Mapping[Phase, str] = {
         "queued": "Pending",
         "running": "Running",
         "completed": "Success",
         "failed": "Failure",
     }
-    codes: Mapping[int, tuple[str, str]] = {
-        400: ("invalid_request_error", "param_error"),
-        401: ("invalid_request_error", "auth_error"),
-        403: ("permission_error", "forbidden"),
-        429: ("rate_limit_error", "rate_limit"),
-        500: ("internal_error", "internal_error"),
-        503: ("internal_error", "model_server_error"),
-    }
 
     def error(
-        self, status: int, message: str, *, retry_after: float | None = None, param: str = ""
+        self,
+        status: int,
+        message: str | None = None,
+        *,
+        retry_after: float | None = None,
+        code: str | None = None,
+        param: str | None = None,
     ) -> Reply:
-        kind, code = self.codes.get(status, ("internal_error", "internal_error"))
-        body = {
-            "error": {"message": message, "type": kind, "param": param, "code": code},
-            "request_id": str(uuid.uuid4()),
-        }
-        return Reply(
-            status, body, {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
-        )
+        reply = super().error(status, message, retry_after=retry_after, code=code, param=param)
+        return Reply(reply.status, {**reply.body, "request_id": str(uuid.uuid4())}, reply.headers)
 
     def invalid(self, field: str, message: str) -> Reply:
         return self.error(400, f"Invalid param: {field}: {message}", param=field)
 
-    def order(self, body: Body) -> Order | Reply:
+    def missing_task_id(self) -> Reply:
+        return self.invalid("task_id", "is required")
+
+    def malformed_task_id(self, task_id: str) -> Reply | None:
+        return None
+
+    def not_found(self) -> Reply:
+        # ModelVerse documents no 404: an unknown id is a parameter error in its table.
+        return self.invalid("task_id", "task not found")
+
+    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
         parameters = body.get("parameters", {})
         return Order(
             body["model"],
@@ -292,9 +338,7 @@ class Modelverse:
     def created(self, task: SandboxTask) -> Body:
         return {"output": {"task_id": task.id}, "request_id": str(uuid.uuid4())}
 
-    def status(
-        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, file_url: str
-    ) -> Reply:
+    def status(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Reply:
         output: Body = {
             "task_id": task.id,
             "task_status": self.states[phase],
@@ -303,22 +347,22 @@ class Modelverse:
         if phase in ("completed", "failed"):
             output["finish_time"] = int(task.finished_at(timing))
         if phase == "completed":
-            output["urls"] = [file_url]
+            output["urls"] = [task.file_url()]
         if phase == "failed":
             output["error_message"] = task.fail_reason
         usage = {"duration": int(timing.run_seconds)} if phase in ("completed", "failed") else None
         return Reply(200, {"output": output, "usage": usage, "request_id": ""})
 
-    def callback(self, task: SandboxTask, phase: Phase, timing: Timing, file_url: str) -> Body:
+    def callback(self, task: SandboxTask, phase: Phase, timing: Timing) -> Body:
         raise NotImplementedError("modelverse sends no callbacks")
 
     def credits(self, remaining: float, used: float) -> Body:
         raise NotImplementedError("modelverse has no credits endpoint")
 
 
-EMULATORS: dict[str, Kie | Evolink | Modelverse] = {
-    "kie": Kie(),
-    "evolink": Evolink(),
-    "modelverse": Modelverse(),
-}
-FAILED_GENERATION = CONTENT_POLICY_MESSAGE
+Emulator = Kie | Evolink | Modelverse
+Emulators = Mapping[str, Emulator]
+
+
+def emulators(config: SandboxConfig) -> dict[str, Emulator]:
+    return {"kie": Kie(config), "evolink": Evolink(), "modelverse": Modelverse()}

@@ -1,0 +1,149 @@
+"""Completion callbacks, delivered as the vendors do and only where the sandbox is allowed to.
+
+The body has the shape of the status answer, with the same (downloadable) result links. kie
+signs it when an HMAC key is configured and sends it once; evolink retries a non-2xx answer
+after 1, 2 and 4 s. Where it goes is a policy (`SandboxConfig.callback_delivery`): loopback
+hosts only (the default, so fuzzing the sandbox never POSTs to the internet), a JSON Lines
+file, or anywhere (an explicit opt-in). Every attempt is recorded in `state.callbacks` with
+its outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import httpx
+
+from .._urls import is_loopback_host
+from ..callbacks import sign_kie_callback
+from ._config import SandboxConfig
+from ._state import CallbackAttempt, SandboxState, SandboxTask
+from ._vendors import Emulators
+
+logger = logging.getLogger("sora_unified.sandbox")
+_log_lock = threading.Lock()
+
+
+class CallbackSender:
+    def __init__(
+        self,
+        config: SandboxConfig,
+        state: SandboxState,
+        now: Callable[[], float],
+        emulators: Emulators,
+    ) -> None:
+        self.config = config
+        self.state = state
+        self.now = now
+        self.emulators = emulators
+
+    async def run(self) -> None:
+        """Deliver callbacks for tasks as they finish, until cancelled."""
+        async with (
+            httpx.AsyncClient(transport=self.config.callback_transport, timeout=10.0) as client,
+            anyio.create_task_group() as group,
+        ):
+            while True:
+                for task in self._finished():
+                    group.start_soon(self._send, client, task)
+                await anyio.sleep(0.02)
+
+    def _finished(self) -> list[SandboxTask]:
+        now, timing = self.now(), self.config.timing
+        ready = []
+        with self.state.lock:
+            for task in self.state.tasks.values():
+                if (
+                    task.callback_url
+                    and not task.callback_done
+                    and task.phase(now, timing) in ("completed", "failed")
+                ):
+                    task.callback_done = True
+                    ready.append(task)
+        for task in ready:
+            self.state.save(task)
+        return ready
+
+    def _headers(self, task: SandboxTask) -> dict[str, str]:
+        if task.vendor != "kie" or not self.config.kie_hmac_key:
+            return {}
+        timestamp = int(self.now())
+        return {
+            "X-Webhook-Timestamp": str(timestamp),
+            "X-Webhook-Signature": sign_kie_callback(task.id, timestamp, self.config.kie_hmac_key),
+        }
+
+    def _withheld(self, url: str) -> str | None:
+        """Why the policy keeps this callback on the machine, or None to deliver it."""
+        policy = self.config.callback_delivery
+        if policy == "anywhere":
+            return None
+        if policy == "log":
+            return "logged"
+        host = urlsplit(url).hostname or ""
+        if is_loopback_host(host):
+            return None
+        return (
+            f"not delivered to {host}: callback_delivery is 'loopback' (the default), so the"
+            " sandbox only calls back to this machine; set it to 'anywhere' or 'log'"
+        )
+
+    def _log(self, task: SandboxTask, headers: dict[str, str], body: dict[str, Any]) -> None:
+        assert self.config.callback_log is not None
+        line = {
+            "time": time.time(),
+            "vendor": task.vendor,
+            "task": task.id,
+            "url": task.callback_url,
+            "headers": headers,
+            "body": body,
+        }
+        with _log_lock, Path(self.config.callback_log).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    async def _send(self, client: httpx.AsyncClient, task: SandboxTask) -> None:
+        emulator = self.emulators[task.vendor]
+        phase = task.phase(self.now(), self.config.timing)
+        body = emulator.callback(task, phase, self.config.timing)
+        headers = self._headers(task)
+        url = task.callback_url
+        assert url is not None
+
+        def record(attempt: int, status: int | None, outcome: str, detail: str = "") -> None:
+            self.state.record_callback(
+                CallbackAttempt(
+                    task.vendor, task.id, url, attempt, status, headers, body, outcome, detail
+                )
+            )
+
+        withheld = self._withheld(url)
+        if withheld == "logged":
+            self._log(task, headers, body)
+            record(1, None, "logged", str(self.config.callback_log))
+            return
+        if withheld is not None:
+            logger.info("sandbox %s: callback for %s %s", task.vendor, task.id, withheld)
+            record(1, None, "withheld", withheld)
+            return
+        delays = self.config.callback_retry_delays if task.vendor == "evolink" else ()
+        for attempt in range(len(delays) + 1):
+            try:
+                response = await client.post(url, json=body, headers=headers)
+                status: int | None = response.status_code
+                detail = f"HTTP {status}"
+            except httpx.HTTPError as error:
+                status, detail = None, f"{type(error).__name__}: {error}"
+            delivered = status is not None and 200 <= status < 300
+            record(attempt + 1, status, "delivered" if delivered else "failed", detail)
+            if delivered:
+                return
+            if attempt < len(delays):
+                await anyio.sleep(delays[attempt])
