@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -26,3 +27,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_state_in_tmp(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--sandbox` keeps its tasks in a per-user file; tests keep theirs in a temporary one."""
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_STATE", f"{tmp_path}/sandbox-state.sqlite3")
+    monkeypatch.delenv("SORA_UNIFIED_SANDBOX_URL", raising=False)

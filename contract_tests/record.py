@@ -94,7 +94,10 @@ def record(scenario: Scenario, base_url: str = "sandbox") -> Cassette:
         )
     if base_url == "sandbox":
         clock = FakeClock()
-        config = SandboxConfig(timing=RECORDING_TIMING, faults=scenario.faults)
+        # unknown_fields="reject": what we record must be what the spec allows, not more.
+        config = SandboxConfig(
+            timing=RECORDING_TIMING, faults=scenario.faults, unknown_fields="reject"
+        )
         with Sandbox(config, clock=clock) as sandbox:
             return _record(
                 scenario,

@@ -48,7 +48,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
-    with Sandbox(SandboxConfig(timing=TIMING), clock=clock) as running:
+    # Our own client is held to the strict reading: a field the spec does not list is refused.
+    config = SandboxConfig(timing=TIMING, unknown_fields="reject")
+    with Sandbox(config, clock=clock) as running:
         yield running
 
 
@@ -187,6 +189,7 @@ def _faulty(clock: FakeClock, *faults: Fault, **timing: float) -> Sandbox:
                 **({"queue_seconds": 0, "run_seconds": 1, "not_visible_seconds": 0} | timing)
             ),
             faults=faults,
+            unknown_fields="reject",
         ),
         clock=clock,
     )

@@ -8,15 +8,17 @@ import math
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import DownloadError, GenerationFailedError
+from .errors import ConfigurationError, DownloadError, GenerationFailedError
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 VENDORS = ("kie", "evolink", "modelverse")
 SANDBOX_ENV = "SORA_UNIFIED_SANDBOX"
 SANDBOX_CONFIG_ENV = "SORA_UNIFIED_SANDBOX_CONFIG"  # JSON file: timing, keys, faults
+SANDBOX_URL_ENV = "SORA_UNIFIED_SANDBOX_URL"  # a running `sora-unified sandbox` to use instead
+SANDBOX_STATE_ENV = "SORA_UNIFIED_SANDBOX_STATE"  # where --sandbox keeps its tasks
 
 # Exit codes by error category (also in --help and the README).
 EXIT_CODES: tuple[tuple[int, str, str], ...] = (
@@ -162,8 +166,42 @@ class Output:
 # -- client and sandbox -----------------------------------------------------------------------
 
 
+def sandbox_state_file() -> Path:
+    """Where `--sandbox` keeps its tasks, so a task outlives the command that created it:
+    $SORA_UNIFIED_SANDBOX_STATE, else the user's state folder (a temporary folder when the
+    home folder cannot be written)."""
+    explicit = os.environ.get(SANDBOX_STATE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    for folder in (
+        base / "sora-unified",
+        Path(tempfile.gettempdir()) / f"sora-unified-{os.getuid()}",
+    ):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder / "sandbox.sqlite3"
+    raise ConfigurationError(f"no writable folder for the sandbox state; set {SANDBOX_STATE_ENV}")
+
+
+def _sandbox_config(path: str | None) -> Any:
+    from .sandbox import SandboxConfig
+
+    if not path:
+        return SandboxConfig()
+    try:
+        return SandboxConfig.from_file(path)
+    except (OSError, ValueError, TypeError) as error:
+        raise ConfigurationError(f"sandbox settings {path}: {error}") from None
+
+
 @contextmanager
 def _client(args: argparse.Namespace, vendor: str) -> Iterator[Client]:
+    """The client a command uses: the vendor, or with --sandbox a running sandbox
+    ($SORA_UNIFIED_SANDBOX_URL) or one started here on the per-user state file."""
     from . import Client
 
     use_sandbox = args.sandbox or os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false")
@@ -171,10 +209,17 @@ def _client(args: argparse.Namespace, vendor: str) -> Iterator[Client]:
         with Client(vendor, api_key=args.api_key, base_url=args.base_url) as client:
             yield client
         return
-    from .sandbox import SANDBOX_KEY, Sandbox, SandboxConfig
+    from .sandbox import SANDBOX_KEY, Sandbox
 
-    config_file = os.environ.get(SANDBOX_CONFIG_ENV)
-    config = SandboxConfig.from_file(config_file) if config_file else SandboxConfig()
+    running = os.environ.get(SANDBOX_URL_ENV)
+    if running:
+        base_url = f"{running.rstrip('/')}/{vendor}"
+        with Client(vendor, api_key=SANDBOX_KEY, base_url=base_url) as client:
+            yield client
+        return
+    config = _sandbox_config(os.environ.get(SANDBOX_CONFIG_ENV))
+    if config.state is None:
+        config = replace(config, state=str(sandbox_state_file()))
     with (
         Sandbox(config) as sandbox,
         Client(vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor)) as client,
@@ -360,13 +405,21 @@ def cmd_credits(args: argparse.Namespace, output: Output) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace, output: Output) -> int:
-    from .errors import ConfigurationError
-    from .sandbox import SANDBOX_KEY, Sandbox, SandboxConfig
+    from .sandbox import SANDBOX_KEY, Sandbox
 
+    config = _sandbox_config(args.config)
+    overrides = {
+        "state": args.state,
+        "unknown_fields": args.unknown_fields,
+        "kie_error_form": args.kie_error_form,
+        "callback_delivery": args.callbacks,
+        "callback_log": args.callback_log,
+        "evolink_private_callbacks": args.evolink_private_callbacks or None,
+    }
     try:
-        config = SandboxConfig.from_file(args.config) if args.config else SandboxConfig()
-    except (OSError, ValueError, TypeError) as error:
-        raise ConfigurationError(f"--config {args.config}: {error}") from None
+        config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as error:
+        raise ConfigurationError(f"sandbox settings: {error}") from None
     try:
         sandbox = Sandbox(config).start(port=args.port)
     except OSError as error:
@@ -483,7 +536,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = commands.add_parser("sandbox", help="serve the local vendor sandbox")
     sandbox.add_argument("--port", type=_port, default=8800)
-    sandbox.add_argument("--config", help="JSON file with timing, keys and faults")
+    sandbox.add_argument("--config", help="JSON file with timing, keys, faults and settings")
+    sandbox.add_argument("--state", help="SQLite file keeping tasks across runs")
+    sandbox.add_argument(
+        "--unknown-fields",
+        choices=("ignore", "reject"),
+        help="request fields the specs do not list (default ignore: logged and counted)",
+    )
+    sandbox.add_argument(
+        "--kie-error-form",
+        choices=("envelope", "http", "mixed"),
+        help="kie errors in the HTTP-200 envelope, as HTTP statuses, or as its docs say (mixed)",
+    )
+    sandbox.add_argument(
+        "--callbacks",
+        choices=("loopback", "log", "anywhere"),
+        help="where callbacks go (default loopback: this machine only)",
+    )
+    sandbox.add_argument("--callback-log", help="JSON Lines file for --callbacks log")
+    sandbox.add_argument(
+        "--evolink-private-callbacks",
+        action="store_true",
+        help="accept loopback and private evolink callback hosts (evolink refuses them)",
+    )
     sandbox.add_argument("--json", action="store_true")
     sandbox.add_argument("--debug", action="store_true")
     sandbox.set_defaults(handler=cmd_sandbox)

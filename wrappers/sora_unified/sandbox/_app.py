@@ -222,9 +222,12 @@ class SandboxApp:
         body = await self._json_body(request, emulator)
         if isinstance(body, Reply):
             return body
-        refusal = self._checked(vendor, emulator.submit_path, body)
+        checked, refusal = emulator.precheck(body, self.config)
+        refusal = refusal or self._checked(vendor, emulator.submit_path, checked)
         if refusal is not None:
             return refusal
+        if checked is not body:  # the same unknown fields were stripped from the copy
+            body = {key: value for key, value in body.items() if key in checked}
         order = emulator.order(body, self.config)
         if isinstance(order, Reply):
             return order
@@ -248,6 +251,7 @@ class SandboxApp:
             else None,
             base_url=self._base_url(request),
         )
+        self.callbacks.base_url = task.base_url
         self.state.add_task(task, cost)
         logger.info(
             "sandbox %s: created task %s (%s, %g s, %s)",
@@ -274,7 +278,9 @@ class SandboxApp:
             return emulator.not_found()
         now = self.now()
         timing = self.config.timing
-        return emulator.status(task, task.phase(now, timing), task.progress(now, timing), timing)
+        self.callbacks.base_url = self._base_url(request)
+        phase, progress = task.phase(now, timing), task.progress(now, timing)
+        return emulator.status(task, phase, progress, timing, self._base_url(request))
 
     async def credits(self, request: Request, key: str, fault: Fault | None) -> Reply:
         vendor = self._vendor(request)

@@ -44,6 +44,9 @@ class CallbackSender:
         self.state = state
         self.now = now
         self.emulators = emulators
+        # The URL the sandbox was last reached at: result links in callbacks use it, so they
+        # are the status answers' links (and still work after a restart on another port).
+        self.base_url: str | None = None
 
     async def run(self) -> None:
         """Deliver callbacks for tasks as they finish, until cancelled."""
@@ -112,7 +115,7 @@ class CallbackSender:
     async def _send(self, client: httpx.AsyncClient, task: SandboxTask) -> None:
         emulator = self.emulators[task.vendor]
         phase = task.phase(self.now(), self.config.timing)
-        body = emulator.callback(task, phase, self.config.timing)
+        body = emulator.callback(task, phase, self.config.timing, self.base_url or task.base_url)
         headers = self._headers(task)
         url = task.callback_url
         assert url is not None

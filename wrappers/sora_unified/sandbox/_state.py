@@ -37,8 +37,8 @@ class SandboxTask:
     callback_url: str | None = None
     fail_reason: str | None = None
     callback_done: bool = False
-    # Where the creating request reached the sandbox: result links (in status answers and in
-    # callbacks alike) are built on it, so they can be downloaded by whoever asked.
+    # Where the creating request reached the sandbox; result links are built on the URL the
+    # sandbox is reached at now (a restarted sandbox has another port), this is the fallback.
     base_url: str = ""
     # What the task makes ("video", and from the model issue on "character", ...) and the
     # model-specific facts its answers need (a character id, the remixed task).
@@ -70,8 +70,8 @@ class SandboxTask:
     def finished_at(self, timing: Timing) -> float:
         return self.created + timing.queue_seconds + timing.run_seconds
 
-    def file_url(self) -> str:
-        return f"{self.base_url}/files/{self.vendor}/{self.id}.mp4"
+    def file_url(self, base_url: str | None = None) -> str:
+        return f"{base_url or self.base_url}/files/{self.vendor}/{self.id}.mp4"
 
 
 @dataclass(frozen=True, slots=True)

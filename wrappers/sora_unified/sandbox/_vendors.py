@@ -92,6 +92,9 @@ class Kie:
     def not_found(self) -> Reply:
         return self.error(404, "Task not found")
 
+    def precheck(self, body: Any, config: SandboxConfig) -> tuple[Any, Reply | None]:
+        return body, None
+
     def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
         data = body["input"]
         if body["model"] == "sora-2-pro-storyboard":
@@ -108,18 +111,21 @@ class Kie:
         # Real answers carry an undocumented recordId equal to the taskId.
         return {"code": 200, "msg": "success", "data": {"taskId": task.id, "recordId": task.id}}
 
-    def status(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Reply:
+    def status(
+        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, base_url: str
+    ) -> Reply:
         if phase == "not_visible":
-            return Reply(
-                self.http_status(422), {"code": 422, "msg": "recordInfo is null", "data": None}
-            )
-        body = {"code": 200, "msg": "success", "data": self._task(task, phase, progress, timing)}
-        return Reply(200, body)
+            body = {"code": 422, "msg": "recordInfo is null", "data": None}
+            return Reply(self.http_status(422), body)
+        data = self._task(task, phase, progress, timing, base_url)
+        return Reply(200, {"code": 200, "msg": "success", "data": data})
 
-    def _task(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Body:
+    def _task(
+        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, base_url: str
+    ) -> Body:
         done = phase in ("completed", "failed")
         finished_ms = int(task.finished_at(timing) * 1000)
-        url = task.file_url()
+        url = task.file_url(base_url)
         return {
             "taskId": task.id,
             "model": task.model,
@@ -137,12 +143,12 @@ class Kie:
             "progress": progress,
         }
 
-    def callback(self, task: SandboxTask, phase: Phase, timing: Timing) -> Body:
+    def callback(self, task: SandboxTask, phase: Phase, timing: Timing, base_url: str) -> Body:
         ok = phase == "completed"
         return {
             "code": 200 if ok else 501,
             "msg": "Playground task completed successfully." if ok else "Playground task failed.",
-            "data": self._task(task, phase, 100 if ok else 0, timing),
+            "data": self._task(task, phase, 100 if ok else 0, timing, base_url),
         }
 
     def credits(self, remaining: float, used: float) -> Body:
@@ -207,15 +213,26 @@ class Evolink(_ErrorObjectVendor):
     def not_found(self) -> Reply:
         return self.error(404, "Task not found")
 
-    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
-        callback = body.get("callback_url")
-        private = callback and not is_public_host(urlsplit(callback).hostname or "")
-        if private and not config.evolink_private_callbacks:
-            return self.invalid(
+    def precheck(self, body: Any, config: SandboxConfig) -> tuple[Any, Reply | None]:
+        """evolink's callback rule (public HTTPS hosts only) as the sandbox applies it: refused
+        by default, as the vendor does; with `evolink_private_callbacks` a loopback or private
+        host is accepted, over plain http too, as local receivers are. Returns the body the
+        schema should check (a private http URL checked as its https twin) and a refusal."""
+        callback = body.get("callback_url") if isinstance(body, dict) else None
+        if not isinstance(callback, str) or is_public_host(urlsplit(callback).hostname or ""):
+            return body, None
+        if not config.evolink_private_callbacks:
+            return body, self.invalid(
                 "callback_url",
                 "internal IP addresses are not allowed (evolink's rule; the sandbox setting"
                 " evolink_private_callbacks allows loopback for local development)",
             )
+        if callback.startswith("http://"):
+            return {**body, "callback_url": "https://" + callback[len("http://") :]}, None
+        return body, None
+
+    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
+        callback = body.get("callback_url")
         request = "VideoGenerationRequest"
         ratio = body.get("aspect_ratio") or default(self.name, request, "aspect_ratio")
         seconds = body.get("duration") or default(self.name, request, "duration")
@@ -246,7 +263,9 @@ class Evolink(_ErrorObjectVendor):
             },
         }
 
-    def status(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Reply:
+    def status(
+        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, base_url: str
+    ) -> Reply:
         body: Body = {
             "created": int(task.created),
             "id": task.id,
@@ -258,7 +277,7 @@ class Evolink(_ErrorObjectVendor):
             "type": "video",
         }
         if phase == "completed":
-            body["results"] = [task.file_url()]
+            body["results"] = [task.file_url(base_url)]
         if phase == "failed":
             body["error"] = {
                 "code": "content_policy_violation",
@@ -267,9 +286,9 @@ class Evolink(_ErrorObjectVendor):
             }
         return Reply(200, body)
 
-    def callback(self, task: SandboxTask, phase: Phase, timing: Timing) -> Body:
-        reply = self.status(task, phase, 100 if phase == "completed" else 0, timing)
-        body: Body = reply.body
+    def callback(self, task: SandboxTask, phase: Phase, timing: Timing, base_url: str) -> Body:
+        progress = 100 if phase == "completed" else 0
+        body: Body = self.status(task, phase, progress, timing, base_url).body
         return body
 
     def credits(self, remaining: float, used: float) -> Body:
@@ -323,6 +342,9 @@ class Modelverse(_ErrorObjectVendor):
         # ModelVerse documents no 404: an unknown id is a parameter error in its table.
         return self.invalid("task_id", "task not found")
 
+    def precheck(self, body: Any, config: SandboxConfig) -> tuple[Any, Reply | None]:
+        return body, None
+
     def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
         parameters = body.get("parameters", {})
         return Order(
@@ -338,7 +360,9 @@ class Modelverse(_ErrorObjectVendor):
     def created(self, task: SandboxTask) -> Body:
         return {"output": {"task_id": task.id}, "request_id": str(uuid.uuid4())}
 
-    def status(self, task: SandboxTask, phase: Phase, progress: int, timing: Timing) -> Reply:
+    def status(
+        self, task: SandboxTask, phase: Phase, progress: int, timing: Timing, base_url: str
+    ) -> Reply:
         output: Body = {
             "task_id": task.id,
             "task_status": self.states[phase],
@@ -347,13 +371,13 @@ class Modelverse(_ErrorObjectVendor):
         if phase in ("completed", "failed"):
             output["finish_time"] = int(task.finished_at(timing))
         if phase == "completed":
-            output["urls"] = [task.file_url()]
+            output["urls"] = [task.file_url(base_url)]
         if phase == "failed":
             output["error_message"] = task.fail_reason
         usage = {"duration": int(timing.run_seconds)} if phase in ("completed", "failed") else None
         return Reply(200, {"output": output, "usage": usage, "request_id": ""})
 
-    def callback(self, task: SandboxTask, phase: Phase, timing: Timing) -> Body:
+    def callback(self, task: SandboxTask, phase: Phase, timing: Timing, base_url: str) -> Body:
         raise NotImplementedError("modelverse sends no callbacks")
 
     def credits(self, remaining: float, used: float) -> Body:
