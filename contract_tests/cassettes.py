@@ -57,6 +57,7 @@ class Cassette:
     client: dict[str, Any] = field(default_factory=dict)
     task: str | None = None
     raw: dict[str, Any] | None = None
+    extra: dict[str, Any] | None = None
 
     @property
     def path(self) -> Path:
@@ -71,6 +72,7 @@ class Cassette:
             "action": self.action,
             "request": self.request,
             "raw": self.raw,
+            "extra": self.extra,
             "task": self.task,
             "client": self.client,
             "expect": self.expect,

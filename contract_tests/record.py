@@ -63,7 +63,12 @@ def _record(
         max_retries=scenario.max_retries,
     )
     expect = run_scenario(
-        scenario.action, client, request=scenario.request, raw=scenario.raw, task=scenario.task
+        scenario.action,
+        client,
+        request=scenario.request,
+        raw=scenario.raw,
+        task=scenario.task,
+        extra=scenario.extra,
     )
     return Cassette(
         vendor=scenario.vendor,
@@ -73,6 +78,7 @@ def _record(
         action=scenario.action,
         request=request_to_dict(scenario.request) if scenario.request is not None else None,
         raw=scenario.raw,
+        extra=scenario.extra,
         task=scenario.task,
         client={"max_retries": scenario.max_retries},
         expect=expect,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sora_unified import Client, Shot, SoraError, VideoRequest
+from sora_unified import Character, Client, Shot, SoraError, VideoRequest
 from sora_unified._http import HttpCall
 from sora_unified.sandbox import Fault
 
@@ -26,7 +26,19 @@ IMAGE = os.environ.get("SORA_UNIFIED_TEST_IMAGE_URL", "https://example.com/first
 Responder = Callable[[httpx.Request], httpx.Response]
 
 
-ACTIONS = ("generate", "submit", "retrieve", "credits", "submit-raw")
+ACTIONS = (
+    "generate",
+    "submit",
+    "retrieve",
+    "credits",
+    "submit-raw",
+    "remix",
+    "character",
+    "character-from-task",
+    "remove-watermark",
+)
+# Actions whose first (or only) paid request is described by `request`.
+WITH_REQUEST = ("generate", "submit", "remix", "character-from-task")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,10 @@ class Scenario:
     retrieve    read task `task` (an id the vendor does not know, for the not-found answer)
     credits     read the remaining credits
     submit-raw  send `raw` as the create body (a body sora_unified would refuse locally)
+    remix       generate `request`, then remix it with `extra` (Client.remix), and wait
+    character   create_character from a clip, `extra` (Client.create_character)
+    character-from-task  generate `request`, then cut a character from it with `extra`
+    remove-watermark  remove_watermark with `extra`, and wait
 
     `live` scenarios are re-recorded against the real vendor by the scheduled drift job:
     the happy paths (which cost credits) and the error paths that cost nothing.
@@ -56,10 +72,11 @@ class Scenario:
     task: str | None = None
     api_key: str | None = None  # a deliberately wrong key, for the authentication answer
     live: bool = False
+    extra: dict[str, Any] | None = None  # the remix, character or watermark-removal arguments
 
     def __post_init__(self) -> None:
         assert self.action in ACTIONS, self.action
-        assert (self.request is not None) == (self.action in ("generate", "submit")), self.name
+        assert (self.request is not None) == (self.action in WITH_REQUEST), self.name
 
 
 def request_to_dict(request: VideoRequest) -> dict[str, Any]:
@@ -74,12 +91,17 @@ def request_to_dict(request: VideoRequest) -> dict[str, Any]:
         "remove_watermark",
         "callback_url",
         "model",
+        "remix_of",
     ):
         value = getattr(request, name)
         if value not in (None, ""):
             data[name] = value
     if request.shots is not None:
         data["shots"] = [{"scene": shot.scene, "seconds": shot.seconds} for shot in request.shots]
+    if request.characters is not None:
+        data["characters"] = list(request.characters)
+    if request.vendor_options is not None:
+        data["vendor_options"] = dict(request.vendor_options)
     return data
 
 
@@ -105,6 +127,9 @@ def outcome(run: Callable[[], Any]) -> dict[str, Any]:
         return failure
     if isinstance(result, float):
         return {"credits": "a number >= 0" if result >= 0 else result}
+    if isinstance(result, Character):
+        # Ids differ on every recording; that there is one (and a handle) does not.
+        return {"character": "an id", "username": result.username is not None}
     if isinstance(result, dict):
         return {"accepted": result}
     return {
@@ -125,10 +150,22 @@ def run_scenario(
     request: VideoRequest | None = None,
     raw: dict[str, Any] | None = None,
     task: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     def run() -> Any:
+        options = dict(extra or {})
         if action == "credits":
             return client.credits()
+        if action == "character":
+            return client.create_character(timeout=3600, **options)
+        if action == "remove-watermark":
+            return client.wait(client.remove_watermark(**options), timeout=3600)
+        if action in ("remix", "character-from-task"):
+            assert request is not None
+            source = client.wait(client.submit(request), timeout=3600).task
+            if action == "remix":
+                return client.wait(client.remix(source, **options), timeout=3600)
+            return client.create_character(task=source, timeout=3600, **options)
         if action == "retrieve":
             return client.retrieve(f"{client.vendor}:{task}")
         if action == "submit-raw":
@@ -283,18 +320,61 @@ def _scenarios() -> list[Scenario]:
             ),
         ),
         (
+            "kie",
+            "happy-sora-2-text-to-video-stable",
+            VideoRequest(
+                prompt="a professor at the blackboard",
+                model="sora-2-text-to-video-stable",
+                seconds=15,
+                vendor_options={"input.upload_method": "oss"},
+            ),
+        ),
+        (
+            "kie",
+            "happy-sora-2-image-to-video-stable",
+            VideoRequest(
+                prompt="the kitten turns its head",
+                image_url=IMAGE,
+                model="sora-2-image-to-video-stable",
+                orientation="portrait",
+            ),
+        ),
+        (
             "evolink",
             "happy-sora-2-pro-preview-text",
             VideoRequest(
-                prompt="A cat playing piano", seconds=8, orientation="landscape", quality="high"
+                prompt="A cat playing piano",
+                seconds=8,
+                orientation="landscape",
+                quality="high",
+                model="sora-2-pro-preview",
             ),
         ),
         (
             "evolink",
             "happy-sora-2-pro-preview-image",
             VideoRequest(
-                prompt="The cat starts to play", image_url=IMAGE, seconds=4, orientation="portrait"
+                prompt="The cat starts to play",
+                image_url=IMAGE,
+                seconds=4,
+                orientation="portrait",
+                model="sora-2-pro-preview",
             ),
+        ),
+        (
+            "evolink",
+            "happy-sora-2-preview",
+            VideoRequest(prompt="A cat playing piano", seconds=8, orientation="landscape"),
+        ),
+        (
+            "evolink",
+            "happy-sora-2",
+            VideoRequest(prompt="A cat playing piano", seconds=15, remove_watermark=False),
+        ),
+        (
+            "evolink",
+            "happy-sora-2-pro",
+            VideoRequest(prompt="A cat playing piano", seconds=25, quality="standard"),
         ),
         (
             "modelverse",
@@ -319,21 +399,29 @@ def _scenarios() -> list[Scenario]:
         for vendor, name, request in happy
     ]
     scenarios += _free_errors()
-    for vendor, request in (
-        ("kie", happy[2][2]),
-        ("evolink", happy[5][2]),
-        ("modelverse", happy[7][2]),
-    ):
+    named = {name: request for _, name, request in happy}
+    failures = [
+        ("kie", "failed-content-policy", named["happy-sora-2-pro-text-to-video"]),
+        ("evolink", "failed-content-policy", named["happy-sora-2-pro-preview-text"]),
+        ("modelverse", "failed-content-policy", named["happy-text-to-video"]),
+        ("kie", "failed-sora-2-text-to-video-stable", named["happy-sora-2-text-to-video-stable"]),
+        ("kie", "failed-sora-2-image-to-video-stable", named["happy-sora-2-image-to-video-stable"]),
+        ("evolink", "failed-sora-2-preview", named["happy-sora-2-preview"]),
+        ("evolink", "failed-sora-2", named["happy-sora-2"]),
+        ("evolink", "failed-sora-2-pro", named["happy-sora-2-pro"]),
+    ]
+    for vendor, name, request in failures:
         scenarios.append(
             Scenario(
                 vendor,
-                "failed-content-policy",
+                name,
                 f"{vendor}: the task ends failed for content policy",
                 "generate",
                 request,
                 faults=(FAIL,),
             )
         )
+    scenarios += _two_step()
     kie_request = VideoRequest(prompt="a corgi surfing", seconds=10)
     for code in KIE_CODES:
         for as_http in (False, True):
@@ -350,7 +438,9 @@ def _scenarios() -> list[Scenario]:
                     max_retries=0,
                 )
             )
-    evolink_request = VideoRequest(prompt="A cat playing piano", seconds=4)
+    evolink_request = VideoRequest(
+        prompt="A cat playing piano", seconds=4, model="sora-2-pro-preview"
+    )
     for status in EVOLINK_STATUSES:
         scenarios.append(
             Scenario(
@@ -393,6 +483,65 @@ def _scenarios() -> list[Scenario]:
     return scenarios
 
 
+SORA_LINK = "https://sora.chatgpt.com/p/s_68e8e7c5a3c48191b5d1d2a1b0e4c6f7"
+CLIP = "https://example.com/character-clip.mp4"
+SECOND_SUBMIT_FAILS = Fault(kind="fail_generation", endpoint="submit", nth=(2,))
+
+
+def _two_step() -> list[Scenario]:
+    """Remixes, characters and watermark removal: a happy path and a failure each (the paid
+    task that fails is the one the scenario is about, the second submit when there are two)."""
+    source = VideoRequest(prompt="A cat playing piano", seconds=10)
+    cases = [
+        (
+            "evolink",
+            "sora-2-pro-remix",
+            "remix",
+            source,
+            {"prompt": "The cat now plays a violin", "seconds": 15, "remove_watermark": True},
+        ),
+        (
+            "kie",
+            "sora-2-characters",
+            "character",
+            None,
+            {"video_url": CLIP, "prompt": "a cheerful orange cat", "safety_instruction": "be kind"},
+        ),
+        (
+            "kie",
+            "sora-2-characters-pro",
+            "character-from-task",
+            VideoRequest(prompt="an orange cat waves", seconds=10),
+            {"start": 2.5, "end": 5.0, "prompt": "the orange cat", "name": "orangecat"},
+        ),
+        ("kie", "sora-watermark-remover", "remove-watermark", None, {"video_url": SORA_LINK}),
+    ]
+    scenarios = []
+    for vendor, model, action, request, extra in cases:
+        two = action in ("remix", "character-from-task")
+        scenarios += [
+            Scenario(
+                vendor,
+                f"happy-{model}",
+                f"{vendor}: {model}, from submit to its result",
+                action,
+                request,
+                extra=extra,
+                live=not two,
+            ),
+            Scenario(
+                vendor,
+                f"failed-{model}",
+                f"{vendor}: the {model} task ends failed for content policy",
+                action,
+                request,
+                extra=extra,
+                faults=(SECOND_SUBMIT_FAILS if two else FAIL,),
+            ),
+        ]
+    return scenarios
+
+
 # Error answers any key can provoke without paying: the live drift job re-records these too.
 UNKNOWN_TASK_IDS = {
     "kie": "0123456789abcdef0123456789abcdef",
@@ -411,7 +560,7 @@ INVALID_BODIES: dict[str, dict[str, Any]] = {
 BAD_KEY = "invalid-key-for-drift-checks"
 CHEAP_REQUEST = {
     "kie": VideoRequest(prompt="a corgi surfing", seconds=10),
-    "evolink": VideoRequest(prompt="a corgi surfing", seconds=4),
+    "evolink": VideoRequest(prompt="a corgi surfing", seconds=4, model="sora-2-pro-preview"),
     "modelverse": VideoRequest(prompt="a corgi surfing", seconds=4),
 }
 

@@ -7,8 +7,9 @@ rfc3986-validator is installed, without which jsonschema passes any string silen
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,12 +93,14 @@ def response_schema_pointer(vendor: str, operation_id: str, status: int | str) -
 
 
 def resolve(vendor: str, node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local `$ref` (one level at a time, until a node without one)."""
+    """Follow a local `$ref` (one level at a time, until a node without one). Keywords beside
+    a `$ref` (OpenAPI 3.1 allows them: a default, a description) win over the target's."""
     while "$ref" in node:
         target: Any = load_spec(vendor)
         for token in node["$ref"].removeprefix("#/").split("/"):
             target = target[token.replace("~1", "/").replace("~0", "~")]
-        node = target
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        node = {**target, **siblings}
     return node
 
 
@@ -306,3 +309,77 @@ def schema_paths(vendor: str, json_pointer: str, instance: Any) -> set[tuple[str
         root = root[token.replace("~1", "/").replace("~0", "~")]
     walk(root, instance, ())
     return found
+
+
+def task_references(vendor: str, body: Any) -> dict[tuple[str, ...], list[str] | str]:
+    """The fields of a create request `body` that name an earlier task (`x-references-task`):
+    path -> the models whose tasks they may name, or "video" (any video model)."""
+    _, _, create = create_operation(vendor)
+    where = request_schema_pointer(vendor, create["operationId"])
+    found: dict[tuple[str, ...], list[str] | str] = {}
+    for path in schema_paths(vendor, where, body):
+        named = schema_at(vendor, where, body, path).get("x-references-task")
+        if named is not None:
+            found[path] = named
+    return found
+
+
+def source_example(vendor: str, models: list[str] | str) -> dict[str, Any]:
+    """A documented create request of a model whose task `models` accepts as a source (one
+    that references no task itself)."""
+    _, _, create = create_operation(vendor)
+    for _, body in request_examples(vendor, create["operationId"]):
+        if task_references(vendor, body):
+            continue
+        if models == "video" or body.get("model") in models:
+            return dict(body)
+    raise LookupError(f"{vendor}: no request example makes a task of {models}")
+
+
+def with_source_tasks(
+    vendor: str, body: dict[str, Any], create: Callable[[dict[str, Any]], str]
+) -> dict[str, Any]:
+    """A copy of `body` whose task references name tasks made first with `create` (which
+    submits a body and returns the new task's id)."""
+    copied = json.loads(json.dumps(body))
+    for path, models in task_references(vendor, body).items():
+        target: Any = copied
+        for token in path[:-1]:
+            target = target[token]
+        target[path[-1]] = create(source_example(vendor, models))
+    return copied
+
+
+def request_variants(vendor: str) -> dict[str, str]:
+    """model -> the component schema (the generated class's name) of its create request."""
+    _, _, create = create_operation(vendor)
+    node = resolve(vendor, {"$ref": request_schema_pointer(vendor, create["operationId"])})
+    branches = node.get("oneOf", [node])
+    found = {}
+    for branch in branches:
+        name = branch["$ref"].rsplit("/", 1)[-1]
+        found[resolve(vendor, branch)["properties"]["model"]["const"]] = name
+    return found
+
+
+def with_defaults(vendor: str, json_pointer: str, body: Any) -> Any:
+    """A copy of `body` with every absent field that has a default in the spec (documented, or
+    the recorded `x-sandbox-default`) filled in."""
+
+    def fill(node: dict[str, Any], value: Any) -> Any:
+        node = _variant(vendor, _merged(vendor, node), value)
+        if not isinstance(value, dict):
+            return value
+        filled = dict(value)
+        for name, raw in node.get("properties", {}).items():
+            child = resolve(vendor, raw)
+            if name in filled:
+                filled[name] = fill(raw, filled[name])
+            elif "default" in child or "x-sandbox-default" in child:
+                filled[name] = child.get("default", child.get("x-sandbox-default"))
+        return filled
+
+    root: Any = load_spec(vendor)
+    for token in json_pointer.removeprefix("#/").split("/"):
+        root = root[token.replace("~1", "/").replace("~0", "~")]
+    return fill(root, json.loads(json.dumps(body)))

@@ -108,9 +108,9 @@ def test_env_switches_sandbox_on(
     ("argv", "exit_code", "text"),
     [
         (
-            ["generate", "p", "--vendor", "evolink", "--seconds", "10", "--sandbox"],
+            ["generate", "p", "--vendor", "evolink", "--seconds", "5", "--sandbox"],
             4,
-            "evolink sora-2-pro-preview offers seconds 4, 8, 12; got 10",
+            "evolink sora-2 offers seconds 10, 15; got 5",
         ),
         (
             [
@@ -179,7 +179,7 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_code(
     fast_sandbox: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = _run(
-        capsys, "generate", "p", "--vendor", "evolink", "--seconds", "10", "--sandbox", "--debug"
+        capsys, "generate", "p", "--vendor", "evolink", "--seconds", "5", "--sandbox", "--debug"
     )
     assert code == 4
     assert "Traceback (most recent call last)" in err and "offers seconds" in err

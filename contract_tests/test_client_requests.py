@@ -115,8 +115,26 @@ HAPPY = [
     (
         "evolink",
         VideoRequest(prompt="p", image_url=IMAGE, callback_url="https://hooks.example.com/v"),
-        "sora-2-pro-preview",
-        {"duration": 4, "image_urls": [IMAGE], "callback_url": "https://hooks.example.com/v"},
+        "sora-2",
+        {"duration": 10, "image_urls": [IMAGE], "callback_url": "https://hooks.example.com/v"},
+    ),
+    (
+        "evolink",
+        VideoRequest(prompt="p", seconds=12, orientation="landscape"),
+        "sora-2-preview",
+        {"duration": 12, "aspect_ratio": "16:9"},
+    ),
+    (
+        "evolink",
+        VideoRequest(prompt="p", seconds=25, remove_watermark=False),
+        "sora-2-pro",
+        {"duration": 25, "remove_watermark": False},
+    ),
+    (
+        "evolink",
+        VideoRequest(prompt="p", quality="high"),
+        "sora-2-pro",
+        {"duration": 15, "quality": "high"},
     ),
     (
         "modelverse",
@@ -217,9 +235,15 @@ def test_task_round_trips_through_a_string() -> None:
 INVALID = [
     (
         "evolink",
-        VideoRequest(prompt="p", seconds=10),
+        VideoRequest(prompt="p", seconds=5),
         ValidationError,
-        "evolink sora-2-pro-preview offers seconds 4, 8, 12; got 10",
+        "evolink sora-2 offers seconds 10, 15; got 5",
+    ),
+    (
+        "evolink",
+        VideoRequest(prompt="p", seconds=25, quality="high"),
+        ValidationError,
+        "evolink sora-2-pro offers quality standard at 25 s; got 'high'",
     ),
     (
         "kie",
@@ -241,9 +265,15 @@ INVALID = [
     ),
     (
         "evolink",
-        VideoRequest(prompt="x" * 5001),
+        VideoRequest(prompt="x" * 5001, seconds=4),
         ValidationError,
-        "prompts of at most 5000 characters",
+        "evolink sora-2-preview offers prompt prompts of at most 5000 characters",
+    ),
+    (
+        "evolink",
+        VideoRequest(prompt="x" * 1001),
+        ValidationError,
+        "evolink sora-2 offers prompt prompts of at most 1000 characters",
     ),
     ("kie", VideoRequest(prompt=""), ValidationError, "a non-empty prompt"),
     ("kie", VideoRequest(shots=(Shot("a", 10), Shot("b", 10))), ValidationError, "image_url"),
@@ -285,7 +315,7 @@ INVALID = [
     ),
     (
         "evolink",
-        VideoRequest(prompt="p", remove_watermark=True),
+        VideoRequest(prompt="p", seconds=4, remove_watermark=True),
         UnsupportedFeatureError,
         "watermark removal",
     ),

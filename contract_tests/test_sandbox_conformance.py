@@ -22,7 +22,15 @@ from sora_unified._capabilities import ModelCapabilities
 from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Timing
 from sora_unified.vendors import load_adapter
 
-from contract_tests.bypass import Path, adapter_body, base_request, delete, leaves, paths_of
+from contract_tests.bypass import (
+    Path,
+    adapter_body,
+    base_request,
+    delete,
+    leaves,
+    paths_of,
+    request_class,
+)
 from contract_tests.fakes import FakeClock
 from contract_tests.mocking import async_transport
 from contract_tests.mp4 import read_mp4
@@ -39,6 +47,7 @@ from contract_tests.specs import (
     schema_at,
     schema_errors,
     status_operation_id,
+    with_source_tasks,
 )
 
 TIMING = Timing(queue_seconds=5, run_seconds=10, not_visible_seconds=2, link_ttl_seconds=3600)
@@ -98,6 +107,16 @@ def test_every_phase_answers_strictly(vendor: str, example: Any, fail: bool) -> 
             headers=auth_header(min(auth_forms(vendor)), SANDBOX_KEY),
         ) as http,
     ):
+
+        def make_source(body: dict[str, Any]) -> str:
+            task_id = load_adapter(vendor).task_id_from_submit(
+                http.post(submit_path, json=body).json()
+            )
+            assert task_id
+            clock.now += TIMING.queue_seconds + TIMING.run_seconds + 1  # a finished source
+            return task_id
+
+        example = with_source_tasks(vendor, example, make_source)
         created = _check(vendor, create["operationId"], http.post(submit_path, json=example))
         path, params = _status_request(vendor, created)
         started = clock.now
@@ -137,7 +156,10 @@ def _default(caps: ModelCapabilities, body: dict[str, Any], path: Path) -> Any:
     return schema.get("default", schema.get("x-sandbox-default"))
 
 
-@pytest.mark.parametrize("caps", MODELS, ids=[f"{m.vendor}/{m.model}" for m in MODELS])
+VIDEO_MODELS = [m for m in MODELS if m.described and m.kind in ("video", "remix")]
+
+
+@pytest.mark.parametrize("caps", VIDEO_MODELS, ids=[f"{m.vendor}/{m.model}" for m in VIDEO_MODELS])
 def test_the_sandbox_follows_the_documented_defaults(
     caps: ModelCapabilities, tmp_path: Any
 ) -> None:
@@ -165,13 +187,18 @@ def test_the_sandbox_follows_the_documented_defaults(
             caps.vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(caps.vendor), clock=clock
         )
         submit, _, _ = create_operation(caps.vendor)
-        answer = httpx.post(
-            sandbox.base_url(caps.vendor) + submit,
-            json=body,
-            headers=auth_header(min(auth_forms(caps.vendor)), SANDBOX_KEY),
-        )
-        task_id = load_adapter(caps.vendor).task_id_from_submit(answer.json())
-        assert task_id, answer.text
+
+        def post(json: dict[str, Any]) -> str:
+            answer = httpx.post(
+                sandbox.base_url(caps.vendor) + submit,
+                json=json,
+                headers=auth_header(min(auth_forms(caps.vendor)), SANDBOX_KEY),
+            )
+            created = load_adapter(caps.vendor).task_id_from_submit(answer.json())
+            assert created, answer.text
+            return created
+
+        task_id = post(with_source_tasks(caps.vendor, body, post))
         video = client.wait(f"{caps.vendor}:{task_id}")
         clip = read_mp4(client.download(video, tmp_path / "default.mp4").read_bytes())
     assert clip.seconds == pytest.approx(float(expected[seconds_path]), abs=0.3)
@@ -187,14 +214,17 @@ def _uri_fields(caps: ModelCapabilities, body: dict[str, Any]) -> list[Path]:
     return found
 
 
-@pytest.mark.parametrize("caps", MODELS, ids=[f"{m.vendor}/{m.model}" for m in MODELS])
+DESCRIBED = [m for m in MODELS if m.described]
+
+
+@pytest.mark.parametrize("caps", DESCRIBED, ids=[f"{m.vendor}/{m.model}" for m in DESCRIBED])
 def test_the_sandbox_refuses_a_malformed_uri_in_every_uri_field(caps: ModelCapabilities) -> None:
     values = base_request(caps)
     if caps.image_input != "no":
         values["image_url"] = "https://example.com/first-frame.png"
     if caps.callbacks:
         values["callback_url"] = "https://hooks.example.com/done"
-    body = adapter_body(caps, VideoRequest(**values))
+    body = adapter_body(caps, request_class(caps)(**values))
     fields = _uri_fields(caps, body)
     assert fields or (caps.image_input == "no" and not caps.callbacks)
     with Sandbox(SandboxConfig(timing=TIMING)) as sandbox:

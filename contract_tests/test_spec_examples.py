@@ -178,7 +178,7 @@ def test_response_schemas_are_tolerant(vendor: str, operation_id: str, body: Any
                     "resultJson": '{"urls": ["https://a.b/c"]}',
                 },
             },
-            "resultUrls",
+            "resultJson",
         ),
         (
             "kie",

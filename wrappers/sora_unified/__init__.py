@@ -46,7 +46,15 @@ if TYPE_CHECKING:
         ValidationError,
         WaitTimeoutError,
     )
-    from .types import Shot, Task, Video, VideoRequest
+    from .types import (
+        Character,
+        CharacterRequest,
+        Shot,
+        Task,
+        Video,
+        VideoRequest,
+        WatermarkRemovalRequest,
+    )
 
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "errors",
@@ -57,6 +65,8 @@ _EXPORTS: dict[str, str] = {
     "BadRequestError": "errors",
     "CallbackVerificationError": "errors",
     "Capabilities": "_capabilities",
+    "Character": "types",
+    "CharacterRequest": "types",
     "Client": "_client",
     "ConfigurationError": "errors",
     "DownloadError": "errors",
@@ -79,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "Video": "types",
     "VideoRequest": "types",
     "WaitTimeoutError": "errors",
+    "WatermarkRemovalRequest": "types",
     "capabilities": "_capabilities",
     "parse_callback": "callbacks",
     "parse_status": "callbacks",
@@ -94,6 +105,8 @@ __all__ = [
     "BadRequestError",
     "CallbackVerificationError",
     "Capabilities",
+    "Character",
+    "CharacterRequest",
     "Client",
     "ConfigurationError",
     "DownloadError",
@@ -116,6 +129,7 @@ __all__ = [
     "Video",
     "VideoRequest",
     "WaitTimeoutError",
+    "WatermarkRemovalRequest",
     "capabilities",
     "parse_callback",
     "parse_status",

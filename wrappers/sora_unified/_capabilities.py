@@ -1,8 +1,14 @@
 """What each vendor and model offers, as data, and the check of a request against it.
 
-The table mirrors the enums and limits in specs/ (a contract test keeps them in agreement).
-`check_request` runs before any HTTP request and raises `ValidationError` or
-`UnsupportedFeatureError` naming vendor, model, field, value and what is allowed.
+The table is written from the vendors' pages, separately from specs/, and a contract test
+compares the two mechanically (every limit probed at and past its edge). `check_request` runs
+before any HTTP request and raises `ValidationError` or `UnsupportedFeatureError` naming
+vendor, model, field, value and what is allowed.
+
+A model has a `kind`: "video" (generate from a prompt, image or storyboard), "remix" (a new
+video from an earlier task's), "character" (a cameo to cast later) or "watermark_removal".
+A model that is known but whose fields are not described anywhere we can cite is listed with
+`described=False` and refused.
 """
 
 from __future__ import annotations
@@ -10,12 +16,63 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 from ._urls import is_public_host, split_http_url
 from .errors import UnsupportedFeatureError, ValidationError
-from .types import QUALITIES, SIZE_BY_ORIENTATION, SIZES, Orientation, Quality, Size, VideoRequest
+from .types import (
+    QUALITIES,
+    SIZE_BY_ORIENTATION,
+    SIZES,
+    AnyRequest,
+    CharacterRequest,
+    Orientation,
+    Quality,
+    Size,
+    VendorOptions,
+    VideoRequest,
+    WatermarkRemovalRequest,
+)
 
-__all__ = ["Capabilities", "ModelCapabilities", "Plan", "capabilities", "check_request"]
+__all__ = [
+    "Capabilities",
+    "ModelCapabilities",
+    "Plan",
+    "VendorOption",
+    "capabilities",
+    "check_request",
+]
+
+Kind = Literal["video", "remix", "character", "watermark_removal"]
+KIND_METHODS: dict[str, str] = {
+    "video": "submit / generate",
+    "remix": "remix",
+    "character": "create_character",
+    "watermark_removal": "remove_watermark",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VendorOption:
+    """A vendor field the unified vocabulary does not name, reachable through
+    `vendor_options` at `path` in the vendor's body: one of `values`, or (values empty) an
+    absolute http(s) URL."""
+
+    path: str
+    values: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> str:
+        return " or ".join(map(repr, self.values)) if self.values else "an absolute http(s) URL"
+
+    def accepts(self, value: object) -> bool:
+        if self.values:
+            return value in self.values
+        return isinstance(value, str) and split_http_url(value) is not None
+
+
+UPLOAD_METHOD = VendorOption("input.upload_method", ("s3", "oss"))
+PROGRESS_CALLBACK = VendorOption("progressCallBackUrl")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,9 +81,13 @@ class ModelCapabilities:
 
     vendor: str
     model: str
-    seconds: tuple[int, ...]
+    kind: Kind = "video"
+    described: bool = True
+    seconds: tuple[int, ...] = ()
     sizes: tuple[Size, ...] = SIZES
     qualities: tuple[Quality, ...] = ("standard",)
+    # Cross-field rule: the qualities allowed at each length (evolink sora-2-pro).
+    quality_by_seconds: tuple[tuple[int, tuple[Quality, ...]], ...] = ()
     image_input: str = "no"
     storyboard: str = "no"
     remove_watermark: bool = False
@@ -43,10 +104,34 @@ class ModelCapabilities:
     callback_schemes: tuple[str, ...] = ("http", "https")
     public_callback_hosts: bool = False
     callback_max_chars: int | None = None
+    # Characters a video may cast (character_id_list), 0 when the model takes none.
+    max_characters: int = 0
+    # Remix: the models whose tasks this model can remix.
+    remix_sources: tuple[str, ...] = ()
+    # Character models: made from a clip or from a task; the span a character may last; the
+    # longest prompt/safety text, handle and source task id.
+    character_source: Literal["clip", "task"] | None = None
+    character_seconds: tuple[float, float] = (1.0, 4.0)
+    max_character_text: int | None = None
+    max_name_chars: int | None = None
+    max_source_task_chars: int | None = None
+    # Watermark removal: where the video must be published, and the longest URL.
+    video_url_prefix: str | None = None
+    max_video_url_chars: int | None = None
+    # Vendor fields reachable through `vendor_options` (paths in the body).
+    vendor_options: tuple[VendorOption, ...] = ()
+    # Remix: how the ids of tasks this model can remix begin.
+    source_task_prefix: str | None = None
 
     @property
     def default_seconds(self) -> int:
-        return self.seconds[0]
+        return self.seconds[0] if self.seconds else 0
+
+    def qualities_at(self, seconds: int) -> tuple[Quality, ...]:
+        for length, allowed in self.quality_by_seconds:
+            if length == seconds:
+                return allowed
+        return self.qualities
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -55,8 +140,42 @@ class ModelCapabilities:
             "storyboard": self.storyboard != "no",
             "watermark removal": self.remove_watermark,
             "callbacks": self.callbacks,
+            "characters": self.max_characters > 0,
         }
         return tuple(name for name, on in offered.items() if on)
+
+    @property
+    def limits(self) -> tuple[str, ...]:
+        found = []
+        if self.max_prompt_chars:
+            found.append(f"prompt <= {self.max_prompt_chars}")
+        if self.max_shots:
+            low, high = self.shot_seconds
+            found.append(f"{self.max_shots} shots of {low:g}-{high:g} s, summing <= length")
+        for length, allowed in self.quality_by_seconds:
+            found.append(f"{length} s: {'/'.join(allowed)} only")
+        if self.max_characters:
+            found.append(f"characters <= {self.max_characters}")
+        if self.remix_sources:
+            found.append(f"remixes {', '.join(self.remix_sources)}")
+        if self.character_source:
+            low, high = self.character_seconds
+            found.append(f"from a {self.character_source}, {low:g}-{high:g} s")
+        if self.max_name_chars:
+            found.append(f"handle <= {self.max_name_chars}")
+        if self.video_url_prefix:
+            found.append(f"{self.video_url_prefix}... <= {self.max_video_url_chars}")
+        if self.callback_max_chars:
+            found.append(
+                f"callback <= {self.callback_max_chars}, {'/'.join(self.callback_schemes)}"
+            )
+        if self.public_callback_hosts:
+            found.append("public callback hosts")
+        if self.vendor_options:
+            found.append(f"vendor_options {', '.join(o.path for o in self.vendor_options)}")
+        if not self.described:
+            found.append("known, not described: refused")
+        return tuple(found)
 
 
 _kie = partial(
@@ -65,34 +184,42 @@ _kie = partial(
     callbacks=True,
     max_prompt_chars=10000,
     default_orientation="landscape",
+    callback_schemes=("http", "https"),
+)
+_kie_video = partial(_kie, seconds=(10, 15), vendor_options=(UPLOAD_METHOD, PROGRESS_CALLBACK))
+_kie_stable = partial(_kie, seconds=(10, 15), vendor_options=(UPLOAD_METHOD,))
+_evolink = partial(
+    ModelCapabilities,
+    vendor="evolink",
+    callbacks=True,
+    callback_schemes=("https",),
+    public_callback_hosts=True,
+    callback_max_chars=2048,
+    max_prompt_chars=5000,
 )
 _modelverse = partial(
     ModelCapabilities, vendor="modelverse", seconds=(4, 8, 12), default_orientation="portrait"
 )
 MODELS: tuple[ModelCapabilities, ...] = (
-    _kie(
+    _kie_video(
         model="sora-2-pro-text-to-video",
-        seconds=(10, 15),
         qualities=QUALITIES,
         remove_watermark=True,
+        max_characters=5,
     ),
-    _kie(
-        model="sora-2-text-to-video",
-        seconds=(10, 15),
-        remove_watermark=True,
-    ),
-    _kie(
+    _kie_video(model="sora-2-text-to-video", remove_watermark=True),
+    _kie_video(
         model="sora-2-image-to-video",
-        seconds=(10, 15),
         image_input="required",
         remove_watermark=True,
+        max_characters=5,
     ),
-    _kie(
+    _kie_video(
         model="sora-2-pro-image-to-video",
-        seconds=(10, 15),
         qualities=QUALITIES,
         image_input="required",
         remove_watermark=True,
+        max_characters=5,
     ),
     _kie(
         model="sora-2-pro-storyboard",
@@ -102,22 +229,72 @@ MODELS: tuple[ModelCapabilities, ...] = (
         prompt="no",
         max_shots=10,
         shot_seconds=(0.1, 15.0),
+        vendor_options=(UPLOAD_METHOD,),
     ),
-    ModelCapabilities(
-        vendor="evolink",
+    _kie_stable(model="sora-2-text-to-video-stable"),
+    _kie_stable(model="sora-2-image-to-video-stable", image_input="required"),
+    _kie(
+        model="sora-2-characters",
+        kind="character",
+        prompt="optional",
+        default_orientation=None,
+        character_source="clip",
+        max_prompt_chars=5000,
+        max_character_text=5000,
+    ),
+    _kie(
+        model="sora-2-characters-pro",
+        kind="character",
+        default_orientation=None,
+        character_source="task",
+        max_prompt_chars=5000,
+        max_character_text=5000,
+        max_name_chars=40,
+        max_source_task_chars=100,
+    ),
+    _kie(
+        model="sora-watermark-remover",
+        kind="watermark_removal",
+        prompt="no",
+        default_orientation=None,
+        max_prompt_chars=None,
+        video_url_prefix="https://sora.chatgpt.com/",
+        max_video_url_chars=500,
+        vendor_options=(UPLOAD_METHOD,),
+    ),
+    _evolink(
         model="sora-2-pro-preview",
         seconds=(4, 8, 12),
         qualities=QUALITIES,
         image_input="optional",
-        callbacks=True,
-        callback_schemes=("https",),
-        public_callback_hosts=True,
-        callback_max_chars=2048,
-        max_prompt_chars=5000,
     ),
-    _modelverse(
-        model="openai/sora-2/text-to-video",
+    _evolink(model="sora-2-preview", seconds=(4, 8, 12), image_input="optional"),
+    _evolink(
+        model="sora-2",
+        seconds=(10, 15),
+        image_input="optional",
+        remove_watermark=True,
+        max_prompt_chars=1000,
     ),
+    _evolink(
+        model="sora-2-pro",
+        seconds=(15, 25),
+        qualities=QUALITIES,
+        quality_by_seconds=((15, ("high",)), (25, ("standard",))),
+        image_input="optional",
+        remove_watermark=True,
+    ),
+    _evolink(
+        model="sora-2-pro-remix",
+        kind="remix",
+        seconds=(15, 25),
+        remove_watermark=True,
+        max_prompt_chars=2000,
+        remix_sources=("sora-2", "sora-2-pro", "sora-2-pro-remix"),
+        source_task_prefix="task-unified-",
+    ),
+    _evolink(model="sora-2-beta-max", described=False, max_prompt_chars=None),
+    _modelverse(model="openai/sora-2/text-to-video"),
     _modelverse(
         model="openai/sora-2/image-to-video",
         image_input="required",
@@ -147,15 +324,17 @@ class Capabilities:
 
     def table(self) -> str:
         """A plain-text table, one row per vendor model."""
-        header = ("vendor", "model", "seconds", "sizes", "qualities", "features")
+        header = ("vendor", "model", "kind", "seconds", "sizes", "qualities", "features", "limits")
         rows = [header] + [
             (
                 m.vendor,
                 m.model,
-                ", ".join(map(str, m.seconds)),
-                ", ".join(m.sizes),
-                ", ".join(m.qualities),
+                m.kind,
+                ", ".join(map(str, m.seconds)) or "-",
+                ", ".join(m.sizes) if m.kind in ("video", "remix") else "-",
+                ", ".join(m.qualities) if m.kind in ("video", "remix") else "-",
                 ", ".join(m.features) or "-",
+                "; ".join(m.limits) or "-",
             )
             for m in self.models
         ]
@@ -171,7 +350,7 @@ class Capabilities:
 
 
 def capabilities() -> Capabilities:
-    """Per vendor and model: seconds, sizes, qualities and features offered."""
+    """Per vendor and model: kind, seconds, sizes, qualities, features and limits."""
     return Capabilities(MODELS)
 
 
@@ -179,7 +358,7 @@ def capabilities() -> Capabilities:
 class Plan:
     """A checked request with the vendor's defaults filled in; adapters map it to a body."""
 
-    request: VideoRequest
+    request: AnyRequest
     model: ModelCapabilities
     seconds: int
     orientation: Orientation | None
@@ -214,6 +393,12 @@ class _Checker:
             self.fail(field, "given", f"({what})", unsupported=True)
         if not given and offer == "required":
             self.fail(field, None, f"(it is required: {what})")
+
+    def text(self, field: str, value: str, limit: int | None, offer: str = "optional") -> None:
+        if offer == "required" and not value:
+            self.fail(field, value, f"a non-empty {field}")
+        if limit is not None and len(value) > limit:
+            self.fail(field, value, f"{field}s of at most {limit} characters")
 
 
 def _check_image_url(check: _Checker, url: str) -> None:
@@ -265,16 +450,51 @@ def _check_shots(check: _Checker, request: VideoRequest) -> int:
     return fitting[0]
 
 
-def check_request(request: VideoRequest, caps: ModelCapabilities) -> Plan:
-    """Check `request` against one model and fill in the defaults, or raise ValidationError."""
-    check = _Checker(caps)
+def _check_vendor_options(check: _Checker, options: VendorOptions | None) -> None:
+    offered = {option.path: option for option in check.caps.vendor_options}
+    for path, value in options or ():
+        option = offered.get(path)
+        if option is None:
+            allowed = ", ".join(offered) or "none"
+            check.fail(f"vendor_options[{path!r}]", path, f"vendor options {allowed}")
+        elif not option.accepts(value):
+            check.fail(f"vendor_options[{path!r}]", value, option.allowed)
+
+
+def _model_kind(check: _Checker, wanted: Kind, request: AnyRequest) -> None:
+    caps = check.caps
+    if not caps.described:
+        check.fail(
+            "model",
+            caps.model,
+            "(known, but no field table is published that sora-unified could follow;"
+            " choose another model)",
+            unsupported=True,
+        )
+    if caps.kind != wanted and not (wanted == "video" and caps.kind == "remix"):
+        method = KIND_METHODS[caps.kind]
+        check.fail(
+            "model",
+            caps.model,
+            f"{type(request).__name__} (it is a {caps.kind} model: use {method})",
+            unsupported=True,
+        )
+
+
+def _check_video(check: _Checker, request: VideoRequest) -> Plan:
+    caps = check.caps
+    _model_kind(check, "video", request)
+    if caps.kind == "remix" and request.remix_of is None:
+        check.fail("remix_of", None, "(it is required: the task to remix; use Client.remix)")
+    if caps.kind != "remix" and request.remix_of is not None:
+        check.fail("remix_of", request.remix_of, "(remix)", unsupported=True)
+    prefix = caps.source_task_prefix
+    if prefix and request.remix_of is not None and not request.remix_of.startswith(prefix):
+        check.fail("remix_of", request.remix_of, f"{caps.vendor} task ids ({prefix}...)")
     prompt = request.prompt
     if caps.prompt == "no" and prompt:
         check.fail("prompt", prompt, "no prompt (put the text in the shots)", unsupported=True)
-    if caps.prompt == "required" and not prompt:
-        check.fail("prompt", prompt, "a non-empty prompt")
-    if caps.max_prompt_chars is not None and len(prompt) > caps.max_prompt_chars:
-        check.fail("prompt", prompt, f"prompts of at most {caps.max_prompt_chars} characters")
+    check.text("prompt", prompt, caps.max_prompt_chars, caps.prompt)
 
     check.feature("image_url", request.image_url is not None, caps.image_input, "first-frame image")
     if request.image_url is not None:
@@ -284,6 +504,14 @@ def check_request(request: VideoRequest, caps: ModelCapabilities) -> Plan:
         check.fail("remove_watermark", True, "(watermark removal)", unsupported=True)
     if request.callback_url is not None:
         _check_callback(check, request.callback_url)
+    if request.characters is not None:
+        if not caps.max_characters:
+            check.fail("characters", request.characters, "(characters)", unsupported=True)
+        if len(request.characters) > caps.max_characters:
+            check.fail(
+                "characters", request.characters, f"at most {caps.max_characters} characters"
+            )
+    _check_vendor_options(check, request.vendor_options)
 
     seconds = request.seconds
     if request.shots is not None:
@@ -296,7 +524,71 @@ def check_request(request: VideoRequest, caps: ModelCapabilities) -> Plan:
 
     if request.size is not None and request.size not in caps.sizes:
         check.fail("size", request.size, ", ".join(caps.sizes))
-    if request.quality is not None and request.quality not in caps.qualities:
-        check.fail("quality", request.quality, ", ".join(caps.qualities))
+    if request.quality is not None:
+        allowed = caps.qualities_at(seconds)
+        if request.quality not in allowed:
+            at = f" at {seconds} s" if caps.quality_by_seconds else ""
+            check.fail("quality", request.quality, ", ".join(allowed) + at)
     orientation = request.resolved_orientation or caps.default_orientation
     return Plan(request, caps, seconds, orientation, request.quality)
+
+
+def _check_character(check: _Checker, request: CharacterRequest) -> Plan:
+    caps = check.caps
+    _model_kind(check, "character", request)
+    if caps.character_source == "clip":
+        if request.video_url is None:
+            check.fail("video_url", None, "(it is required: a 1-4 s clip of the character)")
+        if split_http_url(request.video_url or "") is None:
+            check.fail("video_url", request.video_url, "an absolute http(s) URL of a clip")
+        for field in ("task", "start", "end", "name"):
+            if getattr(request, field) is not None:
+                check.fail(field, getattr(request, field), f"({field})", unsupported=True)
+    else:
+        if request.task is None:
+            check.fail("task", None, "(it is required: the task the character is cut from)")
+        if request.video_url is not None:
+            check.fail("video_url", request.video_url, "(a clip)", unsupported=True)
+        limit = caps.max_source_task_chars
+        if limit is not None and len(request.task or "") > limit:
+            check.fail("task", request.task, f"task ids of at most {limit} characters")
+        if request.start is None or request.end is None:
+            check.fail("start", (request.start, request.end), "start and end seconds (both)")
+        low, high = caps.character_seconds
+        span = (request.end or 0.0) - (request.start or 0.0)
+        if not low - 1e-9 <= span <= high + 1e-9:
+            check.fail("end", request.end, f"{low:g} to {high:g} s after start ({request.start})")
+        if request.name is not None:
+            check.text("name", request.name, caps.max_name_chars)
+    check.text("prompt", request.prompt, caps.max_character_text, caps.prompt)
+    if request.safety_instruction is not None:
+        check.text("safety_instruction", request.safety_instruction, caps.max_character_text)
+    if request.callback_url is not None:
+        _check_callback(check, request.callback_url)
+    _check_vendor_options(check, request.vendor_options)
+    return Plan(request, caps, 0, None, None)
+
+
+def _check_watermark_removal(check: _Checker, request: WatermarkRemovalRequest) -> Plan:
+    caps = check.caps
+    _model_kind(check, "watermark_removal", request)
+    url = request.video_url
+    prefix, limit = caps.video_url_prefix or "", caps.max_video_url_chars
+    if split_http_url(url) is None or not url.startswith(prefix):
+        check.fail("video_url", url, f"a published Sora link ({prefix}...)")
+    if limit is not None and len(url) > limit:
+        check.fail("video_url", url, f"URLs of at most {limit} characters")
+    if request.callback_url is not None:
+        _check_callback(check, request.callback_url)
+    _check_vendor_options(check, request.vendor_options)
+    return Plan(request, caps, 0, None, None)
+
+
+def check_request(request: AnyRequest, caps: ModelCapabilities) -> Plan:
+    """Check `request` against one model and fill in the defaults, or raise ValidationError."""
+    check = _Checker(caps)
+    if isinstance(request, CharacterRequest):
+        return _check_character(check, request)
+    if isinstance(request, WatermarkRemovalRequest):
+        return _check_watermark_removal(check, request)
+    return _check_video(check, request)

@@ -52,9 +52,20 @@ from .errors import (
     ConfigurationError,
     DownloadError,
     SoraError,
+    UnsupportedFeatureError,
     ValidationError,
 )
-from .types import Task, Video, VideoRequest
+from .types import (
+    AnyRequest,
+    Character,
+    CharacterRequest,
+    Orientation,
+    Size,
+    Task,
+    Video,
+    VideoRequest,
+    WatermarkRemovalRequest,
+)
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -76,7 +87,7 @@ UNFORESEEN = (
 
 
 @lru_cache(maxsize=256)
-def _planned(request: VideoRequest, caps: ModelCapabilities) -> Plan:
+def _planned(request: AnyRequest, caps: ModelCapabilities) -> Plan:
     """check_request, once per request: wait() reads the plan again on every poll."""
     return check_request(request, caps)
 
@@ -167,9 +178,12 @@ class _BaseClient:
 
     # -- decisions shared by both clients -----------------------------------------------------
 
-    def _plan(self, request: VideoRequest) -> tuple[Plan, HttpCall]:
-        if not isinstance(request, VideoRequest):
-            raise TypeError(f"submit() takes a VideoRequest; got {type(request).__name__}")
+    def _plan(self, request: AnyRequest) -> tuple[Plan, HttpCall]:
+        if not isinstance(request, VideoRequest | CharacterRequest | WatermarkRemovalRequest):
+            raise TypeError(
+                "submit() takes a VideoRequest, CharacterRequest or WatermarkRemovalRequest;"
+                f" got {type(request).__name__}"
+            )
         model = self._adapter.choose_model(request)
         offered = capabilities().vendor(self.vendor)
         caps = next((m for m in offered if m.model == model), None)
@@ -186,6 +200,49 @@ class _BaseClient:
         plan = _planned(request, caps)
         logger.debug("%s: submitting %s (%d s)", self.vendor, caps.model, plan.seconds)
         return plan, self._adapter.submit_call(plan)
+
+    def _remix_request(
+        self, task: Task | str, prompt: str, options: dict[str, Any]
+    ) -> VideoRequest:
+        """The VideoRequest for a remix of `task`, refused when the vendor (or the model the
+        task was made with, when known) cannot be remixed."""
+        source = self._coerce_task(task)
+        remixers = [m for m in capabilities().vendor(self.vendor) if m.kind == "remix"]
+        chosen = options.pop("model", None)
+        caps = next((m for m in remixers if chosen in (None, m.model)), None)
+        if caps is None:
+            offered = ", ".join(m.model for m in remixers) or "none"
+            raise UnsupportedFeatureError(
+                f"{self.vendor} offers no remix{f' with {chosen}' if chosen else ''}"
+                f" (its remix models: {offered})",
+                vendor=self.vendor,
+                model=chosen,
+                field="remix",
+                value=str(source),
+                allowed="a vendor with a remix model (see sora_unified.capabilities())",
+            )
+        if source.model is not None and source.model not in caps.remix_sources:
+            raise ValidationError(
+                f"{self.vendor} {caps.model} remixes tasks of {', '.join(caps.remix_sources)};"
+                f" {source} was made with {source.model}",
+                vendor=self.vendor,
+                model=caps.model,
+                field="task",
+                value=str(source),
+                allowed=", ".join(caps.remix_sources),
+            )
+        return VideoRequest(prompt=prompt, remix_of=source.id, model=caps.model, **options)
+
+    def _character_request(
+        self, task: Task | str | None, video_url: str | None, options: dict[str, Any]
+    ) -> CharacterRequest:
+        source = None if task is None else self._coerce_task(task).id
+        return CharacterRequest(video_url=video_url, task=source, **options)
+
+    def _character(self, task: Task, video: Video) -> Character:
+        if not video.character_id:
+            raise SoraError(f"{task} finished without a character id in its result", task=task)
+        return Character(id=video.character_id, username=video.character_name, task=task)
 
     def _interpret(self, call: HttpCall, reply: HttpReply) -> Any:
         """The decoded body of a successful reply; raises the mapped error otherwise."""
@@ -245,7 +302,7 @@ class _BaseClient:
     def _video(self, task: Task, body: Any) -> Video:
         video = self._adapter.parse_status(body, task_id=task.id)
         request = task.request
-        if request is None:
+        if not isinstance(request, VideoRequest):
             return video
         # What was asked for (and paid) is the length: vendors' own figures disagree with it
         # (evolink documents video_duration 9 for a 4 s request). Fill a missing size likewise.
@@ -343,7 +400,7 @@ class Client(_BaseClient):
             attempt += 1
             self._clock.sleep(delay)
 
-    def submit(self, request: VideoRequest) -> Task:
+    def submit(self, request: AnyRequest) -> Task:
         """Check the request, then create the paid task once. Returns the Task to wait on."""
         plan, call = self._plan(request)
         with self._exit(submitting=True):
@@ -448,6 +505,69 @@ class Client(_BaseClient):
             raise
         return video
 
+    def remix(
+        self,
+        task: Task | str,
+        prompt: str,
+        *,
+        seconds: int | None = None,
+        orientation: Orientation | None = None,
+        size: Size | None = None,
+        remove_watermark: bool | None = None,
+        callback_url: str | None = None,
+        model: str | None = None,
+    ) -> Task:
+        """A new paid task: the video of `task`, remixed as `prompt` says (evolink's
+        sora-2-pro-remix). UnsupportedFeatureError for a vendor without remix."""
+        options = {
+            "seconds": seconds,
+            "orientation": orientation,
+            "size": size,
+            "remove_watermark": remove_watermark,
+            "callback_url": callback_url,
+            "model": model,
+        }
+        return self.submit(self._remix_request(task, prompt, options))
+
+    def create_character(
+        self,
+        *,
+        video_url: str | None = None,
+        task: Task | str | None = None,
+        start: float | None = None,
+        end: float | None = None,
+        prompt: str = "",
+        name: str | None = None,
+        safety_instruction: str | None = None,
+        callback_url: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
+    ) -> Character:
+        """A character to cast later (VideoRequest(characters=[character.id])), from a 1-4 s
+        clip (`video_url`) or cut from an earlier task's video between `start` and `end`.
+        Submits the paid character task and waits for it."""
+        options = {
+            "start": start,
+            "end": end,
+            "prompt": prompt,
+            "name": name,
+            "safety_instruction": safety_instruction,
+            "callback_url": callback_url,
+        }
+        created = self.submit(self._character_request(task, video_url, options))
+        video = self.wait(created, timeout=timeout)
+        with self._exit(task=created):
+            return self._character(created, video)
+
+    def remove_watermark(
+        self, video_url: str, *, callback_url: str | None = None, model: str | None = None
+    ) -> Task:
+        """A paid task removing the watermark from a published Sora video (kie's
+        sora-watermark-remover): wait on it and download it like any video."""
+        request = WatermarkRemovalRequest(
+            video_url=video_url, callback_url=callback_url, model=model
+        )
+        return self.submit(request)
+
     def credits(self) -> float:
         """Remaining credits (kie, evolink); UnsupportedFeatureError for modelverse."""
         with self._exit():
@@ -513,7 +633,7 @@ class AsyncClient(_BaseClient):
             attempt += 1
             await self._clock.sleep_async(delay)
 
-    async def submit(self, request: VideoRequest) -> Task:
+    async def submit(self, request: AnyRequest) -> Task:
         plan, call = self._plan(request)
         with self._exit(submitting=True):
             return self._task(plan, await self._request(call))
@@ -609,6 +729,62 @@ class AsyncClient(_BaseClient):
             _note_task(error, task)
             raise
         return video
+
+    async def remix(
+        self,
+        task: Task | str,
+        prompt: str,
+        *,
+        seconds: int | None = None,
+        orientation: Orientation | None = None,
+        size: Size | None = None,
+        remove_watermark: bool | None = None,
+        callback_url: str | None = None,
+        model: str | None = None,
+    ) -> Task:
+        options = {
+            "seconds": seconds,
+            "orientation": orientation,
+            "size": size,
+            "remove_watermark": remove_watermark,
+            "callback_url": callback_url,
+            "model": model,
+        }
+        return await self.submit(self._remix_request(task, prompt, options))
+
+    async def create_character(
+        self,
+        *,
+        video_url: str | None = None,
+        task: Task | str | None = None,
+        start: float | None = None,
+        end: float | None = None,
+        prompt: str = "",
+        name: str | None = None,
+        safety_instruction: str | None = None,
+        callback_url: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
+    ) -> Character:
+        options = {
+            "start": start,
+            "end": end,
+            "prompt": prompt,
+            "name": name,
+            "safety_instruction": safety_instruction,
+            "callback_url": callback_url,
+        }
+        created = await self.submit(self._character_request(task, video_url, options))
+        video = await self.wait(created, timeout=timeout)
+        with self._exit(task=created):
+            return self._character(created, video)
+
+    async def remove_watermark(
+        self, video_url: str, *, callback_url: str | None = None, model: str | None = None
+    ) -> Task:
+        request = WatermarkRemovalRequest(
+            video_url=video_url, callback_url=callback_url, model=model
+        )
+        return await self.submit(request)
 
     async def credits(self) -> float:
         with self._exit():

@@ -25,6 +25,7 @@ SIZES: tuple[Size, ...] = get_args(Size)
 SIZE_BY_ORIENTATION: Mapping[Orientation, Size] = {"landscape": "1280x720", "portrait": "720x1280"}
 ORIENTATION_BY_SIZE: Mapping[Size, Orientation] = {s: o for o, s in SIZE_BY_ORIENTATION.items()}
 TERMINAL_STATUSES: frozenset[Status] = frozenset({"completed", "failed"})
+VendorOptions = tuple[tuple[str, str | int | float | bool], ...]
 MAX_TASK_ID_CHARS = 256
 _TASK_ID = re.compile(rf"[!-~]{{1,{MAX_TASK_ID_CHARS}}}")  # printable ASCII, no spaces
 
@@ -76,6 +77,13 @@ class VideoRequest:
     shots: tuple[Shot, ...] | None = None
     callback_url: str | None = None
     model: str | None = None
+    # Character ids (kie's character models) to cast in the video, sent as character_id_list.
+    characters: tuple[str, ...] | None = None
+    # The id of an earlier task whose video this one remixes (Client.remix builds these).
+    remix_of: str | None = None
+    # Vendor fields the unified vocabulary does not name, by their path in the vendor's body
+    # ("input.upload_method"); checked against the model and the vendor's spec before sending.
+    vendor_options: VendorOptions | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.prompt, str):
@@ -100,16 +108,101 @@ class VideoRequest:
             if not shots or not all(isinstance(shot, Shot) for shot in shots):
                 raise _refuse("shots", self.shots, "a non-empty sequence of Shot")
             object.__setattr__(self, "shots", shots)
-        for name in ("image_url", "callback_url", "model"):
+        for name in ("image_url", "callback_url", "model", "remix_of"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value):
                 raise _refuse(name, value, "a non-empty string")
+        if self.characters is not None:
+            characters = (self.characters,) if isinstance(self.characters, str) else self.characters
+            characters = tuple(characters)
+            if not characters or not all(isinstance(c, str) and c.strip() for c in characters):
+                raise _refuse(
+                    "characters", self.characters, "a non-empty sequence of character ids"
+                )
+            object.__setattr__(self, "characters", characters)
+        object.__setattr__(self, "vendor_options", _options(self.vendor_options))
 
     @property
     def resolved_orientation(self) -> Orientation | None:
         if self.orientation is not None:
             return self.orientation
         return ORIENTATION_BY_SIZE[self.size] if self.size is not None else None
+
+
+def _options(value: Any) -> VendorOptions | None:
+    """vendor_options as sorted (path, scalar) pairs, so a request stays immutable and hashable."""
+    if value is None:
+        return None
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = tuple(sorted((str(path), option) for path, option in items))
+    except (TypeError, ValueError):
+        raise _refuse("vendor_options", value, "a mapping of field paths to values") from None
+    for path, option in pairs:
+        if not path or any(not part for part in path.split(".")):
+            raise _refuse(
+                "vendor_options", path, 'dotted field paths such as "input.upload_method"'
+            )
+        if not isinstance(option, str | int | float | bool) or option is None:
+            raise _refuse(f"vendor_options[{path!r}]", option, "a string, number or boolean")
+    return pairs or None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CharacterRequest:
+    """A character cameo to cast in later videos (kie's character models).
+
+    From a short clip (`video_url`, 1 to 4 s, mp4/webm/avi, at most 10 MB), or cut from an
+    earlier task's video (`task`, with `start` and `end` seconds, 1 to 4 s apart). `name` is
+    the handle later prompts mention as @name (task form only).
+    """
+
+    video_url: str | None = None
+    task: str | None = None
+    start: float | None = None
+    end: float | None = None
+    prompt: str = ""
+    name: str | None = None
+    safety_instruction: str | None = None
+    callback_url: str | None = None
+    model: str | None = None
+    vendor_options: VendorOptions | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prompt, str):
+            raise _refuse("prompt", self.prompt, "a string")
+        for name in ("video_url", "task", "name", "safety_instruction", "callback_url", "model"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value):
+                raise _refuse(name, value, "a non-empty string")
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            valid = isinstance(value, int | float) and not isinstance(value, bool)
+            if value is not None and (not valid or not math.isfinite(value) or value < 0):
+                raise _refuse(name, value, "seconds >= 0")
+        if (self.video_url is None) == (self.task is None):
+            raise _refuse("video_url", self.video_url, "a clip URL, or else a task (not both)")
+        object.__setattr__(self, "vendor_options", _options(self.vendor_options))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatermarkRemovalRequest:
+    """Remove the watermark from a published Sora video (a sora.chatgpt.com link)."""
+
+    video_url: str
+    callback_url: str | None = None
+    model: str | None = None
+    vendor_options: VendorOptions | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("video_url", "callback_url", "model"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value):
+                raise _refuse(name, value, "a non-empty string")
+        object.__setattr__(self, "vendor_options", _options(self.vendor_options))
+
+
+AnyRequest = VideoRequest | CharacterRequest | WatermarkRemovalRequest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +212,7 @@ class Task:
     vendor: str
     id: str
     model: str | None = None
-    request: VideoRequest | None = field(default=None, compare=False, repr=False)
+    request: AnyRequest | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.vendor}:{self.id}"
@@ -172,6 +265,9 @@ class Video:
     model: str | None = None
     vendor_status: str | None = None
     watermark_removal: bool = False
+    # A character task's result: its id, and the handle prompts mention (@name), if any.
+    character_id: str | None = None
+    character_name: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -192,3 +288,12 @@ class Video:
     @property
     def done(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Character:
+    """A character made by a character task: cast it with VideoRequest(characters=[id])."""
+
+    id: str
+    username: str | None
+    task: Task

@@ -1,6 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .aspect_ratio import AspectRatio
+from .characters_input import CharactersInput
+from .characters_pro_input import CharactersProInput
+from .characters_pro_request import CharactersProRequest
+from .characters_request import CharactersRequest
 from .create_task_data import CreateTaskData
 from .create_task_response import CreateTaskResponse
 from .credit_response import CreditResponse
@@ -10,6 +14,8 @@ from .duration import Duration
 from .error_response import ErrorResponse
 from .image_to_video_input import ImageToVideoInput
 from .image_to_video_request import ImageToVideoRequest
+from .image_to_video_stable_input import ImageToVideoStableInput
+from .image_to_video_stable_request import ImageToVideoStableRequest
 from .pro_image_to_video_input import ProImageToVideoInput
 from .pro_image_to_video_input_size import ProImageToVideoInputSize
 from .pro_image_to_video_request import ProImageToVideoRequest
@@ -26,13 +32,21 @@ from .task_callback import TaskCallback
 from .task_callback_data import TaskCallbackData
 from .task_param import TaskParam
 from .task_param_input import TaskParamInput
-from .task_result import TaskResult
 from .text_to_video_input import TextToVideoInput
 from .text_to_video_request import TextToVideoRequest
+from .text_to_video_stable_input import TextToVideoStableInput
+from .text_to_video_stable_request import TextToVideoStableRequest
 from .upload_method import UploadMethod
+from .video_result import VideoResult
+from .watermark_remover_input import WatermarkRemoverInput
+from .watermark_remover_request import WatermarkRemoverRequest
 
 __all__ = (
     "AspectRatio",
+    "CharactersInput",
+    "CharactersProInput",
+    "CharactersProRequest",
+    "CharactersRequest",
     "CreateTaskData",
     "CreateTaskResponse",
     "CreditResponse",
@@ -42,6 +56,8 @@ __all__ = (
     "ErrorResponse",
     "ImageToVideoInput",
     "ImageToVideoRequest",
+    "ImageToVideoStableInput",
+    "ImageToVideoStableRequest",
     "ProImageToVideoInput",
     "ProImageToVideoInputSize",
     "ProImageToVideoRequest",
@@ -58,8 +74,12 @@ __all__ = (
     "TaskCallbackData",
     "TaskParam",
     "TaskParamInput",
-    "TaskResult",
     "TextToVideoInput",
     "TextToVideoRequest",
+    "TextToVideoStableInput",
+    "TextToVideoStableRequest",
     "UploadMethod",
+    "VideoResult",
+    "WatermarkRemoverInput",
+    "WatermarkRemoverRequest",
 )

@@ -228,7 +228,12 @@ class SandboxApp:
             return refusal
         if checked is not body:  # the same unknown fields were stripped from the copy
             body = {key: value for key, value in body.items() if key in checked}
-        order = emulator.order(body, self.config)
+
+        def lookup(task_id: str) -> SandboxTask | None:
+            found = self.state.task(vendor, task_id)
+            return found if found is not None and found.key == key else None
+
+        order = emulator.order(body, self.config, lookup)
         if isinstance(order, Reply):
             return order
         now = self.now()
@@ -250,6 +255,8 @@ class SandboxApp:
             if fault is not None and fault.kind == "fail_generation"
             else None,
             base_url=self._base_url(request),
+            kind=order.kind,
+            extra=dict(order.extra),
         )
         self.callbacks.base_url = task.base_url
         self.state.add_task(task, cost)
@@ -334,7 +341,7 @@ class SandboxApp:
         task = self.state.task(vendor, task_id)
         now = self.now()
         timing = self.config.timing
-        if task is None or task.phase(now, timing) != "completed":
+        if task is None or task.kind != "video" or task.phase(now, timing) != "completed":
             return PlainTextResponse("NoSuchKey", status_code=404)
         if now > task.finished_at(timing) + timing.link_ttl_seconds:
             return PlainTextResponse("AccessDenied: Request has expired", status_code=403)

@@ -31,24 +31,49 @@ def spec(vendor: str) -> dict[str, Any]:
     return document
 
 
-@cache
-def request_validator(vendor: str, path: str) -> Any:
-    """Validator for the JSON request body of the POST operation at `path`."""
+def _request_pointer(path: str) -> str:
     escaped = path.replace("~", "~0").replace("/", "~1")
-    pointer = f"#/paths/{escaped}/post/requestBody/content/application~1json/schema"
+    return f"#/paths/{escaped}/post/requestBody/content/application~1json/schema"
+
+
+@cache
+def request_validator(vendor: str, path: str, pointer: str | None = None) -> Any:
+    """Validator for the JSON request body of the POST operation at `path` (or for the schema
+    at `pointer`, one of its variants)."""
     # Public-host rules are the emulators' own policy (configurable), not a schema refusal.
     return spec_validator(
-        spec(vendor), f"urn:sora-unified-sandbox:{vendor}", pointer, public_hosts=False
+        spec(vendor),
+        f"urn:sora-unified-sandbox:{vendor}",
+        pointer or _request_pointer(path),
+        public_hosts=False,
     )
 
 
+def _variant_for(vendor: str, path: str, body: Any) -> str | None:
+    """The pointer of the oneOf variant whose `model` constant the body names, if any."""
+    content = spec(vendor)["paths"][path]["post"]["requestBody"]["content"]
+    node = _resolved(vendor, content["application/json"]["schema"])
+    for branch in node.get("oneOf", ()):
+        constant = _resolved(vendor, branch).get("properties", {}).get("model", {}).get("const")
+        if isinstance(body, dict) and constant is not None and constant == body.get("model"):
+            return str(branch["$ref"]) if "$ref" in branch else None
+    return None
+
+
 def first_error(vendor: str, path: str, body: Any) -> tuple[str, str] | None:
-    """(field path, message) of the most relevant schema error, or None if the body is valid."""
+    """(field path, message) of the most relevant schema error, or None if the body is valid.
+
+    A body naming one of several models is judged by that model's variant, so the message is
+    about its own fields (not "model: 'another-model' was expected")."""
     from jsonschema.exceptions import best_match
 
     error = best_match(request_validator(vendor, path).iter_errors(body))
     if error is None:
         return None
+    variant = _variant_for(vendor, path, body)
+    if variant is not None:
+        specific = best_match(request_validator(vendor, path, variant).iter_errors(body))
+        error = specific if specific is not None else error
     error = innermost(error)
     field = ".".join(str(part) for part in error.absolute_path) or "body"
     return field, error.message
@@ -175,3 +200,40 @@ def strip_unknown_fields(vendor: str, path: str, body: Any) -> list[str]:
     schema = spec(vendor)["paths"][path]["post"]["requestBody"]["content"]["application/json"]
     _strip(vendor, schema["schema"], body, "", removed)
     return removed
+
+
+def _variant_property(vendor: str, path: str, model: str, field: str) -> tuple[Any, Any]:
+    """`field` of the request variant for `model` of POST `path`, as written (a `$ref` with
+    its siblings) and resolved; fields inside `input` are named "input.n_frames"."""
+    schema = spec(vendor)["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    node = _resolved(vendor, schema["schema"])
+    if "oneOf" in node:
+        node = _branch(vendor, node, {"model": model})
+    raw: Any = node
+    for token in field.split("."):
+        raw = node["properties"][token]
+        node = _resolved(vendor, raw)
+    return raw, node
+
+
+def variant_default(vendor: str, path: str, model: str, field: str) -> Any:
+    """The default (or recorded `x-sandbox-default`) of `field` in the request variant for
+    `model` of POST `path`."""
+    raw, node = _variant_property(vendor, path, model, field)
+    # A `$ref` with a sibling default ("aspect_ratio: {$ref: ..., x-sandbox-default: ...}")
+    # says it beside the reference; the referenced schema may say it too.
+    for candidate in (raw, node):
+        for key in ("default", "x-sandbox-default"):
+            if key in candidate:
+                return candidate[key]
+    raise KeyError(f"{vendor} {model}: {field} has no default in the spec")
+
+
+def referenced_models(vendor: str, path: str, model: str, field: str) -> tuple[str, ...] | None:
+    """The models whose tasks `field` may name (the spec's `x-references-task`); None when
+    any video task will do."""
+    raw, node = _variant_property(vendor, path, model, field)
+    named = raw.get("x-references-task", node.get("x-references-task"))
+    if named is None:
+        raise KeyError(f"{vendor} {model}: {field} names no task in the spec")
+    return None if named == "video" else tuple(named)

@@ -81,6 +81,8 @@ def _cross_field_rules(
     if not isinstance(instance, Mapping):
         return
     for rule in rules:
+        if "span" in rule:
+            yield from _span(instance, rule)
         if "sum" in rule:
             parts = [_number(v) for v in cross_field_values(instance, rule["sum"])]
             limits = [_number(v) for v in cross_field_values(instance, rule["at-most"])]
@@ -102,6 +104,22 @@ def _public_hosts_only(
     parts = split_http_url(instance, ("http", "https"))
     if parts is not None and not is_public_host(parts.hostname or ""):
         yield ValidationError(f"{instance!r} names a loopback or private host (public hosts only)")
+
+
+def _span(instance: Mapping[str, Any], rule: Mapping[str, Any]) -> Iterator[ValidationError]:
+    """`{span: field, at-least: a, at-most: b}`: the field is "x,y" with b >= y - x >= a."""
+    value = instance.get(rule["span"])
+    if not isinstance(value, str) or value.count(",") != 1:
+        return  # the field's own pattern reports it
+    start, end = (_number(part) for part in value.split(","))
+    if start is None or end is None:
+        return
+    length = end - start
+    if not rule["at-least"] - 1e-9 <= length <= rule["at-most"] + 1e-9:
+        yield ValidationError(
+            f"{rule['span']} {value!r} spans {length:g} s, not {rule['at-least']:g} to"
+            f" {rule['at-most']:g} s: {rule.get('description', '')}".rstrip(": ")
+        )
 
 
 def _known_values(

@@ -11,15 +11,15 @@ import json
 import secrets
 import string
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .._urls import is_public_host
 from ._config import SandboxConfig, Timing
-from ._specs import default, documented_errors
+from ._specs import documented_errors, referenced_models, variant_default
 from ._state import Phase, SandboxTask
 
 Body = dict[str, Any]
@@ -42,6 +42,16 @@ class Order:
     seconds: float
     size: str
     callback_url: str | None
+    kind: str = "video"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+CHARACTER_REMARK = "insert this username directly into your prompt.(@character_user_name)."
+# The sandbox's own choice for a watermark removal: the source video's length and shape are
+# not in the request (it is a sora.chatgpt.com link the sandbox does not fetch).
+WATERMARK_REMOVAL_RESULT = (10.0, "1280x720")
+# Looks a task up by id among the requester's own tasks (remixes, characters cut from tasks).
+Lookup = Callable[[str], SandboxTask | None]
 
 
 def _retry_headers(retry_after: float | None) -> dict[str, str] | None:
@@ -95,14 +105,44 @@ class Kie:
     def precheck(self, body: Any, config: SandboxConfig) -> tuple[Any, Reply | None]:
         return body, None
 
-    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
-        data = body["input"]
-        if body["model"] == "sora-2-pro-storyboard":
-            n_frames = data.get("n_frames") or default(self.name, "StoryboardInput", "n_frames")
-        else:
-            n_frames = data.get("n_frames") or default(self.name, "Duration")
-        size = SIZES[data.get("aspect_ratio") or default(self.name, "AspectRatio")]
-        return Order(body["model"], float(n_frames), size, body.get("callBackUrl"))
+    def _default(self, model: str, field: str) -> Any:
+        return variant_default(self.name, self.submit_path, model, f"input.{field}")
+
+    def order(self, body: Body, config: SandboxConfig, lookup: Lookup) -> Order | Reply:
+        data, model = body["input"], body["model"]
+        callback = body.get("callBackUrl")
+        if model in ("sora-2-characters", "sora-2-characters-pro"):
+            return self._character(model, data, callback, lookup)
+        if model == "sora-watermark-remover":
+            seconds, size = WATERMARK_REMOVAL_RESULT
+            return Order(model, seconds, size, callback)
+        n_frames = data.get("n_frames") or self._default(model, "n_frames")
+        size = SIZES[data.get("aspect_ratio") or self._default(model, "aspect_ratio")]
+        return Order(model, float(n_frames), size, callback)
+
+    def _character(
+        self, model: str, data: Body, callback: str | None, lookup: Lookup
+    ) -> Order | Reply:
+        extra: dict[str, Any] = {"character_id": f"ch_{uuid.uuid4().hex[:12]}"}
+        if model == "sora-2-characters-pro":
+            source = lookup(data["origin_task_id"])
+            allowed = referenced_models(self.name, self.submit_path, model, "input.origin_task_id")
+            if (
+                source is None
+                or source.kind != "video"
+                or (allowed and source.model not in allowed)
+            ):
+                return self.invalid("input.origin_task_id", "no video task with this id")
+            end = float(data["timestamps"].split(",")[1])
+            if end > source.seconds + 1e-9:
+                return self.invalid(
+                    "input.timestamps",
+                    f"{data['timestamps']} runs past the {source.seconds:g} s source video",
+                )
+            extra["character_user_name"] = (
+                data.get("character_user_name") or f"cameo{uuid.uuid4().hex[:6]}"
+            )
+        return Order(model, 0.0, "", callback, kind="character", extra=extra)
 
     def new_id(self, now: float) -> str:
         return uuid.uuid4().hex  # real kie ids are 32 hex characters
@@ -126,14 +166,18 @@ class Kie:
         done = phase in ("completed", "failed")
         finished_ms = int(task.finished_at(timing) * 1000)
         url = task.file_url(base_url)
+        if task.kind == "character" and "character_user_name" in task.extra:
+            result = self._character_object(task)  # with the handle: the example's spelling
+        elif task.kind == "character":
+            result = {"character_id": task.extra["character_id"]}  # the page text's spelling
+        else:
+            result = {"resultUrls": [url], "resultWaterMarkUrls": [url]}
         return {
             "taskId": task.id,
             "model": task.model,
             "state": self.states[phase],
             "param": json.dumps(task.body, ensure_ascii=False),
-            "resultJson": json.dumps({"resultUrls": [url], "resultWaterMarkUrls": [url]})
-            if phase == "completed"
-            else "",
+            "resultJson": json.dumps(result) if phase == "completed" else "",
             "failCode": self.fail_code if phase == "failed" else None,
             "failMsg": task.fail_reason if phase == "failed" else None,
             "costTime": int(timing.run_seconds) if done else None,
@@ -143,12 +187,25 @@ class Kie:
             "progress": progress,
         }
 
+    @staticmethod
+    def _character_object(task: SandboxTask) -> Body:
+        character = {
+            "character_id": task.extra["character_id"],
+            "character_user_name": task.extra.get("character_user_name"),
+            "remark": CHARACTER_REMARK,
+        }
+        return {"resultObject": character}
+
     def callback(self, task: SandboxTask, phase: Phase, timing: Timing, base_url: str) -> Body:
         ok = phase == "completed"
+        data = self._task(task, phase, 100 if ok else 0, timing, base_url)
+        if ok and task.kind == "character":
+            # The market page's callback example nests the character under resultObject.
+            data["resultJson"] = json.dumps(self._character_object(task))
         return {
             "code": 200 if ok else 501,
             "msg": "Playground task completed successfully." if ok else "Playground task failed.",
-            "data": self._task(task, phase, 100 if ok else 0, timing, base_url),
+            "data": data,
         }
 
     def credits(self, remaining: float, used: float) -> Body:
@@ -231,12 +288,25 @@ class Evolink(_ErrorObjectVendor):
             return {**body, "callback_url": "https://" + callback[len("http://") :]}, None
         return body, None
 
-    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
-        callback = body.get("callback_url")
-        request = "VideoGenerationRequest"
-        ratio = body.get("aspect_ratio") or default(self.name, request, "aspect_ratio")
-        seconds = body.get("duration") or default(self.name, request, "duration")
-        return Order(body["model"], float(seconds), RATIO_SIZES[ratio], callback)
+    def order(self, body: Body, config: SandboxConfig, lookup: Lookup) -> Order | Reply:
+        model, callback = body["model"], body.get("callback_url")
+
+        def value(field: str) -> Any:
+            return body.get(field) or variant_default(self.name, self.submit_path, model, field)
+
+        if model == "sora-2-pro-remix":
+            source = lookup(body["base_video_task_id"])
+            if source is None:
+                return self.error(404, "Task not found", param="base_video_task_id")
+            allowed = referenced_models(self.name, self.submit_path, model, "base_video_task_id")
+            if allowed and source.model not in allowed:
+                return self.invalid(
+                    "base_video_task_id",
+                    "must be a video task ID generated or remixed by Sora2/Sora2Pro",
+                )
+        ratio = value("aspect_ratio")
+        size = RATIO_SIZES.get(ratio, ratio)  # one revision spells the ratio as WxH
+        return Order(model, float(value("duration")), size, callback)
 
     def new_id(self, now: float) -> str:
         tail = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
@@ -345,14 +415,16 @@ class Modelverse(_ErrorObjectVendor):
     def precheck(self, body: Any, config: SandboxConfig) -> tuple[Any, Reply | None]:
         return body, None
 
-    def order(self, body: Body, config: SandboxConfig) -> Order | Reply:
+    def order(self, body: Body, config: SandboxConfig, lookup: Lookup) -> Order | Reply:
         parameters = body.get("parameters", {})
-        return Order(
-            body["model"],
-            float(parameters.get("duration") or default(self.name, "Duration")),
-            parameters.get("size") or default(self.name, "Size"),
-            None,
-        )
+        model = body["model"]
+
+        def value(field: str) -> Any:
+            found = parameters.get(field)
+            path = f"parameters.{field}"
+            return found or variant_default(self.name, self.submit_path, model, path)
+
+        return Order(model, float(value("duration")), value("size"), None)
 
     def new_id(self, now: float) -> str:
         return str(uuid.uuid4())

@@ -7,6 +7,7 @@ shared client code.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from typing import Any, Protocol
 from .._api_errors import api_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
-from ..errors import APIError
-from ..types import Video, VideoRequest
+from ..errors import APIError, UnsupportedFeatureError, ValidationError
+from ..types import AnyRequest, Video
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,10 @@ class VendorAdapter(Protocol):
 
     def auth_headers(self, api_key: str) -> dict[str, str]: ...
 
-    def choose_model(self, request: VideoRequest) -> str: ...
+    def choose_model(self, request: AnyRequest) -> str:
+        """The model a request without `model` uses (UnsupportedFeatureError when the vendor
+        sells no model of that kind)."""
+        ...
 
     def submit_call(self, plan: Plan) -> HttpCall: ...
 
@@ -75,3 +79,47 @@ def malformed(vendor: str, what: str, body: Any) -> APIError:
 
 def mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def no_model(vendor: str, request: AnyRequest, what: str) -> UnsupportedFeatureError:
+    return UnsupportedFeatureError(
+        f"{vendor} sells no model for {what}",
+        vendor=vendor,
+        model=None,
+        field="model",
+        value=type(request).__name__,
+        allowed=f"a vendor with {what} (see sora_unified.capabilities())",
+    )
+
+
+def merge_vendor_options(body: dict[str, Any], options: Any) -> dict[str, Any]:
+    """A copy of `body` with each (dotted path, value) of `options` set."""
+    merged = copy.deepcopy(body)
+    for path, value in options or ():
+        *parents, leaf = path.split(".")
+        target = merged
+        for name in parents:
+            target = target.setdefault(name, {})
+        target[leaf] = value
+    return merged
+
+
+def with_vendor_options(body: dict[str, Any], plan: Plan, model_class: Any) -> dict[str, Any]:
+    """The body with the request's vendor options set at their paths, each checked by parsing
+    the body with the generated model (the spec's enums and types) before it is sent."""
+    merged = body
+    for path, value in getattr(plan.request, "vendor_options", None) or ():
+        merged = merge_vendor_options(merged, ((path, value),))
+        try:
+            model_class.from_dict(merged)
+        except (TypeError, ValueError, KeyError) as error:
+            raise ValidationError(
+                f"{plan.model.vendor} {plan.model.model}: vendor_options[{path!r}] = {value!r}"
+                f" is refused by the vendor's spec ({error})",
+                vendor=plan.model.vendor,
+                model=plan.model.model,
+                field=f"vendor_options[{path!r}]",
+                value=value,
+                allowed="a value the vendor's spec allows",
+            ) from None
+    return merged

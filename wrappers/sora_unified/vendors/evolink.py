@@ -1,7 +1,11 @@
 """evolink.ai: `POST /v1/videos/generations`, `GET /v1/tasks/{id}`, errors as `{error: {...}}`.
 
-Model: sora-2-pro-preview (text-to-video, or image-to-video with one image). Quality
-standard is 720p and high is 1080p; orientation landscape is 16:9 and portrait 9:16.
+Model choice when the request names none: a remix uses sora-2-pro-remix; 4, 8 or 12 s use
+sora-2-preview (sora-2-pro-preview when a quality is asked for); 25 s or a quality uses
+sora-2-pro; anything else sora-2 (10 or 15 s, 10 by default). Quality on sora-2-pro-preview is
+720p (standard) or 1080p (high); orientation landscape is 16:9 and portrait 9:16. sora-2 and
+sora-2-pro remove the watermark unless told otherwise (at a higher price: the vendor's
+default).
 """
 
 from __future__ import annotations
@@ -11,7 +15,13 @@ from typing import Any
 from evolink_client.api.account import get_credits
 from evolink_client.api.tasks import get_task_detail
 from evolink_client.api.videos import create_video_generation
-from evolink_client.models import VideoGenerationRequest
+from evolink_client.models import (
+    Sora2ProRemixRequest,
+    Sora2ProRequest,
+    Sora2Request,
+    SoraPreviewRequest,
+    SoraProPreviewRequest,
+)
 from evolink_client.types import UNSET
 
 from .._api_errors import error_object_error
@@ -26,8 +36,8 @@ from .._status import (
     text_or_none,
 )
 from ..errors import APIError
-from ..types import Orientation, Quality, Status, Video, VideoRequest
-from .base import CallbackSigning, malformed, mapping
+from ..types import AnyRequest, Orientation, Quality, Status, Video, VideoRequest
+from .base import CallbackSigning, malformed, mapping, no_model, with_vendor_options
 
 STATES: dict[str, Status] = {
     "pending": "queued",
@@ -37,8 +47,20 @@ STATES: dict[str, Status] = {
     "cancelled": "failed",  # callbacks fire on cancel although the status enum omits it
 }
 ASPECT_RATIOS: dict[Orientation, str] = {"landscape": "16:9", "portrait": "9:16"}
-QUALITY: dict[Quality, str] = {"standard": "720p", "high": "1080p"}
+PREVIEW_QUALITY: dict[Quality, str] = {"standard": "720p", "high": "1080p"}
+PREVIEW_SECONDS = (4, 8, 12)  # the preview models' lengths; sora-2 and sora-2-pro have others
 CONTENT_POLICY_CODES = frozenset({"content_policy_violation"})
+BODIES: dict[str, Any] = {
+    "sora-2-pro-preview": SoraProPreviewRequest,
+    "sora-2-preview": SoraPreviewRequest,
+    "sora-2": Sora2Request,
+    "sora-2-pro": Sora2ProRequest,
+    "sora-2-pro-remix": Sora2ProRemixRequest,
+}
+
+
+def _unset(value: Any) -> Any:
+    return UNSET if value is None else value
 
 
 class EvolinkAdapter:
@@ -52,22 +74,48 @@ class EvolinkAdapter:
     def auth_headers(self, api_key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"}
 
-    def choose_model(self, request: VideoRequest) -> str:
-        return request.model or "sora-2-pro-preview"
+    def choose_model(self, request: AnyRequest) -> str:
+        if request.model is not None:
+            return request.model
+        if not isinstance(request, VideoRequest):
+            raise no_model(self.name, request, "characters or watermark removal")
+        if request.remix_of is not None:
+            return "sora-2-pro-remix"
+        if request.seconds in PREVIEW_SECONDS:
+            return "sora-2-preview" if request.quality is None else "sora-2-pro-preview"
+        if request.quality is not None or request.seconds == 25:
+            return "sora-2-pro"
+        return "sora-2"
+
+    def _fields(self, plan: Plan) -> dict[str, Any]:
+        request = plan.request
+        assert isinstance(request, VideoRequest)  # evolink sells videos only
+        model = plan.model.model
+        fields: dict[str, Any] = {
+            "model": model,
+            "prompt": request.prompt,
+            "aspect_ratio": ASPECT_RATIOS[plan.orientation] if plan.orientation else UNSET,
+            "duration": plan.seconds,
+            "callback_url": _unset(request.callback_url),
+        }
+        if model != "sora-2-pro-remix":
+            fields["image_urls"] = [request.image_url] if request.image_url else UNSET
+        if model == "sora-2-pro-preview":
+            fields["quality"] = PREVIEW_QUALITY[plan.quality] if plan.quality else UNSET
+        if model == "sora-2-pro":
+            fields["quality"] = _unset(plan.quality)
+        if model in ("sora-2", "sora-2-pro", "sora-2-pro-remix"):
+            fields["remove_watermark"] = _unset(request.remove_watermark)
+        if model == "sora-2-pro-remix":
+            fields["base_video_task_id"] = request.remix_of
+        return fields
 
     def submit_call(self, plan: Plan) -> HttpCall:
-        request = plan.request
-        body = VideoGenerationRequest(
-            model="sora-2-pro-preview",
-            prompt=request.prompt,
-            aspect_ratio=ASPECT_RATIOS[plan.orientation] if plan.orientation else UNSET,  # type: ignore[arg-type]
-            duration=plan.seconds,  # type: ignore[arg-type]
-            quality=QUALITY[plan.quality] if plan.quality else UNSET,  # type: ignore[arg-type]
-            image_urls=[request.image_url] if request.image_url else UNSET,
-            callback_url=request.callback_url or UNSET,
-        )
+        body_class = BODIES[plan.model.model]
+        body = body_class(**self._fields(plan))
         kwargs = create_video_generation._get_kwargs(body=body)
-        return HttpCall("submit", "POST", kwargs["url"], json=kwargs["json"], creates_task=True)
+        json = with_vendor_options(kwargs["json"], plan, body_class)
+        return HttpCall("submit", "POST", kwargs["url"], json=json, creates_task=True)
 
     def task_id_from_submit(self, body: Any) -> str | None:
         task_id = mapping(body).get("id")
@@ -115,7 +163,9 @@ class EvolinkAdapter:
             error_message=message,
             content_policy_violation=code in CONTENT_POLICY_CODES or is_content_policy(message),
             created_at=from_unix_s(body.get("created")),
-            seconds=float(duration) if isinstance(duration, int | float) else None,
+            seconds=float(duration)
+            if isinstance(duration, int) and not isinstance(duration, bool)
+            else None,
             model=text_or_none(body.get("model")),
             vendor_status=text_or_none(state),
             raw=body,

@@ -1,20 +1,29 @@
 """kie.ai: Market jobs API (`createTask`, `recordInfo`), errors in a `{code, msg, data}` envelope.
 
-Model choice: a storyboard (`shots`) uses sora-2-pro-storyboard; an image uses
-sora-2-image-to-video, or sora-2-pro-image-to-video when a quality is asked for (only pro
-models take one); otherwise sora-2-pro-text-to-video. `VideoRequest.model` overrides.
+Model choice when the request names none: a storyboard (`shots`) uses sora-2-pro-storyboard;
+an image uses sora-2-image-to-video, or sora-2-pro-image-to-video when a quality is asked for
+(only pro models take one); otherwise sora-2-pro-text-to-video. A character comes from
+sora-2-characters (from a clip) or sora-2-characters-pro (from a task); watermark removal is
+sora-watermark-remover. The stable models are chosen by name.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from kie_client.api.account import get_account_credits
 from kie_client.api.jobs import create_task, get_task_details
 from kie_client.models import (
+    CharactersInput,
+    CharactersProInput,
+    CharactersProRequest,
+    CharactersRequest,
     ImageToVideoInput,
     ImageToVideoRequest,
+    ImageToVideoStableInput,
+    ImageToVideoStableRequest,
     ProImageToVideoInput,
     ProImageToVideoRequest,
     ProTextToVideoInput,
@@ -24,6 +33,10 @@ from kie_client.models import (
     StoryboardShot,
     TextToVideoInput,
     TextToVideoRequest,
+    TextToVideoStableInput,
+    TextToVideoStableRequest,
+    WatermarkRemoverInput,
+    WatermarkRemoverRequest,
 )
 from kie_client.types import UNSET
 
@@ -39,8 +52,16 @@ from .._status import (
     text_or_none,
 )
 from ..errors import APIError
-from ..types import SIZE_BY_ORIENTATION, Status, Video, VideoRequest
-from .base import CallbackSigning, json_body_reply, malformed, mapping
+from ..types import (
+    SIZE_BY_ORIENTATION,
+    AnyRequest,
+    CharacterRequest,
+    Status,
+    Video,
+    VideoRequest,
+    WatermarkRemovalRequest,
+)
+from .base import CallbackSigning, json_body_reply, malformed, mapping, with_vendor_options
 
 STATES: dict[str, Status] = {
     "waiting": "queued",
@@ -52,13 +73,6 @@ STATES: dict[str, Status] = {
 SUCCESS = 200
 SIZES_BY_ASPECT_RATIO: dict[str, str] = {str(k): str(v) for k, v in SIZE_BY_ORIENTATION.items()}
 NOT_YET_VISIBLE = (422, "recordinfo is null")
-RequestBody = (
-    TextToVideoRequest
-    | ImageToVideoRequest
-    | ProTextToVideoRequest
-    | ProImageToVideoRequest
-    | StoryboardRequest
-)
 
 
 def _unset(value: Any) -> Any:
@@ -72,7 +86,7 @@ def _json_text(value: Any) -> dict[str, Any]:
     if isinstance(value, str) and value.strip():
         try:
             decoded = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
         return decoded if isinstance(decoded, dict) else {}
     return {}
@@ -82,6 +96,115 @@ def _message(body: dict[str, Any]) -> str:
     # Pages disagree on `msg` versus `message`; real responses use `msg`.
     text = body.get("msg") or body.get("message")
     return str(text) if text else ""
+
+
+def _character(result: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A character task's id and handle, in any of the three documented spellings."""
+    inner = mapping(result.get("resultObject"))
+    for value in (
+        result.get("character_id"),
+        result.get("character_id_list"),
+        inner.get("character_id"),
+    ):
+        ids = string_list(value)
+        if ids:
+            return ids[0], text_or_none(inner.get("character_user_name"))
+    return None, None
+
+
+def _video_input(
+    plan: Plan, *, images: bool, quality: bool, watermark: bool, characters: bool
+) -> dict[str, Any]:
+    request = plan.request
+    assert isinstance(request, VideoRequest)
+    fields: dict[str, Any] = {
+        "prompt": request.prompt,
+        "aspect_ratio": _unset(plan.orientation),
+        "n_frames": str(plan.seconds),
+    }
+    if images:
+        fields["image_urls"] = [request.image_url] if request.image_url else []
+    if quality:
+        fields["size"] = _unset(plan.quality)
+    if watermark:
+        fields["remove_watermark"] = _unset(request.remove_watermark)
+    if characters:
+        fields["character_id_list"] = list(request.characters) if request.characters else UNSET
+    return fields
+
+
+def _storyboard(plan: Plan) -> dict[str, Any]:
+    request = plan.request
+    assert isinstance(request, VideoRequest)
+    return {
+        "shots": [StoryboardShot(scene=s.scene, duration=s.seconds) for s in request.shots or ()],
+        "n_frames": str(plan.seconds),
+        "image_urls": [request.image_url] if request.image_url else [],
+        # Required by this model; the vendor's own default is landscape.
+        "aspect_ratio": plan.orientation or "landscape",
+    }
+
+
+def _character_input(plan: Plan) -> dict[str, Any]:
+    request = plan.request
+    assert isinstance(request, CharacterRequest)
+    fields: dict[str, Any] = {
+        "character_prompt": request.prompt or UNSET,
+        "safety_instruction": _unset(request.safety_instruction),
+    }
+    if plan.model.character_source == "clip":
+        fields["character_file_url"] = [request.video_url]
+    else:
+        fields["origin_task_id"] = request.task
+        fields["timestamps"] = f"{request.start:g},{request.end:g}"
+        fields["character_user_name"] = _unset(request.name)
+    return fields
+
+
+def _watermark_input(plan: Plan) -> dict[str, Any]:
+    request = plan.request
+    assert isinstance(request, WatermarkRemovalRequest)
+    return {"video_url": request.video_url}
+
+
+# model: (request class, input class, input fields)
+BodyParts = tuple[Any, Any, Callable[[Plan], dict[str, Any]]]
+BODIES: dict[str, BodyParts] = {
+    "sora-2-text-to-video": (
+        TextToVideoRequest,
+        TextToVideoInput,
+        lambda p: _video_input(p, images=False, quality=False, watermark=True, characters=False),
+    ),
+    "sora-2-image-to-video": (
+        ImageToVideoRequest,
+        ImageToVideoInput,
+        lambda p: _video_input(p, images=True, quality=False, watermark=True, characters=True),
+    ),
+    "sora-2-pro-text-to-video": (
+        ProTextToVideoRequest,
+        ProTextToVideoInput,
+        lambda p: _video_input(p, images=False, quality=True, watermark=True, characters=True),
+    ),
+    "sora-2-pro-image-to-video": (
+        ProImageToVideoRequest,
+        ProImageToVideoInput,
+        lambda p: _video_input(p, images=True, quality=True, watermark=True, characters=True),
+    ),
+    "sora-2-pro-storyboard": (StoryboardRequest, StoryboardInput, _storyboard),
+    "sora-2-text-to-video-stable": (
+        TextToVideoStableRequest,
+        TextToVideoStableInput,
+        lambda p: _video_input(p, images=False, quality=False, watermark=False, characters=False),
+    ),
+    "sora-2-image-to-video-stable": (
+        ImageToVideoStableRequest,
+        ImageToVideoStableInput,
+        lambda p: _video_input(p, images=True, quality=False, watermark=False, characters=False),
+    ),
+    "sora-2-characters": (CharactersRequest, CharactersInput, _character_input),
+    "sora-2-characters-pro": (CharactersProRequest, CharactersProInput, _character_input),
+    "sora-watermark-remover": (WatermarkRemoverRequest, WatermarkRemoverInput, _watermark_input),
+}
 
 
 class KieAdapter:
@@ -95,75 +218,29 @@ class KieAdapter:
     def auth_headers(self, api_key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"}
 
-    def choose_model(self, request: VideoRequest) -> str:
+    def choose_model(self, request: AnyRequest) -> str:
         if request.model is not None:
             return request.model
+        if isinstance(request, CharacterRequest):
+            return "sora-2-characters" if request.video_url is not None else "sora-2-characters-pro"
+        if isinstance(request, WatermarkRemovalRequest):
+            return "sora-watermark-remover"
         if request.shots is not None:
             return "sora-2-pro-storyboard"
         if request.image_url is not None:
             return "sora-2-pro-image-to-video" if request.quality else "sora-2-image-to-video"
         return "sora-2-pro-text-to-video"
 
-    def _body(self, plan: Plan) -> RequestBody:
-        request = plan.request
-        model = plan.model.model
-        common = {
-            "aspect_ratio": _unset(plan.orientation),
-            "n_frames": str(plan.seconds),
-        }
-        extras = {"remove_watermark": _unset(request.remove_watermark)}
-        callback = _unset(request.callback_url)
-        images = [request.image_url] if request.image_url else []
-        if model == "sora-2-pro-storyboard":
-            shots = [StoryboardShot(scene=s.scene, duration=s.seconds) for s in request.shots or ()]
-            return StoryboardRequest(
-                model="sora-2-pro-storyboard",
-                call_back_url=callback,
-                input_=StoryboardInput(
-                    shots=shots,
-                    n_frames=common["n_frames"],
-                    image_urls=images,
-                    # Required by this model; the vendor's own default is landscape.
-                    aspect_ratio=plan.orientation or "landscape",
-                ),
-            )
-        if model == "sora-2-pro-text-to-video":
-            return ProTextToVideoRequest(
-                model="sora-2-pro-text-to-video",
-                call_back_url=callback,
-                input_=ProTextToVideoInput(
-                    prompt=request.prompt, size=_unset(plan.quality), **common, **extras
-                ),
-            )
-        if model == "sora-2-pro-image-to-video":
-            return ProImageToVideoRequest(
-                model="sora-2-pro-image-to-video",
-                call_back_url=callback,
-                input_=ProImageToVideoInput(
-                    prompt=request.prompt,
-                    image_urls=images,
-                    size=_unset(plan.quality),
-                    **common,
-                    **extras,
-                ),
-            )
-        if model == "sora-2-image-to-video":
-            return ImageToVideoRequest(
-                model="sora-2-image-to-video",
-                call_back_url=callback,
-                input_=ImageToVideoInput(
-                    prompt=request.prompt, image_urls=images, **common, **extras
-                ),
-            )
-        return TextToVideoRequest(
-            model="sora-2-text-to-video",
-            call_back_url=callback,
-            input_=TextToVideoInput(prompt=request.prompt, **common, **extras),
-        )
-
     def submit_call(self, plan: Plan) -> HttpCall:
-        kwargs = create_task._get_kwargs(body=self._body(plan))
-        return HttpCall("submit", "POST", kwargs["url"], json=kwargs["json"], creates_task=True)
+        request_class, input_class, fields = BODIES[plan.model.model]
+        body = request_class(
+            model=plan.model.model,
+            call_back_url=_unset(plan.request.callback_url),
+            input_=input_class(**fields(plan)),
+        )
+        kwargs = create_task._get_kwargs(body=body)
+        json = with_vendor_options(kwargs["json"], plan, request_class)
+        return HttpCall("submit", "POST", kwargs["url"], json=json, creates_task=True)
 
     def task_id_from_submit(self, body: Any) -> str | None:
         task_id = mapping(mapping(body).get("data")).get("taskId")
@@ -228,6 +305,7 @@ class KieAdapter:
         fail_message = text_or_none(data.get("failMsg"))
         seconds = submitted_input.get("n_frames")
         orientation = submitted_input.get("aspect_ratio", "landscape" if submitted else None)
+        character_id, character_name = _character(result)
         return Video(
             vendor=self.name,
             task_id=str(data.get("taskId") or task_id or ""),
@@ -245,6 +323,8 @@ class KieAdapter:
             size=SIZES_BY_ASPECT_RATIO.get(orientation) if isinstance(orientation, str) else None,
             model=text_or_none(data.get("model")),
             vendor_status=text_or_none(state),
+            character_id=character_id,
+            character_name=character_name,
             raw=body,
         )
 

@@ -32,8 +32,8 @@ from .._status import (
     text_or_none,
 )
 from ..errors import APIError, PermissionDeniedError, UnsupportedFeatureError
-from ..types import Status, Video, VideoRequest
-from .base import CallbackSigning, malformed, mapping
+from ..types import AnyRequest, Status, Video, VideoRequest
+from .base import CallbackSigning, malformed, mapping, no_model
 
 STATES: dict[str, Status] = {
     "Pending": "queued",
@@ -57,15 +57,18 @@ class ModelverseAdapter:
     def auth_headers(self, api_key: str) -> dict[str, str]:
         return {"Authorization": api_key}  # the task pages send the bare key, no "Bearer"
 
-    def choose_model(self, request: VideoRequest) -> str:
+    def choose_model(self, request: AnyRequest) -> str:
         if request.model is not None:
             return request.model
+        if not isinstance(request, VideoRequest):
+            raise no_model(self.name, request, "characters or watermark removal")
         if request.image_url is not None:
             return "openai/sora-2/image-to-video"
         return "openai/sora-2/text-to-video"
 
     def submit_call(self, plan: Plan) -> HttpCall:
         request = plan.request
+        assert isinstance(request, VideoRequest)  # modelverse sells videos only
         size: Any = plan.size or UNSET
         duration: Any = plan.seconds
         body: TextToVideoRequest | ImageToVideoRequest

@@ -5,14 +5,22 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.video_generation_request import VideoGenerationRequest
+from ...models.sora_2_pro_remix_request import Sora2ProRemixRequest
+from ...models.sora_2_pro_request import Sora2ProRequest
+from ...models.sora_2_request import Sora2Request
+from ...models.sora_preview_request import SoraPreviewRequest
+from ...models.sora_pro_preview_request import SoraProPreviewRequest
 from ...models.video_generation_response import VideoGenerationResponse
 from ...types import Response, status_from_code
 
 
 def _get_kwargs(
     *,
-    body: VideoGenerationRequest,
+    body: Sora2ProRemixRequest
+    | Sora2ProRequest
+    | Sora2Request
+    | SoraPreviewRequest
+    | SoraProPreviewRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -21,7 +29,15 @@ def _get_kwargs(
         "url": "/v1/videos/generations",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if (
+        isinstance(body, SoraProPreviewRequest)
+        or isinstance(body, SoraPreviewRequest)
+        or isinstance(body, Sora2Request)
+        or isinstance(body, Sora2ProRequest)
+    ):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -107,17 +123,22 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: VideoGenerationRequest,
+    body: Sora2ProRemixRequest
+    | Sora2ProRequest
+    | Sora2Request
+    | SoraPreviewRequest
+    | SoraProPreviewRequest,
 ) -> Response[ErrorResponse | VideoGenerationResponse]:
-    """Create a sora-2-pro-preview video task
+    """Create a Sora 2 video task (any model, or a remix)
 
-     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
-    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
-    for 24 hours. Content moderation is strict and images of real people are refused.
-    Source: evolink "Sora-2-Pro 视频生成" page.
+     Text-to-video, image-to-video or (sora-2-pro-remix) a remix of an earlier task.
+    Asynchronous: poll getTaskDetail with the returned `id`, or pass `callback_url`. Result
+    links are valid for 24 hours. Content moderation is strict and images of real people
+    are refused. Source: evolink "Sora-2-Pro 视频生成", "Sora 2" and "Sora 2 Pro Remix".
 
     Args:
-        body (VideoGenerationRequest):
+        body (Sora2ProRemixRequest | Sora2ProRequest | Sora2Request | SoraPreviewRequest |
+            SoraProPreviewRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,17 +162,22 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: VideoGenerationRequest,
+    body: Sora2ProRemixRequest
+    | Sora2ProRequest
+    | Sora2Request
+    | SoraPreviewRequest
+    | SoraProPreviewRequest,
 ) -> ErrorResponse | VideoGenerationResponse | None:
-    """Create a sora-2-pro-preview video task
+    """Create a Sora 2 video task (any model, or a remix)
 
-     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
-    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
-    for 24 hours. Content moderation is strict and images of real people are refused.
-    Source: evolink "Sora-2-Pro 视频生成" page.
+     Text-to-video, image-to-video or (sora-2-pro-remix) a remix of an earlier task.
+    Asynchronous: poll getTaskDetail with the returned `id`, or pass `callback_url`. Result
+    links are valid for 24 hours. Content moderation is strict and images of real people
+    are refused. Source: evolink "Sora-2-Pro 视频生成", "Sora 2" and "Sora 2 Pro Remix".
 
     Args:
-        body (VideoGenerationRequest):
+        body (Sora2ProRemixRequest | Sora2ProRequest | Sora2Request | SoraPreviewRequest |
+            SoraProPreviewRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,17 +196,22 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: VideoGenerationRequest,
+    body: Sora2ProRemixRequest
+    | Sora2ProRequest
+    | Sora2Request
+    | SoraPreviewRequest
+    | SoraProPreviewRequest,
 ) -> Response[ErrorResponse | VideoGenerationResponse]:
-    """Create a sora-2-pro-preview video task
+    """Create a Sora 2 video task (any model, or a remix)
 
-     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
-    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
-    for 24 hours. Content moderation is strict and images of real people are refused.
-    Source: evolink "Sora-2-Pro 视频生成" page.
+     Text-to-video, image-to-video or (sora-2-pro-remix) a remix of an earlier task.
+    Asynchronous: poll getTaskDetail with the returned `id`, or pass `callback_url`. Result
+    links are valid for 24 hours. Content moderation is strict and images of real people
+    are refused. Source: evolink "Sora-2-Pro 视频生成", "Sora 2" and "Sora 2 Pro Remix".
 
     Args:
-        body (VideoGenerationRequest):
+        body (Sora2ProRemixRequest | Sora2ProRequest | Sora2Request | SoraPreviewRequest |
+            SoraProPreviewRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,17 +233,22 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: VideoGenerationRequest,
+    body: Sora2ProRemixRequest
+    | Sora2ProRequest
+    | Sora2Request
+    | SoraPreviewRequest
+    | SoraProPreviewRequest,
 ) -> ErrorResponse | VideoGenerationResponse | None:
-    """Create a sora-2-pro-preview video task
+    """Create a Sora 2 video task (any model, or a remix)
 
-     Text-to-video or image-to-video with sora-2-pro-preview. Asynchronous: poll
-    getTaskDetail with the returned `id`, or pass `callback_url`. Result links are valid
-    for 24 hours. Content moderation is strict and images of real people are refused.
-    Source: evolink "Sora-2-Pro 视频生成" page.
+     Text-to-video, image-to-video or (sora-2-pro-remix) a remix of an earlier task.
+    Asynchronous: poll getTaskDetail with the returned `id`, or pass `callback_url`. Result
+    links are valid for 24 hours. Content moderation is strict and images of real people
+    are refused. Source: evolink "Sora-2-Pro 视频生成", "Sora 2" and "Sora 2 Pro Remix".
 
     Args:
-        body (VideoGenerationRequest):
+        body (Sora2ProRemixRequest | Sora2ProRequest | Sora2Request | SoraPreviewRequest |
+            SoraProPreviewRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -4,23 +4,33 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.characters_pro_request import CharactersProRequest
+from ...models.characters_request import CharactersRequest
 from ...models.create_task_response import CreateTaskResponse
 from ...models.error_response import ErrorResponse
 from ...models.image_to_video_request import ImageToVideoRequest
+from ...models.image_to_video_stable_request import ImageToVideoStableRequest
 from ...models.pro_image_to_video_request import ProImageToVideoRequest
 from ...models.pro_text_to_video_request import ProTextToVideoRequest
 from ...models.storyboard_request import StoryboardRequest
 from ...models.text_to_video_request import TextToVideoRequest
+from ...models.text_to_video_stable_request import TextToVideoStableRequest
+from ...models.watermark_remover_request import WatermarkRemoverRequest
 from ...types import Response, status_from_code
 
 
 def _get_kwargs(
     *,
-    body: ImageToVideoRequest
+    body: CharactersProRequest
+    | CharactersRequest
+    | ImageToVideoRequest
+    | ImageToVideoStableRequest
     | ProImageToVideoRequest
     | ProTextToVideoRequest
     | StoryboardRequest
-    | TextToVideoRequest,
+    | TextToVideoRequest
+    | TextToVideoStableRequest
+    | WatermarkRemoverRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -34,6 +44,11 @@ def _get_kwargs(
         or isinstance(body, ImageToVideoRequest)
         or isinstance(body, ProTextToVideoRequest)
         or isinstance(body, ProImageToVideoRequest)
+        or isinstance(body, StoryboardRequest)
+        or isinstance(body, TextToVideoStableRequest)
+        or isinstance(body, ImageToVideoStableRequest)
+        or isinstance(body, CharactersRequest)
+        or isinstance(body, CharactersProRequest)
     ):
         _kwargs["json"] = body.to_dict()
     else:
@@ -123,11 +138,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageToVideoRequest
+    body: CharactersProRequest
+    | CharactersRequest
+    | ImageToVideoRequest
+    | ImageToVideoStableRequest
     | ProImageToVideoRequest
     | ProTextToVideoRequest
     | StoryboardRequest
-    | TextToVideoRequest,
+    | TextToVideoRequest
+    | TextToVideoStableRequest
+    | WatermarkRemoverRequest,
 ) -> Response[CreateTaskResponse | ErrorResponse]:
     """Create a Sora 2 generation task
 
@@ -138,9 +158,10 @@ def sync_detailed(
     error exactly as if it had arrived as that HTTP status.
 
     Args:
-        body (ImageToVideoRequest | ProImageToVideoRequest | ProTextToVideoRequest |
-            StoryboardRequest | TextToVideoRequest): One variant per model, told apart by the `model`
-            constant.
+        body (CharactersProRequest | CharactersRequest | ImageToVideoRequest |
+            ImageToVideoStableRequest | ProImageToVideoRequest | ProTextToVideoRequest |
+            StoryboardRequest | TextToVideoRequest | TextToVideoStableRequest |
+            WatermarkRemoverRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,11 +185,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageToVideoRequest
+    body: CharactersProRequest
+    | CharactersRequest
+    | ImageToVideoRequest
+    | ImageToVideoStableRequest
     | ProImageToVideoRequest
     | ProTextToVideoRequest
     | StoryboardRequest
-    | TextToVideoRequest,
+    | TextToVideoRequest
+    | TextToVideoStableRequest
+    | WatermarkRemoverRequest,
 ) -> CreateTaskResponse | ErrorResponse | None:
     """Create a Sora 2 generation task
 
@@ -179,9 +205,10 @@ def sync(
     error exactly as if it had arrived as that HTTP status.
 
     Args:
-        body (ImageToVideoRequest | ProImageToVideoRequest | ProTextToVideoRequest |
-            StoryboardRequest | TextToVideoRequest): One variant per model, told apart by the `model`
-            constant.
+        body (CharactersProRequest | CharactersRequest | ImageToVideoRequest |
+            ImageToVideoStableRequest | ProImageToVideoRequest | ProTextToVideoRequest |
+            StoryboardRequest | TextToVideoRequest | TextToVideoStableRequest |
+            WatermarkRemoverRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,11 +227,16 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageToVideoRequest
+    body: CharactersProRequest
+    | CharactersRequest
+    | ImageToVideoRequest
+    | ImageToVideoStableRequest
     | ProImageToVideoRequest
     | ProTextToVideoRequest
     | StoryboardRequest
-    | TextToVideoRequest,
+    | TextToVideoRequest
+    | TextToVideoStableRequest
+    | WatermarkRemoverRequest,
 ) -> Response[CreateTaskResponse | ErrorResponse]:
     """Create a Sora 2 generation task
 
@@ -215,9 +247,10 @@ async def asyncio_detailed(
     error exactly as if it had arrived as that HTTP status.
 
     Args:
-        body (ImageToVideoRequest | ProImageToVideoRequest | ProTextToVideoRequest |
-            StoryboardRequest | TextToVideoRequest): One variant per model, told apart by the `model`
-            constant.
+        body (CharactersProRequest | CharactersRequest | ImageToVideoRequest |
+            ImageToVideoStableRequest | ProImageToVideoRequest | ProTextToVideoRequest |
+            StoryboardRequest | TextToVideoRequest | TextToVideoStableRequest |
+            WatermarkRemoverRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -239,11 +272,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ImageToVideoRequest
+    body: CharactersProRequest
+    | CharactersRequest
+    | ImageToVideoRequest
+    | ImageToVideoStableRequest
     | ProImageToVideoRequest
     | ProTextToVideoRequest
     | StoryboardRequest
-    | TextToVideoRequest,
+    | TextToVideoRequest
+    | TextToVideoStableRequest
+    | WatermarkRemoverRequest,
 ) -> CreateTaskResponse | ErrorResponse | None:
     """Create a Sora 2 generation task
 
@@ -254,9 +292,10 @@ async def asyncio(
     error exactly as if it had arrived as that HTTP status.
 
     Args:
-        body (ImageToVideoRequest | ProImageToVideoRequest | ProTextToVideoRequest |
-            StoryboardRequest | TextToVideoRequest): One variant per model, told apart by the `model`
-            constant.
+        body (CharactersProRequest | CharactersRequest | ImageToVideoRequest |
+            ImageToVideoStableRequest | ProImageToVideoRequest | ProTextToVideoRequest |
+            StoryboardRequest | TextToVideoRequest | TextToVideoStableRequest |
+            WatermarkRemoverRequest): One variant per model, told apart by the `model` constant.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

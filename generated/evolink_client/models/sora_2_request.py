@@ -11,34 +11,27 @@ from typing import (
 
 from attrs import define as _attrs_define
 
-from ..models.video_generation_request_aspect_ratio import (
-    VideoGenerationRequestAspectRatio,
-    check_video_generation_request_aspect_ratio,
-)
-from ..models.video_generation_request_duration import (
-    VideoGenerationRequestDuration,
-    check_video_generation_request_duration,
-)
-from ..models.video_generation_request_quality import (
-    VideoGenerationRequestQuality,
-    check_video_generation_request_quality,
+from ..models.aspect_ratio import AspectRatio, check_aspect_ratio
+from ..models.sora_2_request_duration import (
+    Sora2RequestDuration,
+    check_sora_2_request_duration,
 )
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="VideoGenerationRequest")
+T = TypeVar("T", bound="Sora2Request")
 
 
 @_attrs_define
-class VideoGenerationRequest:
-    """
+class Sora2Request:
+    """sora-2, the 10 or 15 second family.
+
     Attributes:
-        model (Literal['sora-2-pro-preview']): Model name.
-        prompt (str): What the video shows; at most 5000 characters.
-        aspect_ratio (VideoGenerationRequestAspectRatio | Unset): `16:9` landscape, `9:16` portrait. No default is
-            documented.
-        duration (VideoGenerationRequestDuration | Unset): Video length in seconds; billed by length. No default is
-            documented.
-        quality (VideoGenerationRequestQuality | Unset): `720p` standard price; `1080p` costs 1.667 times as much.
+        model (Literal['sora-2']):
+        prompt (str): At most 1000 characters: the current page says 1000, an older revision 5000. A
+            request is refused locally past the stricter limit, so it is valid under both.
+        aspect_ratio (AspectRatio | Unset): `16:9` landscape, `9:16` portrait.
+        duration (Sora2RequestDuration | Unset): Video length in seconds. Default: 10.
+        remove_watermark (bool | Unset): Remove the Sora watermark. `true` costs more, and is the default.
         image_urls (list[str] | Unset): At most one reference image (first frame) for image-to-video: no real people, at
             most 10 MB, .jpg/.jpeg/.png/.webp, directly viewable or downloadable by the server.
         callback_url (str | Unset): HTTPS URL called when the task completes, fails or is cancelled (after billing).
@@ -48,11 +41,11 @@ class VideoGenerationRequest:
             of the task detail.
     """
 
-    model: Literal["sora-2-pro-preview"]
+    model: Literal["sora-2"]
     prompt: str
-    aspect_ratio: VideoGenerationRequestAspectRatio | Unset = UNSET
-    duration: VideoGenerationRequestDuration | Unset = UNSET
-    quality: VideoGenerationRequestQuality | Unset = UNSET
+    aspect_ratio: AspectRatio | Unset = UNSET
+    duration: Sora2RequestDuration | Unset = 10
+    remove_watermark: bool | Unset = UNSET
     image_urls: list[str] | Unset = UNSET
     callback_url: str | Unset = UNSET
 
@@ -69,9 +62,7 @@ class VideoGenerationRequest:
         if not isinstance(self.duration, Unset):
             duration = self.duration
 
-        quality: str | Unset = UNSET
-        if not isinstance(self.quality, Unset):
-            quality = self.quality
+        remove_watermark = self.remove_watermark
 
         image_urls: list[str] | Unset = UNSET
         if not isinstance(self.image_urls, Unset):
@@ -91,8 +82,8 @@ class VideoGenerationRequest:
             field_dict["aspect_ratio"] = aspect_ratio
         if duration is not UNSET:
             field_dict["duration"] = duration
-        if quality is not UNSET:
-            field_dict["quality"] = quality
+        if remove_watermark is not UNSET:
+            field_dict["remove_watermark"] = remove_watermark
         if image_urls is not UNSET:
             field_dict["image_urls"] = image_urls
         if callback_url is not UNSET:
@@ -103,47 +94,40 @@ class VideoGenerationRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        model = cast(Literal["sora-2-pro-preview"], d.pop("model"))
-        if model != "sora-2-pro-preview":
-            raise ValueError(
-                f"model must match const 'sora-2-pro-preview', got '{model}'"
-            )
+        model = cast(Literal["sora-2"], d.pop("model"))
+        if model != "sora-2":
+            raise ValueError(f"model must match const 'sora-2', got '{model}'")
 
         prompt = d.pop("prompt")
 
         _aspect_ratio = d.pop("aspect_ratio", UNSET)
-        aspect_ratio: VideoGenerationRequestAspectRatio | Unset
+        aspect_ratio: AspectRatio | Unset
         if isinstance(_aspect_ratio, Unset):
             aspect_ratio = UNSET
         else:
-            aspect_ratio = check_video_generation_request_aspect_ratio(_aspect_ratio)
+            aspect_ratio = check_aspect_ratio(_aspect_ratio)
 
         _duration = d.pop("duration", UNSET)
-        duration: VideoGenerationRequestDuration | Unset
+        duration: Sora2RequestDuration | Unset
         if isinstance(_duration, Unset):
             duration = UNSET
         else:
-            duration = check_video_generation_request_duration(_duration)
+            duration = check_sora_2_request_duration(_duration)
 
-        _quality = d.pop("quality", UNSET)
-        quality: VideoGenerationRequestQuality | Unset
-        if isinstance(_quality, Unset):
-            quality = UNSET
-        else:
-            quality = check_video_generation_request_quality(_quality)
+        remove_watermark = d.pop("remove_watermark", UNSET)
 
         image_urls = cast(list[str], d.pop("image_urls", UNSET))
 
         callback_url = d.pop("callback_url", UNSET)
 
-        video_generation_request = cls(
+        sora_2_request = cls(
             model=model,
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             duration=duration,
-            quality=quality,
+            remove_watermark=remove_watermark,
             image_urls=image_urls,
             callback_url=callback_url,
         )
 
-        return video_generation_request
+        return sora_2_request

@@ -8,13 +8,13 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="TaskResult")
+T = TypeVar("T", bound="VideoResult")
 
 
 @_attrs_define
-class TaskResult:
-    """The decoded `resultJson` of a Sora video task. `resultUrls` are watermark-free where the
-    request asked for watermark removal; `resultWaterMarkUrls` keep the watermark.
+class VideoResult:
+    """A video. `resultUrls` are watermark-free where the request asked for watermark removal;
+    `resultWaterMarkUrls` keep the watermark.
 
         Attributes:
             result_urls (list[str]):
@@ -73,13 +73,13 @@ class TaskResult:
             d.pop("resultWaterMarkUrls", UNSET)
         )
 
-        task_result = cls(
+        video_result = cls(
             result_urls=result_urls,
             result_water_mark_urls=result_water_mark_urls,
         )
 
-        task_result.additional_properties = d
-        return task_result
+        video_result.additional_properties = d
+        return video_result
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    Self,
+    TypeVar,
+    cast,
+)
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.characters_pro_input import CharactersProInput
+
+
+T = TypeVar("T", bound="CharactersProRequest")
+
+
+@_attrs_define
+class CharactersProRequest:
+    """
+    Attributes:
+        model (Literal['sora-2-characters-pro']):
+        input_ (CharactersProInput): sora-2-characters-pro, a character cut from an earlier task's video between two
+            timestamps. The apidog export (the newest revision) requires character_prompt; the
+            market page's own example leaves it out.
+        call_back_url (str | Unset): Receives a POST when the task ends (success or failure); see the taskFinished
+            callback.
+    """
+
+    model: Literal["sora-2-characters-pro"]
+    input_: CharactersProInput
+    call_back_url: str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        model = self.model
+
+        input_ = self.input_.to_dict()
+
+        call_back_url = self.call_back_url
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "model": model,
+                "input": input_,
+            }
+        )
+        if call_back_url is not UNSET:
+            field_dict["callBackUrl"] = call_back_url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.characters_pro_input import CharactersProInput
+
+        d = dict(src_dict)
+        model = cast(Literal["sora-2-characters-pro"], d.pop("model"))
+        if model != "sora-2-characters-pro":
+            raise ValueError(
+                f"model must match const 'sora-2-characters-pro', got '{model}'"
+            )
+
+        input_ = CharactersProInput.from_dict(d.pop("input"))
+
+        call_back_url = d.pop("callBackUrl", UNSET)
+
+        characters_pro_request = cls(
+            model=model,
+            input_=input_,
+            call_back_url=call_back_url,
+        )
+
+        return characters_pro_request
