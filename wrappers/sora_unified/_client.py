@@ -240,9 +240,10 @@ class _BaseClient:
         return CharacterRequest(video_url=video_url, task=source, **options)
 
     def _character(self, task: Task, video: Video) -> Character:
-        if not video.character_id:
+        character = video.character
+        if character is None:
             raise SoraError(f"{task} finished without a character id in its result", task=task)
-        return Character(id=video.character_id, username=video.character_name, task=task)
+        return replace(character, task=task)
 
     def _interpret(self, call: HttpCall, reply: HttpReply) -> Any:
         """The decoded body of a successful reply; raises the mapped error otherwise."""

@@ -286,6 +286,13 @@ class Video:
         return Task(vendor=self.vendor, id=self.task_id, model=self.model)
 
     @property
+    def character(self) -> Character | None:
+        """The character a finished character task made, or None (any other task)."""
+        if not self.character_id:
+            return None
+        return Character(id=self.character_id, username=self.character_name, task=self.task)
+
+    @property
     def done(self) -> bool:
         return self.status in TERMINAL_STATUSES
 

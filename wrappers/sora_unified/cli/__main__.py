@@ -1,0 +1,5 @@
+"""`python -m sora_unified.cli`."""
+
+from . import main
+
+raise SystemExit(main())

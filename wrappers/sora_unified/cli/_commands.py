@@ -1,0 +1,315 @@
+"""The commands. Imports stay inside them so `--help` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError
+from ._exit import UsageError
+from ._output import Output, video_dict
+from ._session import (
+    VENDORS,
+    client_for,
+    download_with_progress,
+    sandbox_config,
+    wait_with_progress,
+)
+
+if TYPE_CHECKING:
+    from .._client import Client
+    from ..types import Task
+
+
+def _shots(path: str) -> tuple[Any, ...]:
+    """The storyboard file's shots. A file that cannot be read as a list of
+    {"scene", "seconds"} objects is a usage error; values Shot refuses are refused requests."""
+    from ..types import Shot
+
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"--storyboard {path}: cannot read it ({error.strerror})") from None
+    except (ValueError, RecursionError) as error:
+        raise UsageError(f"--storyboard {path}: not JSON ({error})") from None
+    expected = 'a JSON list of {"scene": "...", "seconds": 5} objects'
+    if not isinstance(raw, list) or not raw:
+        raise UsageError(f"--storyboard {path}: expected {expected}; got {type(raw).__name__}")
+    shots = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) != {"scene", "seconds"}:
+            raise UsageError(f"--storyboard {path}: item {index} is not {expected[7:-1]}")
+        shots.append(Shot(scene=item["scene"], seconds=item["seconds"]))
+    return tuple(shots)
+
+
+def _request_from(args: argparse.Namespace) -> Any:
+    from ..types import VideoRequest
+
+    shots = _shots(args.storyboard) if args.storyboard else None
+    return VideoRequest(
+        prompt=args.prompt or "",
+        image_url=args.image,
+        seconds=args.seconds,
+        orientation=args.orientation,
+        size=args.size,
+        quality=args.quality,
+        remove_watermark=args.remove_watermark,
+        shots=shots,
+        callback_url=args.callback_url,
+        model=args.model,
+        characters=tuple(args.character) if args.character else None,
+    )
+
+
+def _vendor_selling(kind: str, given: str | None) -> str:
+    """The vendor a command for a kind of model uses: the one given, or the only one selling
+    that kind (a usage error when several do)."""
+    from .._capabilities import capabilities
+
+    if given:
+        return given
+    sellers = sorted({m.vendor for m in capabilities() if m.kind == kind and m.described})
+    if len(sellers) != 1:
+        raise UsageError(f"--vendor is required: {', '.join(sellers) or 'no vendor'} sell this")
+    return sellers[0]
+
+
+def cmd_generate(args: argparse.Namespace, output: Output) -> int:
+    request = _request_from(args)
+    return _paid_video(args, output, args.vendor, lambda client: client.submit(request))
+
+
+def cmd_remix(args: argparse.Namespace, output: Output) -> int:
+    from ..types import Task
+
+    source = Task.parse(args.task)
+
+    def submit(client: Client) -> Task:
+        return client.remix(
+            source,
+            args.prompt,
+            seconds=args.seconds,
+            orientation=args.orientation,
+            size=args.size,
+            remove_watermark=args.remove_watermark,
+            callback_url=args.callback_url,
+            model=args.model,
+        )
+
+    return _paid_video(args, output, source.vendor, submit)
+
+
+def cmd_remove_watermark(args: argparse.Namespace, output: Output) -> int:
+    from ..types import WatermarkRemovalRequest
+
+    request = WatermarkRemovalRequest(
+        video_url=args.video_url, callback_url=args.callback_url, model=args.model
+    )
+    vendor = _vendor_selling("watermark_removal", args.vendor)
+    return _paid_video(args, output, vendor, lambda client: client.submit(request))
+
+
+def _paid_video(
+    args: argparse.Namespace, output: Output, vendor: str, submit: Callable[[Client], Task]
+) -> int:
+    """Submit one paid video task, then (unless --no-wait) wait for it and download it."""
+    from .._download import check_output_path
+
+    # Checked before anything is paid for (the default name needs the task id: its folder).
+    if not args.no_wait:
+        check_output_path(args.out or Path("out") / "video.mp4", "--out")
+    with client_for(args, vendor) as client:
+        started = time.monotonic()
+        task = submit(client)
+        try:  # from here on, whatever stops the command names the paid task
+            output.event(
+                "submitted",
+                {"task": str(task), "vendor": task.vendor, "model": task.model},
+                f"submitted {task}",
+            )
+            if args.no_wait:
+                output.result({"task": str(task), "status": "queued"}, str(task))
+                return 0
+            video = wait_with_progress(client, task, output, args.timeout)
+            path = Path(args.out) if args.out else Path("out") / f"{task.vendor}-{task.id}.mp4"
+            saved = download_with_progress(client, video, path, output)
+        except BaseException as error:  # Ctrl-C and SIGTERM included: the task must be named
+            if not getattr(error, "task", None):
+                error.task = task  # type: ignore[attr-defined]
+            raise
+        data = video_dict(video) | {
+            "file": str(saved),
+            "bytes": saved.stat().st_size,
+            "wall_seconds": round(time.monotonic() - started, 2),
+        }
+        if output.as_json:
+            output.event("completed", data)
+        else:
+            output.result(data, str(saved))
+    return 0
+
+
+def cmd_character(args: argparse.Namespace, output: Output) -> int:
+    from ..errors import SoraError
+    from ..types import CharacterRequest, Task
+
+    source = Task.parse(args.task) if args.task else None
+    if source is not None and args.vendor and args.vendor != source.vendor:
+        raise UsageError(f"--vendor {args.vendor} but the task {source} is {source.vendor}'s")
+    vendor = source.vendor if source else _vendor_selling("character", args.vendor)
+    request = CharacterRequest(
+        video_url=args.video_url,
+        task=source.id if source else None,
+        start=args.start,
+        end=args.end,
+        prompt=args.prompt or "",
+        name=args.name,
+        safety_instruction=args.safety_instruction,
+        callback_url=args.callback_url,
+        model=args.model,
+    )
+    with client_for(args, vendor) as client:
+        task = client.submit(request)
+        try:  # from here on, whatever stops the command names the paid task
+            output.event(
+                "submitted",
+                {"task": str(task), "vendor": task.vendor, "model": task.model},
+                f"submitted {task}",
+            )
+            video = wait_with_progress(client, task, output, args.timeout)
+            character = video.character
+            if character is None:
+                raise SoraError(f"{task} finished without a character id in its result")
+        except BaseException as error:
+            if not getattr(error, "task", None):
+                error.task = task  # type: ignore[attr-defined]
+            raise
+    data = {"task": str(task), "character": character.id, "username": character.username}
+    text = character.id + (f" @{character.username}" if character.username else "")
+    if output.as_json:
+        output.event("completed", data)
+    else:
+        output.result(data, text)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, output: Output) -> int:
+    from ..types import Task
+
+    task = Task.parse(args.task)
+    with client_for(args, task.vendor) as client:
+        video = client.retrieve(task)
+    output.result(
+        video_dict(video), f"{task} {video.status} {video.progress}% {video.url or ''}".rstrip()
+    )
+    return 0
+
+
+def cmd_wait(args: argparse.Namespace, output: Output) -> int:
+    from ..types import Task
+
+    task = Task.parse(args.task)
+    with client_for(args, task.vendor) as client:
+        try:
+            video = wait_with_progress(client, task, output, args.timeout)
+        except BaseException as error:
+            if not getattr(error, "task", None):
+                error.task = task  # type: ignore[attr-defined]
+            raise
+    if output.as_json:
+        output.event("completed", video_dict(video))
+    else:
+        output.result(video_dict(video), f"{task} {video.status} {video.url or ''}".rstrip())
+    return 0
+
+
+def cmd_download(args: argparse.Namespace, output: Output) -> int:
+    from ..errors import DownloadError
+    from ..types import Task
+
+    task = Task.parse(args.task)
+    with client_for(args, task.vendor) as client:
+        video = client.retrieve(task)
+        if video.status != "completed":
+            raise DownloadError(f"{task} is {video.status}, not completed", url="", task=task)
+        saved = download_with_progress(client, video, Path(args.out), output)
+    output.result(
+        {"task": str(task), "file": str(saved), "bytes": saved.stat().st_size}, str(saved)
+    )
+    return 0
+
+
+def cmd_vendors(args: argparse.Namespace, output: Output) -> int:
+    from .._capabilities import capabilities
+
+    table = capabilities()
+    rows = [
+        {
+            "vendor": m.vendor,
+            "model": m.model,
+            "kind": m.kind,
+            "described": m.described,
+            "seconds": list(m.seconds),
+            "sizes": list(m.sizes) if m.kind in ("video", "remix") else [],
+            "qualities": list(m.qualities) if m.kind in ("video", "remix") else [],
+            "features": list(m.features),
+            "limits": list(m.limits),
+            "max_prompt_chars": m.max_prompt_chars,
+        }
+        for m in table
+    ]
+    output.result({"models": rows}, table.table())
+    return 0
+
+
+def cmd_credits(args: argparse.Namespace, output: Output) -> int:
+    with client_for(args, args.vendor) as client:
+        remaining = client.credits()
+    output.result({"vendor": args.vendor, "credits": remaining}, f"{remaining:g}")
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace, output: Output) -> int:
+    from ..sandbox import SANDBOX_KEY, Sandbox
+
+    config = sandbox_config(args.config)
+    overrides = {
+        "state": args.state,
+        "unknown_fields": args.unknown_fields,
+        "kie_error_form": args.kie_error_form,
+        "callback_delivery": args.callbacks,
+        "callback_log": args.callback_log,
+        "evolink_private_callbacks": args.evolink_private_callbacks or None,
+    }
+    try:
+        config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as error:
+        raise ConfigurationError(f"sandbox settings: {error}") from None
+    try:
+        sandbox = Sandbox(config).start(port=args.port)
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot serve the sandbox on 127.0.0.1:{args.port} ({error.strerror or error});"
+            " choose another --port (0 picks a free one)"
+        ) from None
+    with sandbox:
+        vendors = {vendor: sandbox.base_url(vendor) for vendor in VENDORS}
+        text = "\n".join(
+            [f"sora-unified sandbox on {sandbox.url} (key: {SANDBOX_KEY})"]
+            + [f"  {vendor:<11} {url}" for vendor, url in vendors.items()]
+            + ["Ctrl-C to stop."]
+        )
+        output.result({"url": sandbox.url, "key": SANDBOX_KEY, "vendors": vendors}, text)
+        sys.stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0

@@ -1,0 +1,51 @@
+"""Exit codes by error category, and the errors only the command line raises."""
+
+from __future__ import annotations
+
+# Exit codes by error category (also in --help and the README).
+EXIT_CODES: tuple[tuple[int, str, str], ...] = (
+    (0, "", "success"),
+    (1, "", "unexpected error (run with --debug for the traceback)"),
+    (2, "", "usage error (bad arguments)"),
+    (3, "ConfigurationError", "configuration: missing API key, unknown vendor, bad setting"),
+    (4, "ValidationError", "the request was refused locally (nothing was sent)"),
+    (5, "AuthenticationError PermissionDeniedError", "the key was refused"),
+    (6, "InsufficientCreditsError", "not enough credits"),
+    (
+        7,
+        "RateLimitError ServiceUnavailableError ServerError",
+        "the vendor is busy or failing: try later",
+    ),
+    (8, "GenerationFailedError", "the task ended failed (e.g. content policy)"),
+    (9, "WaitTimeoutError", "gave up waiting; the task keeps running"),
+    (10, "SubmissionUncertainError", "a submit may have created a task: check before resubmitting"),
+    (11, "APIConnectionError", "no answer from the vendor (connection or timeout)"),
+    (12, "DownloadError", "the result could not be downloaded (e.g. expired link)"),
+    (13, "APIError", "any other error the vendor answered (bad request, not found, ...)"),
+    (14, "CallbackVerificationError SoraError", "any other sora-unified error"),
+)
+
+
+class UsageError(Exception):
+    """A bad command-line argument or argument file (exit code 2)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the paid task is named so it can be resumed."""
+
+
+def exit_code_for(error: BaseException | type[BaseException]) -> int:
+    kind = error if isinstance(error, type) else type(error)
+    if issubclass(kind, UsageError):
+        return 2
+    names = {cls.__name__ for cls in kind.__mro__}
+    for code, classes, _ in EXIT_CODES:
+        if classes and names & set(classes.split()):
+            return code
+    return 1
+
+
+def exit_code_help() -> str:
+    lines = ["exit codes:"]
+    lines += [f"  {code:>2}  {meaning}" for code, _, meaning in EXIT_CODES]
+    return "\n".join(lines)
