@@ -9,7 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-from contract_tests.specs import VENDORS, load_spec, operations, resolve, spec_path
+from contract_tests.specs import ROOT, VENDORS, load_spec, operations, resolve, spec_path
 
 JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -139,3 +139,16 @@ def test_request_variants_are_tagged_by_a_model_constant(vendor: str) -> None:
             continue
         constants = [resolve(vendor, v)["properties"]["model"]["const"] for v in schema["oneOf"]]
         assert len(constants) == len(set(constants)), constants
+
+
+def test_every_spec_mutation_still_applies() -> None:
+    """`make mutation` applies each spec mutation's `old` text, which must occur exactly once:
+    an edited spec must not silently retire a mutation."""
+    import tomllib
+
+    mutations = tomllib.loads(
+        (ROOT / "tools" / "mutation" / "spec_mutations.toml").read_text(encoding="utf-8")
+    )["mutation"]
+    for mutation in mutations:
+        text = (ROOT / "specs" / f"{mutation['spec']}.yaml").read_text(encoding="utf-8")
+        assert text.count(mutation["old"]) == 1, mutation["name"]

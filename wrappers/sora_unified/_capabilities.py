@@ -29,9 +29,10 @@ from .types import (
     Orientation,
     Quality,
     Size,
-    VendorOptions,
+    VendorOptionsArg,
     VideoRequest,
     WatermarkRemovalRequest,
+    option_pairs,
 )
 
 __all__ = [
@@ -450,9 +451,9 @@ def _check_shots(check: _Checker, request: VideoRequest) -> int:
     return fitting[0]
 
 
-def _check_vendor_options(check: _Checker, options: VendorOptions | None) -> None:
+def _check_vendor_options(check: _Checker, options: VendorOptionsArg | None) -> None:
     offered = {option.path: option for option in check.caps.vendor_options}
-    for path, value in options or ():
+    for path, value in option_pairs(options):
         option = offered.get(path)
         if option is None:
             allowed = ", ".join(offered) or "none"

@@ -62,6 +62,7 @@ from .types import (
     Orientation,
     Size,
     Task,
+    VendorOptionsArg,
     Video,
     VideoRequest,
     WatermarkRemovalRequest,
@@ -517,6 +518,7 @@ class Client(_BaseClient):
         remove_watermark: bool | None = None,
         callback_url: str | None = None,
         model: str | None = None,
+        vendor_options: VendorOptionsArg | None = None,
     ) -> Task:
         """A new paid task: the video of `task`, remixed as `prompt` says (evolink's
         sora-2-pro-remix). UnsupportedFeatureError for a vendor without remix."""
@@ -527,6 +529,7 @@ class Client(_BaseClient):
             "remove_watermark": remove_watermark,
             "callback_url": callback_url,
             "model": model,
+            "vendor_options": vendor_options,
         }
         return self.submit(self._remix_request(task, prompt, options))
 
@@ -541,6 +544,8 @@ class Client(_BaseClient):
         name: str | None = None,
         safety_instruction: str | None = None,
         callback_url: str | None = None,
+        model: str | None = None,
+        vendor_options: VendorOptionsArg | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
     ) -> Character:
         """A character to cast later (VideoRequest(characters=[character.id])), from a 1-4 s
@@ -553,6 +558,8 @@ class Client(_BaseClient):
             "name": name,
             "safety_instruction": safety_instruction,
             "callback_url": callback_url,
+            "model": model,
+            "vendor_options": vendor_options,
         }
         created = self.submit(self._character_request(task, video_url, options))
         video = self.wait(created, timeout=timeout)
@@ -560,12 +567,20 @@ class Client(_BaseClient):
             return self._character(created, video)
 
     def remove_watermark(
-        self, video_url: str, *, callback_url: str | None = None, model: str | None = None
+        self,
+        video_url: str,
+        *,
+        callback_url: str | None = None,
+        model: str | None = None,
+        vendor_options: VendorOptionsArg | None = None,
     ) -> Task:
         """A paid task removing the watermark from a published Sora video (kie's
         sora-watermark-remover): wait on it and download it like any video."""
         request = WatermarkRemovalRequest(
-            video_url=video_url, callback_url=callback_url, model=model
+            video_url=video_url,
+            callback_url=callback_url,
+            model=model,
+            vendor_options=vendor_options,
         )
         return self.submit(request)
 
@@ -742,6 +757,7 @@ class AsyncClient(_BaseClient):
         remove_watermark: bool | None = None,
         callback_url: str | None = None,
         model: str | None = None,
+        vendor_options: VendorOptionsArg | None = None,
     ) -> Task:
         options = {
             "seconds": seconds,
@@ -750,6 +766,7 @@ class AsyncClient(_BaseClient):
             "remove_watermark": remove_watermark,
             "callback_url": callback_url,
             "model": model,
+            "vendor_options": vendor_options,
         }
         return await self.submit(self._remix_request(task, prompt, options))
 
@@ -764,6 +781,8 @@ class AsyncClient(_BaseClient):
         name: str | None = None,
         safety_instruction: str | None = None,
         callback_url: str | None = None,
+        model: str | None = None,
+        vendor_options: VendorOptionsArg | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS,
     ) -> Character:
         options = {
@@ -773,6 +792,8 @@ class AsyncClient(_BaseClient):
             "name": name,
             "safety_instruction": safety_instruction,
             "callback_url": callback_url,
+            "model": model,
+            "vendor_options": vendor_options,
         }
         created = await self.submit(self._character_request(task, video_url, options))
         video = await self.wait(created, timeout=timeout)
@@ -780,10 +801,18 @@ class AsyncClient(_BaseClient):
             return self._character(created, video)
 
     async def remove_watermark(
-        self, video_url: str, *, callback_url: str | None = None, model: str | None = None
+        self,
+        video_url: str,
+        *,
+        callback_url: str | None = None,
+        model: str | None = None,
+        vendor_options: VendorOptionsArg | None = None,
     ) -> Task:
         request = WatermarkRemovalRequest(
-            video_url=video_url, callback_url=callback_url, model=model
+            video_url=video_url,
+            callback_url=callback_url,
+            model=model,
+            vendor_options=vendor_options,
         )
         return await self.submit(request)
 

@@ -25,7 +25,10 @@ SIZES: tuple[Size, ...] = get_args(Size)
 SIZE_BY_ORIENTATION: Mapping[Orientation, Size] = {"landscape": "1280x720", "portrait": "720x1280"}
 ORIENTATION_BY_SIZE: Mapping[Size, Orientation] = {s: o for o, s in SIZE_BY_ORIENTATION.items()}
 TERMINAL_STATUSES: frozenset[Status] = frozenset({"completed", "failed"})
-VendorOptions = tuple[tuple[str, str | int | float | bool], ...]
+Scalar = str | int | float | bool
+# Vendor options as stored (sorted pairs, hashable) and as given (a mapping is fine).
+VendorOptions = tuple[tuple[str, Scalar], ...]
+VendorOptionsArg = Mapping[str, Scalar] | VendorOptions
 MAX_TASK_ID_CHARS = 256
 _TASK_ID = re.compile(rf"[!-~]{{1,{MAX_TASK_ID_CHARS}}}")  # printable ASCII, no spaces
 
@@ -83,7 +86,7 @@ class VideoRequest:
     remix_of: str | None = None
     # Vendor fields the unified vocabulary does not name, by their path in the vendor's body
     # ("input.upload_method"); checked against the model and the vendor's spec before sending.
-    vendor_options: VendorOptions | None = None
+    vendor_options: VendorOptionsArg | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.prompt, str):
@@ -129,6 +132,11 @@ class VideoRequest:
         return ORIENTATION_BY_SIZE[self.size] if self.size is not None else None
 
 
+def option_pairs(options: VendorOptionsArg | None) -> VendorOptions:
+    """A request's vendor options as sorted (path, value) pairs (empty when there are none)."""
+    return _options(options) or ()
+
+
 def _options(value: Any) -> VendorOptions | None:
     """vendor_options as sorted (path, scalar) pairs, so a request stays immutable and hashable."""
     if value is None:
@@ -166,7 +174,7 @@ class CharacterRequest:
     safety_instruction: str | None = None
     callback_url: str | None = None
     model: str | None = None
-    vendor_options: VendorOptions | None = None
+    vendor_options: VendorOptionsArg | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.prompt, str):
@@ -192,7 +200,7 @@ class WatermarkRemovalRequest:
     video_url: str
     callback_url: str | None = None
     model: str | None = None
-    vendor_options: VendorOptions | None = None
+    vendor_options: VendorOptionsArg | None = None
 
     def __post_init__(self) -> None:
         for name in ("video_url", "callback_url", "model"):

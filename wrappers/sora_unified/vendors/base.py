@@ -17,7 +17,7 @@ from .._api_errors import api_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from ..errors import APIError, UnsupportedFeatureError, ValidationError
-from ..types import AnyRequest, Video
+from ..types import AnyRequest, VendorOptionsArg, Video, option_pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +92,10 @@ def no_model(vendor: str, request: AnyRequest, what: str) -> UnsupportedFeatureE
     )
 
 
-def merge_vendor_options(body: dict[str, Any], options: Any) -> dict[str, Any]:
+def merge_vendor_options(body: dict[str, Any], options: VendorOptionsArg | None) -> dict[str, Any]:
     """A copy of `body` with each (dotted path, value) of `options` set."""
     merged = copy.deepcopy(body)
-    for path, value in options or ():
+    for path, value in option_pairs(options):
         *parents, leaf = path.split(".")
         target = merged
         for name in parents:
@@ -108,7 +108,7 @@ def with_vendor_options(body: dict[str, Any], plan: Plan, model_class: Any) -> d
     """The body with the request's vendor options set at their paths, each checked by parsing
     the body with the generated model (the spec's enums and types) before it is sent."""
     merged = body
-    for path, value in getattr(plan.request, "vendor_options", None) or ():
+    for path, value in option_pairs(plan.request.vendor_options):
         merged = merge_vendor_options(merged, ((path, value),))
         try:
             model_class.from_dict(merged)
