@@ -400,15 +400,19 @@ def _scenarios() -> list[Scenario]:
     ]
     scenarios += _free_errors()
     named = {name: request for _, name, request in happy}
+    # Each happy path has its failure twin; the vendor's default model's is named plainly.
+    plain = {
+        "happy-sora-2-pro-text-to-video",
+        "happy-sora-2-pro-preview-text",
+        "happy-text-to-video",
+    }
     failures = [
-        ("kie", "failed-content-policy", named["happy-sora-2-pro-text-to-video"]),
-        ("evolink", "failed-content-policy", named["happy-sora-2-pro-preview-text"]),
-        ("modelverse", "failed-content-policy", named["happy-text-to-video"]),
-        ("kie", "failed-sora-2-text-to-video-stable", named["happy-sora-2-text-to-video-stable"]),
-        ("kie", "failed-sora-2-image-to-video-stable", named["happy-sora-2-image-to-video-stable"]),
-        ("evolink", "failed-sora-2-preview", named["happy-sora-2-preview"]),
-        ("evolink", "failed-sora-2", named["happy-sora-2"]),
-        ("evolink", "failed-sora-2-pro", named["happy-sora-2-pro"]),
+        (
+            vendor,
+            "failed-content-policy" if name in plain else name.replace("happy-", "failed-", 1),
+            named[name],
+        )
+        for vendor, name, _ in happy
     ]
     for vendor, name, request in failures:
         scenarios.append(

@@ -397,3 +397,27 @@ def test_rerecording_keeps_the_expected_outcome_and_reports_drift(
         assert result == kept.expect  # make test fails on the re-recorded cassette
     assert record_module.main(["--vendor", "evolink", "--scenario", "error-429", "--accept"]) == 0
     assert Cassette.load(recorded.path).expect == record(drifted).expect
+
+
+def _last_submitted_model(cassette: Any) -> str | None:
+    posts = [i for i in cassette.interactions if i["request"]["method"] == "POST"]
+    body = posts[-1]["request"].get("json") if posts else None
+    return body.get("model") if isinstance(body, dict) else None
+
+
+def test_every_model_has_a_happy_and_a_content_policy_cassette() -> None:
+    """Each model the table describes ends a happy recording (it is the last thing submitted)
+    and a recording failed for content policy."""
+    from sora_unified import capabilities
+
+    happy: set[tuple[str, str | None]] = set()
+    refused: set[tuple[str, str | None]] = set()
+    for cassette in CASSETTES:
+        model = (cassette.vendor, _last_submitted_model(cassette))
+        if cassette.scenario.startswith("happy"):
+            happy.add(model)
+        if cassette.expect.get("content_policy_violation") is True:
+            refused.add(model)
+    described = {(m.vendor, m.model) for m in capabilities() if m.described}
+    assert described - happy == set()
+    assert described - refused == set()
