@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 from sora_unified import Client, DownloadError, LinkExpiredError, Video
 
-from contract_tests.fakes import KEY, MP4, VIDEO_URL, FakeClock
+from contract_tests.fakes import BASE_URLS, KEY, MP4, VIDEO_URL, FakeClock
 from contract_tests.mocking import strict_router, transport
 
 VIDEO = Video(vendor="kie", task_id="t1", status="completed", video_urls=(VIDEO_URL,))
 
 
 def _download(
-    tmp_path: Path, side_effect: list[object], **kwargs: object
+    tmp_path: Path, side_effect: list[object], video: Video = VIDEO, **kwargs: object
 ) -> tuple[object, FakeClock, int]:
     clock = FakeClock()
     with strict_router() as router:
         route = router.get(VIDEO_URL).mock(side_effect=side_effect)
-        client = Client("kie", api_key=KEY, transport=transport(router), clock=clock)
+        client = Client(video.vendor, api_key=KEY, transport=transport(router), clock=clock)
         try:
-            outcome: object = client.download(VIDEO, tmp_path / "out" / "v.mp4", **kwargs)  # type: ignore[arg-type]
+            outcome: object = client.download(video, tmp_path / "out" / "v.mp4", **kwargs)  # type: ignore[arg-type]
         except Exception as error:
             outcome = error
     return outcome, clock, route.call_count
@@ -62,13 +64,54 @@ def test_error_bodies_are_never_saved_as_video(
 
 @pytest.mark.parametrize("status", [403, 404, 410])
 def test_expired_link_is_named(tmp_path: Path, status: int) -> None:
-    outcome, _, calls = _download(tmp_path, [httpx.Response(status, text="AccessDenied")])
+    """evolink renews no links: the first expired answer is the error."""
+    video = replace(VIDEO, vendor="evolink")
+    outcome, _, calls = _download(tmp_path, [httpx.Response(status, text="AccessDenied")], video)
     assert (
         isinstance(outcome, LinkExpiredError)
         and "expired" in str(outcome)
         and "24 h" in str(outcome)
     )
     assert calls == 1 and outcome.task is not None and outcome.task.id == "t1"
+
+
+FRESH_URL = "https://files.example.test/fresh.mp4?expires=1"
+DOWNLOAD_URL_API = BASE_URLS["kie"] + "/api/v1/common/download-url"
+
+
+@pytest.mark.parametrize(
+    ("renewal", "fresh", "saved"),
+    [
+        (httpx.Response(200, json={"code": 200, "msg": "success", "data": FRESH_URL}), 200, True),
+        (httpx.Response(200, json={"code": 200, "msg": "success", "data": FRESH_URL}), 403, False),
+        (httpx.Response(200, json={"code": 422, "msg": "not a kie file"}), None, False),
+        (httpx.Response(200, json={"code": 200, "msg": "success", "data": None}), None, False),
+    ],
+    ids=["renewed", "fresh-link-expired", "refused", "no-link"],
+)
+def test_an_expired_kie_link_is_renewed_once(
+    tmp_path: Path, renewal: httpx.Response, fresh: int | None, saved: bool
+) -> None:
+    with strict_router() as router:
+        router.get(VIDEO_URL).respond(403, text="AccessDenied")
+        renew = router.post(DOWNLOAD_URL_API).mock(return_value=renewal)
+        if fresh is not None:
+            ok = {"content": MP4, "headers": {"Content-Type": "video/mp4"}}
+            router.get(FRESH_URL).respond(fresh, **(ok if fresh == 200 else {}))
+        client = Client("kie", api_key=KEY, transport=transport(router), clock=FakeClock())
+        try:
+            outcome: object = client.download(VIDEO, tmp_path / "v.mp4")
+        except LinkExpiredError as error:
+            outcome = error
+    assert renew.call_count == 1
+    assert json.loads(renew.calls[0].request.content) == {"url": VIDEO_URL}
+    if saved:
+        assert outcome == tmp_path / "v.mp4" and (tmp_path / "v.mp4").read_bytes() == MP4
+    else:
+        assert isinstance(outcome, LinkExpiredError) and outcome.task is not None
+        assert not (tmp_path / "v.mp4").exists()
+        if fresh is None:
+            assert "fresh link failed too" in str(outcome)
 
 
 def test_retries_the_download_only(tmp_path: Path) -> None:

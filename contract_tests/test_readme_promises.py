@@ -214,6 +214,13 @@ def test_every_error_after_submit_carries_the_task(
         _status_route(router, vendor, *statuses)
         if files:
             router.get(VIDEO_URL, name="file").mock(side_effect=files)
+        if kind == "link-expired" and vendor == "kie":
+            # kie renews an expired link once; here the fresh link has expired as well.
+            fresh = VIDEO_URL.replace("result.mp4", "fresh.mp4")
+            router.post(BASE_URLS["kie"] + "/api/v1/common/download-url").respond(
+                json={"code": 200, "msg": "success", "data": fresh}
+            )
+            router.get(fresh).respond(403, text="AccessDenied")
         outcome = run(
             flavour,
             vendor,

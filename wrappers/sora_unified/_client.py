@@ -51,6 +51,7 @@ from .errors import (
     APIError,
     ConfigurationError,
     DownloadError,
+    LinkExpiredError,
     SoraError,
     UnsupportedFeatureError,
     ValidationError,
@@ -329,6 +330,23 @@ class _BaseClient:
             task=task,
         )
 
+    def _fresh_link(self, expired: LinkExpiredError, body: Any) -> str:
+        """The fresh link in the vendor's answer; the expired error again when there is none."""
+        link = self._adapter.parse_fresh_link(body)
+        if link is None:
+            refusal = SoraError(f"no link in the answer: {excerpt(str(body))}")
+            raise self._refresh_failed(expired, refusal)
+        logger.info("%s: the result link had expired; downloading a fresh one", self.vendor)
+        return link
+
+    def _refresh_failed(self, expired: LinkExpiredError, refusal: SoraError) -> LinkExpiredError:
+        return LinkExpiredError(
+            f"{expired}; asking {self.vendor} for a fresh link failed too: {refusal}",
+            url=expired.url,
+            status_code=expired.status_code,
+            task=expired.task,
+        )
+
     def _download_retry_delay(self, error: DownloadError, attempt: int) -> float:
         if not error.retryable or attempt >= self._policy.max_retries:
             raise error
@@ -458,7 +476,7 @@ class Client(_BaseClient):
         with self._exit(task=task):
             target = check_output_path(path, "path")
             url = result_url(video)
-            attempt = 0
+            attempt, refreshed = 0, False
             while True:
                 try:
                     with (
@@ -478,10 +496,23 @@ class Client(_BaseClient):
                     return target
                 except httpx.HTTPError as error:
                     failure = self._download_failure(error, url, task)
+                except LinkExpiredError as expired:
+                    call = None if refreshed else self._adapter.fresh_link_call(url)
+                    if call is None:
+                        raise
+                    url = self._fresh_link(expired, self._refresh(call, expired))
+                    refreshed, attempt = True, 0
+                    continue
                 except DownloadError as error:
                     failure = error
                 self._clock.sleep(self._download_retry_delay(failure, attempt))
                 attempt += 1
+
+    def _refresh(self, call: HttpCall, expired: LinkExpiredError) -> Any:
+        try:
+            return self._request(call)
+        except SoraError as refusal:
+            raise self._refresh_failed(expired, refusal) from refusal
 
     def generate(
         self,
@@ -701,7 +732,7 @@ class AsyncClient(_BaseClient):
         with self._exit(task=task):
             target = check_output_path(path, "path")
             url = result_url(video)
-            attempt = 0
+            attempt, refreshed = 0, False
             while True:
                 try:
                     with deadline(timeout):
@@ -719,10 +750,23 @@ class AsyncClient(_BaseClient):
                     return target
                 except httpx.HTTPError as error:
                     failure = self._download_failure(error, url, task)
+                except LinkExpiredError as expired:
+                    call = None if refreshed else self._adapter.fresh_link_call(url)
+                    if call is None:
+                        raise
+                    url = self._fresh_link(expired, await self._refresh(call, expired))
+                    refreshed, attempt = True, 0
+                    continue
                 except DownloadError as error:
                     failure = error
                 await self._clock.sleep_async(self._download_retry_delay(failure, attempt))
                 attempt += 1
+
+    async def _refresh(self, call: HttpCall, expired: LinkExpiredError) -> Any:
+        try:
+            return await self._request(call)
+        except SoraError as refusal:
+            raise self._refresh_failed(expired, refusal) from refusal
 
     async def generate(
         self,

@@ -37,7 +37,7 @@ FaultKind = Literal[
     "insufficient_credits",  # the vendor's 402 (modelverse: 403 quota)
     "fail_generation",  # submit succeeds, the task ends failed with a content-policy message
 ]
-Endpoint = Literal["submit", "status", "credits", "download", "upload", "*"]
+Endpoint = Literal["submit", "status", "credits", "download", "upload", "fresh_link", "*"]
 UnknownFields = Literal["ignore", "reject"]
 KieErrorForm = Literal["envelope", "http", "mixed"]
 CallbackDelivery = Literal["loopback", "log", "anywhere"]

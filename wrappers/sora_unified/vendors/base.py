@@ -60,6 +60,23 @@ class VendorAdapter(Protocol):
 
     def callback_task_id(self, body: Any) -> str | None: ...
 
+    def fresh_link_call(self, url: str) -> HttpCall | None:
+        """The request for a fresh link to an expired result `url`, or None when the vendor
+        offers no such thing."""
+        ...
+
+    def parse_fresh_link(self, body: Any) -> str | None: ...
+
+
+class NoFreshLinks:
+    """For vendors whose expired result links cannot be renewed."""
+
+    def fresh_link_call(self, url: str) -> HttpCall | None:
+        return None
+
+    def parse_fresh_link(self, body: Any) -> str | None:
+        return None
+
 
 def json_body_reply(body: Any) -> HttpReply:
     """An HttpReply standing for a body a user handed to parse_status or parse_callback."""

@@ -37,7 +37,7 @@ from .._status import (
 )
 from ..errors import APIError
 from ..types import AnyRequest, Orientation, Quality, Status, Video, VideoRequest
-from .base import CallbackSigning, malformed, mapping, no_model, with_vendor_options
+from .base import CallbackSigning, NoFreshLinks, malformed, mapping, no_model, with_vendor_options
 
 STATES: dict[str, Status] = {
     "pending": "queued",
@@ -63,7 +63,7 @@ def _unset(value: Any) -> Any:
     return UNSET if value is None else value
 
 
-class EvolinkAdapter:
+class EvolinkAdapter(NoFreshLinks):
     name = "evolink"
     default_base_url = "https://api.evolink.ai"
     api_key_env = "EVOLINK_API_KEY"

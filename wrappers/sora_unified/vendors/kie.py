@@ -13,13 +13,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from kie_client.api.account import get_account_credits
+from kie_client.api.account import get_account_credits, get_download_url
 from kie_client.api.jobs import create_task, get_task_details
 from kie_client.models import (
     CharactersInput,
     CharactersProInput,
     CharactersProRequest,
     CharactersRequest,
+    DownloadUrlRequest,
     ImageToVideoInput,
     ImageToVideoRequest,
     ImageToVideoStableInput,
@@ -51,6 +52,7 @@ from .._status import (
     string_list,
     text_or_none,
 )
+from .._urls import split_http_url
 from ..errors import APIError
 from ..types import (
     SIZE_BY_ORIENTATION,
@@ -249,6 +251,15 @@ class KieAdapter:
     def status_call(self, task_id: str) -> HttpCall:
         kwargs = get_task_details._get_kwargs(task_id=task_id)
         return HttpCall("status", "GET", kwargs["url"], params=kwargs["params"])
+
+    def fresh_link_call(self, url: str) -> HttpCall | None:
+        # kie renews the links of files it generated (valid 20 minutes) on request.
+        kwargs = get_download_url._get_kwargs(body=DownloadUrlRequest(url=url))
+        return HttpCall("fresh link", "POST", kwargs["url"], json=kwargs["json"])
+
+    def parse_fresh_link(self, body: Any) -> str | None:
+        link = mapping(body).get("data")
+        return link if isinstance(link, str) and split_http_url(link) is not None else None
 
     def credits_call(self) -> HttpCall:
         kwargs = get_account_credits._get_kwargs()

@@ -33,7 +33,7 @@ from .._status import (
 )
 from ..errors import APIError, PermissionDeniedError, UnsupportedFeatureError
 from ..types import AnyRequest, Status, Video, VideoRequest
-from .base import CallbackSigning, malformed, mapping, no_model
+from .base import CallbackSigning, NoFreshLinks, malformed, mapping, no_model
 
 STATES: dict[str, Status] = {
     "Pending": "queued",
@@ -46,7 +46,7 @@ STATES: dict[str, Status] = {
 CLASS_BY_CODE: dict[str, type[APIError]] = {"model_error": PermissionDeniedError}
 
 
-class ModelverseAdapter:
+class ModelverseAdapter(NoFreshLinks):
     name = "modelverse"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"
