@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check wrappers contract_tests tools
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict wrappers/sora_unified generated/kie_client generated/evolink_client generated/modelverse_client
+	$(BIN)/mypy --strict wrappers/sora_unified $(wildcard generated/*_client)
 
 test: check-generated lint typecheck
 	$(PY) -m pytest -n auto

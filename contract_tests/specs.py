@@ -21,7 +21,9 @@ from sora_unified.sandbox._validation import innermost, spec_validator
 ROOT = Path(__file__).resolve().parent.parent
 # Point the suite at your own copies of the specs with SORA_UNIFIED_SPECS_DIR.
 SPECS_DIR = Path(os.environ.get("SORA_UNIFIED_SPECS_DIR") or ROOT / "specs")
-VENDORS = ("kie", "evolink", "modelverse")
+VENDORS = ("kie", "evolink", "modelverse")  # the task APIs
+# Every spec: the task APIs and the vendors' file hosts.
+SPECS = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 

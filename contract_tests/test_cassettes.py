@@ -260,7 +260,7 @@ def test_no_drift_in_the_request_we_build(cassette: Cassette) -> None:
     """What sora_unified sends today must equal the recording; re-record on purpose to change it."""
     assert cassette.request is not None
     client = Client(cassette.vendor, api_key="sk-drift-check")
-    _, call = client._plan(request_from_dict(cassette.request))
+    call = client._adapter.submit_call(client._plan(request_from_dict(cassette.request)))
     first = cassette.interactions[0]["request"]
     assert (call.method, call.path, call.json) == (first["method"], first["path"], first["json"])
 

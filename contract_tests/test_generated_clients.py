@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from contract_tests.mocking import strict_router, transport
-from contract_tests.specs import ROOT, VENDORS, spec_path
+from contract_tests.specs import ROOT, SPECS, spec_path
 
 KEY = "sk-test-not-a-real-key"
 
@@ -127,7 +127,7 @@ def test_unknown_values_parse_and_extra_keys_are_kept() -> None:
     assert modelverse.output.task_status == "Expired"
 
 
-@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("vendor", SPECS)
 def test_manifest_records_spec_hash_and_generator(vendor: str) -> None:
     package = ROOT / "generated" / f"{vendor}_client"
     manifest = json.loads((package / "_manifest.json").read_text())
@@ -138,3 +138,14 @@ def test_manifest_records_spec_hash_and_generator(vendor: str) -> None:
     )
     assert (package / "py.typed").exists()
     assert Path(package / "__init__.py").exists()
+
+
+def test_every_generated_client_ships_in_the_wheel() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+    assert {f"generated/{name}_client" for name in SPECS} <= set(packages)
+    assert {p.name for p in (ROOT / "generated").iterdir() if p.is_dir()} == {
+        f"{name}_client" for name in SPECS
+    }

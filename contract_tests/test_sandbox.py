@@ -113,7 +113,7 @@ def test_sandbox_accepts_exactly_the_auth_forms_of_the_spec(
     vendor: str, form: str, sandbox: Sandbox, clock: FakeClock
 ) -> None:
     client = _client(sandbox, vendor, clock)
-    _, call = client._plan(REQUESTS[vendor])
+    call = client._adapter.submit_call(client._plan(REQUESTS[vendor]))
     response = httpx.post(
         sandbox.base_url(vendor) + call.path, json=call.json, headers=auth_header(form, SANDBOX_KEY)
     )

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
 GENERATOR_DIR = ROOT / "tools" / "generator"
-VENDORS = ("kie", "evolink", "modelverse")
+# Every spec in specs/ becomes a client: the vendors' task APIs and their file hosts.
+VENDORS = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
 IGNORED_NAMES = {"__pycache__", ".ruff_cache"}
 
 

@@ -165,6 +165,23 @@ def error_object_error(
     )
 
 
+def envelope_error(vendor: str, reply: HttpReply) -> APIError | None:
+    """The error in a `{"success": false, "code", "msg"}` envelope (the file hosts), under any
+    HTTP status; None when the body is not such an envelope."""
+    body = reply.json_or_none()
+    if not isinstance(body, Mapping) or body.get("success") is not False:
+        return None
+    code = body.get("code")
+    status = code if isinstance(code, int) and not isinstance(code, bool) and code >= 400 else 0
+    return api_error(
+        vendor,
+        reply,
+        status=status or max(reply.status_code, 400),
+        code=str(code) if code is not None else None,
+        message=str(body.get("msg") or body.get("message") or "upload refused"),
+    )
+
+
 def unexpected_body_error(vendor: str, reply: HttpReply) -> APIError:
     """An error status whose body is not the vendor's envelope (an HTML page, empty, truncated)."""
     content_type = reply.headers.get("content-type", "unknown content type").split(";")[0]

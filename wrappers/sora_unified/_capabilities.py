@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Literal
 
+from ._images import ImageFormat, LocalImage, load_image
 from ._urls import is_public_host, split_http_url
 from .errors import UnsupportedFeatureError, ValidationError
 from .types import (
@@ -45,6 +47,7 @@ __all__ = [
 ]
 
 Kind = Literal["video", "remix", "character", "watermark_removal"]
+MB = 1024 * 1024
 KIND_METHODS: dict[str, str] = {
     "video": "submit / generate",
     "remix": "remix",
@@ -119,6 +122,13 @@ class ModelCapabilities:
     # Watermark removal: where the video must be published, and the longest URL.
     video_url_prefix: str | None = None
     max_video_url_chars: int | None = None
+    # Local first-frame images: the formats and size the vendor takes, whether the image's
+    # pixels must fit the video ("ratio": the same aspect ratio, "exact": the same size), and
+    # whether an image may be given by URL at all.
+    image_formats: tuple[ImageFormat, ...] = ("png", "jpeg", "webp")
+    max_image_bytes: int | None = 10 * MB
+    image_shape: Literal["any", "ratio", "exact"] = "any"
+    remote_images: bool = True
     # Vendor fields reachable through `vendor_options` (paths in the body).
     vendor_options: tuple[VendorOption, ...] = ()
     # Remix: how the ids of tasks this model can remix begin.
@@ -155,6 +165,12 @@ class ModelCapabilities:
             found.append(f"{self.max_shots} shots of {low:g}-{high:g} s, summing <= length")
         for length, allowed in self.quality_by_seconds:
             found.append(f"{length} s: {'/'.join(allowed)} only")
+        if self.image_input != "no":
+            formats = "/".join(self.image_formats)
+            size = f" <= {self.max_image_bytes // MB} MB" if self.max_image_bytes else ""
+            shape = {"any": "", "ratio": ", its aspect ratio", "exact": ", its exact size"}
+            remote = "" if self.remote_images else ", local files only"
+            found.append(f"image {formats}{size}{shape[self.image_shape]}{remote}")
         if self.max_characters:
             found.append(f"characters <= {self.max_characters}")
         if self.remix_sources:
@@ -198,8 +214,14 @@ _evolink = partial(
     callback_max_chars=2048,
     max_prompt_chars=5000,
 )
+# ModelVerse documents neither formats nor a size limit for first_frame_url (a URL or base64).
 _modelverse = partial(
-    ModelCapabilities, vendor="modelverse", seconds=(4, 8, 12), default_orientation="portrait"
+    ModelCapabilities,
+    vendor="modelverse",
+    seconds=(4, 8, 12),
+    default_orientation="portrait",
+    image_formats=("png", "jpeg", "webp", "gif"),
+    max_image_bytes=None,
 )
 MODELS: tuple[ModelCapabilities, ...] = (
     _kie_video(
@@ -269,7 +291,10 @@ MODELS: tuple[ModelCapabilities, ...] = (
         qualities=QUALITIES,
         image_input="optional",
     ),
-    _evolink(model="sora-2-preview", seconds=(4, 8, 12), image_input="optional"),
+    # "Image pixel dimensions must exactly match the selected aspect_ratio".
+    _evolink(
+        model="sora-2-preview", seconds=(4, 8, 12), image_input="optional", image_shape="ratio"
+    ),
     _evolink(
         model="sora-2",
         seconds=(10, 15),
@@ -364,6 +389,7 @@ class Plan:
     seconds: int
     orientation: Orientation | None
     quality: Quality | None
+    image: LocalImage | None = None  # a local first frame, read and checked
 
     @property
     def size(self) -> Size | None:
@@ -403,6 +429,8 @@ class _Checker:
 
 
 def _check_image_url(check: _Checker, url: str) -> None:
+    if not check.caps.remote_images:
+        check.fail("image_url", url, "a local image (a path or its bytes): the file itself is sent")
     if check.caps.image_data_urls and url.startswith("data:"):
         return
     if split_http_url(url) is None:
@@ -410,6 +438,60 @@ def _check_image_url(check: _Checker, url: str) -> None:
             " or a data: URL" if check.caps.image_data_urls else ""
         )
         check.fail("image_url", url, allowed)
+
+
+def _image_orientation(image: LocalImage) -> Orientation | None:
+    for orientation, size in SIZE_BY_ORIENTATION.items():
+        width, height = map(int, size.split("x"))
+        if image.width * height == image.height * width:
+            return orientation
+    return None
+
+
+def _check_local_image(
+    check: _Checker, image: LocalImage, orientation: Orientation | None
+) -> Orientation | None:
+    """Check a local image against the model; return the orientation the video takes (the
+    image's own, when the request gives none and the model needs them to agree)."""
+    caps = check.caps
+    if image.format not in caps.image_formats:
+        check.fail(
+            "image", image.source, f"{'/'.join(caps.image_formats)} images (got {image.format})"
+        )
+    if caps.max_image_bytes is not None and len(image.data) > caps.max_image_bytes:
+        check.fail(
+            "image",
+            image.source,
+            f"images of at most {caps.max_image_bytes // MB} MB (got {len(image.data):,} bytes)",
+        )
+    if caps.image_shape == "any":
+        return orientation
+    own = _image_orientation(image)
+    wanted = orientation or own
+    if wanted is None:
+        check.fail(
+            "image",
+            image.source,
+            "images of exactly 16:9 or 9:16 (its pixels must match the video's aspect ratio);"
+            f" got {image.width}x{image.height}",
+        )
+    assert wanted is not None
+    size = SIZE_BY_ORIENTATION[wanted]
+    if caps.image_shape == "exact" and f"{image.width}x{image.height}" != size:
+        check.fail(
+            "image",
+            image.source,
+            f"images of exactly {size} pixels for a {size} video; got {image.width}x{image.height}",
+        )
+    if caps.image_shape == "ratio" and own != wanted:
+        ratio = "16:9" if wanted == "landscape" else "9:16"
+        check.fail(
+            "image",
+            image.source,
+            f"{ratio} images for a {wanted} video (its pixels must match the aspect ratio);"
+            f" got {image.width}x{image.height}",
+        )
+    return wanted
 
 
 def _check_callback(check: _Checker, url: str) -> None:
@@ -482,7 +564,7 @@ def _model_kind(check: _Checker, wanted: Kind, request: AnyRequest) -> None:
         )
 
 
-def _check_video(check: _Checker, request: VideoRequest) -> Plan:
+def _check_video(check: _Checker, request: VideoRequest, read_images: bool) -> Plan:
     caps = check.caps
     _model_kind(check, "video", request)
     if caps.kind == "remix" and request.remix_of is None:
@@ -497,7 +579,8 @@ def _check_video(check: _Checker, request: VideoRequest) -> Plan:
         check.fail("prompt", prompt, "no prompt (put the text in the shots)", unsupported=True)
     check.text("prompt", prompt, caps.max_prompt_chars, caps.prompt)
 
-    check.feature("image_url", request.image_url is not None, caps.image_input, "first-frame image")
+    given = request.image_url is not None or request.image is not None
+    check.feature("image_url", given, caps.image_input, "first-frame image")
     if request.image_url is not None:
         _check_image_url(check, request.image_url)
     check.feature("shots", request.shots is not None, caps.storyboard, "storyboard")
@@ -531,7 +614,11 @@ def _check_video(check: _Checker, request: VideoRequest) -> Plan:
             at = f" at {seconds} s" if caps.quality_by_seconds else ""
             check.fail("quality", request.quality, ", ".join(allowed) + at)
     orientation = request.resolved_orientation or caps.default_orientation
-    return Plan(request, caps, seconds, orientation, request.quality)
+    image = None
+    if isinstance(request.image, Path | bytes) and read_images:
+        image = load_image(request.image)
+        orientation = _check_local_image(check, image, request.resolved_orientation) or orientation
+    return Plan(request, caps, seconds, orientation, request.quality, image)
 
 
 def _check_character(check: _Checker, request: CharacterRequest) -> Plan:
@@ -585,11 +672,16 @@ def _check_watermark_removal(check: _Checker, request: WatermarkRemovalRequest) 
     return Plan(request, caps, 0, None, None)
 
 
-def check_request(request: AnyRequest, caps: ModelCapabilities) -> Plan:
-    """Check `request` against one model and fill in the defaults, or raise ValidationError."""
+def check_request(
+    request: AnyRequest, caps: ModelCapabilities, *, read_images: bool = True
+) -> Plan:
+    """Check `request` against one model and fill in the defaults, or raise ValidationError.
+
+    A local image is read and checked (format, size, pixels); with `read_images=False` it only
+    counts as given (for re-planning a request whose image was checked when it was sent)."""
     check = _Checker(caps)
     if isinstance(request, CharacterRequest):
         return _check_character(check, request)
     if isinstance(request, WatermarkRemovalRequest):
         return _check_watermark_removal(check, request)
-    return _check_video(check, request)
+    return _check_video(check, request, read_images)

@@ -90,8 +90,9 @@ UNFORESEEN = (
 
 @lru_cache(maxsize=256)
 def _planned(request: AnyRequest, caps: ModelCapabilities) -> Plan:
-    """check_request, once per request: wait() reads the plan again on every poll."""
-    return check_request(request, caps)
+    """check_request, once per request: wait() reads the plan again on every poll. A local
+    image was read and checked at submit; here it only counts as given."""
+    return check_request(request, caps, read_images=False)
 
 
 class _HeaderAuth(httpx.Auth):
@@ -126,9 +127,15 @@ class _BaseClient:
         timeout: float | httpx.Timeout | None,
         max_retries: int,
         clock: Clock | None,
+        files_base_url: str | None = None,
     ) -> None:
         self._config = resolve_config(
-            vendor, api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+            vendor,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            files_base_url=files_base_url,
         )
         self._adapter = self._config.adapter
         self._policy = RetryPolicy(self._config.max_retries)
@@ -180,7 +187,7 @@ class _BaseClient:
 
     # -- decisions shared by both clients -----------------------------------------------------
 
-    def _plan(self, request: AnyRequest) -> tuple[Plan, HttpCall]:
+    def _plan(self, request: AnyRequest) -> Plan:
         if not isinstance(request, VideoRequest | CharacterRequest | WatermarkRemovalRequest):
             raise TypeError(
                 "submit() takes a VideoRequest, CharacterRequest or WatermarkRemovalRequest;"
@@ -199,9 +206,41 @@ class _BaseClient:
                 value=model,
                 allowed=allowed,
             )
-        plan = _planned(request, caps)
+        plan = check_request(request, caps)
         logger.debug("%s: submitting %s (%d s)", self.vendor, caps.model, plan.seconds)
-        return plan, self._adapter.submit_call(plan)
+        return plan
+
+    def _upload_call(self, plan: Plan) -> HttpCall | None:
+        """The upload a local image needs before the submit (the vendor's file host), if any."""
+        if plan.image is None or self._adapter.image_transport != "upload":
+            return None
+        assert self._config.files_base_url is not None
+        return self._adapter.upload_call(plan.image, self._config.files_base_url)
+
+    def _with_image(self, plan: Plan, uploaded: Any = None) -> Plan:
+        """The plan with its local image turned into what the vendor takes: the uploaded file's
+        link, or a data: URL (an inline image stays as it is). The orientation the image chose
+        is written into the request, so re-planning it later gives the same video."""
+        transport = self._adapter.image_transport
+        if plan.image is None or transport == "inline":
+            return plan
+        if transport == "data-url":
+            url = plan.image.data_url
+        else:
+            found = self._adapter.uploaded_url(uploaded)
+            if found is None:
+                raise APIError(
+                    f"the file host accepted the image but sent no link: {excerpt(str(uploaded))}",
+                    vendor=self.vendor,
+                    status_code=200,
+                )
+            url = found
+            logger.info("%s: uploaded %r to %s", self.vendor, plan.image, url)
+        request = plan.request
+        assert isinstance(request, VideoRequest)
+        pinned = request.orientation or (None if request.size else plan.orientation)
+        ready = replace(request, image=None, image_url=url, orientation=pinned)
+        return replace(plan, request=ready, image=None)
 
     def _remix_request(
         self, task: Task | str, prompt: str, options: dict[str, Any]
@@ -384,6 +423,7 @@ class Client(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        files_base_url: str | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -392,6 +432,7 @@ class Client(_BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             clock=clock,
+            files_base_url=files_base_url,
         )
         options = self._http_options()
         self._http = httpx.Client(
@@ -422,7 +463,11 @@ class Client(_BaseClient):
 
     def submit(self, request: AnyRequest) -> Task:
         """Check the request, then create the paid task once. Returns the Task to wait on."""
-        plan, call = self._plan(request)
+        plan = self._plan(request)
+        upload = self._upload_call(plan)
+        with self._exit():  # an upload is free and retried; one that fails stops the submit
+            plan = self._with_image(plan, None if upload is None else self._request(upload))
+        call = self._adapter.submit_call(plan)
         with self._exit(submitting=True):
             return self._task(plan, self._request(call))
 
@@ -644,6 +689,7 @@ class AsyncClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
+        files_base_url: str | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -652,6 +698,7 @@ class AsyncClient(_BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             clock=clock,
+            files_base_url=files_base_url,
         )
         options = self._http_options()
         self._http = httpx.AsyncClient(
@@ -681,7 +728,11 @@ class AsyncClient(_BaseClient):
             await self._clock.sleep_async(delay)
 
     async def submit(self, request: AnyRequest) -> Task:
-        plan, call = self._plan(request)
+        plan = self._plan(request)
+        upload = self._upload_call(plan)
+        with self._exit():  # an upload is free and retried; one that fails stops the submit
+            plan = self._with_image(plan, None if upload is None else await self._request(upload))
+        call = self._adapter.submit_call(plan)
         with self._exit(submitting=True):
             return self._task(plan, await self._request(call))
 

@@ -31,6 +31,7 @@ class ClientConfig:
     base_url: str
     timeout: httpx.Timeout
     max_retries: int
+    files_base_url: str | None = None  # the vendor's file host (uploads), if it has one
 
     @property
     def request_seconds(self) -> float:
@@ -96,6 +97,7 @@ def resolve_config(
     base_url: str | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int,
+    files_base_url: str | None = None,
 ) -> ClientConfig:
     adapter = load_adapter(vendor)
     if api_key is not None:
@@ -108,13 +110,32 @@ def resolve_config(
                 " environment variable"
             )
         key = clean_api_key(raw, f"the {adapter.api_key_env} environment variable")
-    url = base_url or os.environ.get(adapter.base_url_env) or adapter.default_base_url
-    if split_http_url(url) is None:
+    url = _url(vendor, "base_url", base_url, adapter.base_url_env, adapter.default_base_url)
+    files_url = None
+    if adapter.files_base_url_env is not None:
+        files_url = _url(
+            vendor,
+            "files_base_url",
+            files_base_url,
+            adapter.files_base_url_env,
+            adapter.default_files_base_url,
+        )
+    elif files_base_url is not None:
         raise ConfigurationError(
-            f"base_url for {vendor} must be an absolute http:// or https:// URL; got {url!r}"
-            f" (from {'base_url' if base_url else adapter.base_url_env})"
+            f"{vendor} has no file host (its images travel in the request): drop files_base_url"
         )
     resolved = check_timeout(timeout)
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError(f"max_retries must be a whole number >= 0; got {max_retries!r}")
-    return ClientConfig(adapter, key, url.rstrip("/"), resolved, max_retries)
+    return ClientConfig(adapter, key, url, resolved, max_retries, files_url)
+
+
+def _url(vendor: str, name: str, given: str | None, env: str, default: str | None) -> str:
+    """A URL setting: the argument, then the environment variable, then the default."""
+    url = given or os.environ.get(env) or default or ""
+    if split_http_url(url) is None:
+        raise ConfigurationError(
+            f"{name} for {vendor} must be an absolute http:// or https:// URL; got {url!r}"
+            f" (from {name if given else env})"
+        )
+    return url.rstrip("/")

@@ -208,7 +208,7 @@ class HttpCall:
     params: Mapping[str, str] | None = None
     json: Any = None
     creates_task: bool = False
-    files: Sequence[tuple[str, tuple[str, bytes, str]]] | None = None
+    files: Sequence[tuple[str, tuple[str | None, bytes, str]]] | None = None
     data: Mapping[str, str] | None = None
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 Status = Literal["queued", "in_progress", "completed", "failed"]
@@ -71,6 +72,9 @@ class VideoRequest:
     """
 
     prompt: str = ""
+    # The first frame: a local file (Path, or a str that is not a URL) or its bytes, made into
+    # what the vendor accepts before the paid submit; or a URL (also accepted as `image_url`).
+    image: Path | bytes | str | None = None
     image_url: str | None = None
     seconds: int | None = None
     orientation: Orientation | None = None
@@ -111,6 +115,7 @@ class VideoRequest:
             if not shots or not all(isinstance(shot, Shot) for shot in shots):
                 raise _refuse("shots", self.shots, "a non-empty sequence of Shot")
             object.__setattr__(self, "shots", shots)
+        _normalise_image(self)
         for name in ("image_url", "callback_url", "model", "remix_of"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value):
@@ -130,6 +135,39 @@ class VideoRequest:
         if self.orientation is not None:
             return self.orientation
         return ORIENTATION_BY_SIZE[self.size] if self.size is not None else None
+
+
+_URL_SCHEMES = ("http", "https", "data")
+
+
+def _is_url(text: str) -> bool:
+    scheme, colon, _ = text.partition(":")
+    # One letter before a colon is a Windows drive ("C:\\frame.png"), not a scheme.
+    return bool(colon) and len(scheme) > 1 and scheme.lower() in _URL_SCHEMES
+
+
+def _normalise_image(request: VideoRequest) -> None:
+    """A URL given as `image` becomes `image_url`; a path string a Path; bytes stay bytes."""
+    image = request.image
+    if image is None:
+        return
+    if isinstance(image, str) and _is_url(image.strip()):
+        if request.image_url is not None:
+            raise _refuse("image", image, "omitted when image_url is given (they say the same)")
+        object.__setattr__(request, "image_url", image.strip())
+        object.__setattr__(request, "image", None)
+        return
+    if isinstance(image, str):
+        if not image.strip():
+            raise _refuse("image", image, "a path, the image's bytes or a URL")
+        image = Path(image)
+    elif isinstance(image, bytearray | memoryview):
+        image = bytes(image)
+    if not isinstance(image, Path | bytes) or (isinstance(image, bytes) and not image):
+        raise _refuse("image", type(image).__name__, "a path, the image's bytes or a URL")
+    if request.image_url is not None:
+        raise _refuse("image", str(image)[:60], "omitted when image_url is given")
+    object.__setattr__(request, "image", image)
 
 
 def option_pairs(options: VendorOptionsArg | None) -> VendorOptions:

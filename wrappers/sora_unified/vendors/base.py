@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from .._api_errors import api_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
+from .._images import LocalImage
+from .._urls import split_http_url
 from ..errors import APIError, UnsupportedFeatureError, ValidationError
 from ..types import AnyRequest, VendorOptionsArg, Video, option_pairs
 
@@ -28,6 +30,9 @@ class CallbackSigning:
     signature_header: str
 
 
+ImageTransport = Literal["upload", "data-url", "inline"]
+
+
 class VendorAdapter(Protocol):
     name: str
     default_base_url: str
@@ -36,6 +41,11 @@ class VendorAdapter(Protocol):
     callback_signing: CallbackSigning | None
     # Where result links live: (lifetime in hours, or None when undocumented).
     result_link_hours: int | None
+    # How a local first frame reaches the vendor: uploaded to its file host first, sent as a
+    # data: URL, or inline in the (multipart) submit itself.
+    image_transport: ImageTransport
+    default_files_base_url: str | None
+    files_base_url_env: str | None
 
     def auth_headers(self, api_key: str) -> dict[str, str]: ...
 
@@ -66,6 +76,50 @@ class VendorAdapter(Protocol):
         ...
 
     def parse_fresh_link(self, body: Any) -> str | None: ...
+
+    def upload_call(self, image: LocalImage, files_base_url: str) -> HttpCall:
+        """The upload of a local image to the vendor's file host (image_transport "upload")."""
+        ...
+
+    def uploaded_url(self, body: Any) -> str | None:
+        """The public link of an uploaded file, from the file host's answer."""
+        ...
+
+
+class NoUploads:
+    """For vendors that take a local image in the request itself (a data: URL or inline)."""
+
+    default_files_base_url: str | None = None
+    files_base_url_env: str | None = None
+
+    def upload_call(self, image: LocalImage, files_base_url: str) -> HttpCall:
+        raise NotImplementedError("this vendor takes images in the request itself")
+
+    def uploaded_url(self, body: Any) -> str | None:
+        return None
+
+
+def multipart_parts(
+    parts: Sequence[tuple[str, tuple[str | None, Any, str]]],
+) -> list[tuple[str, tuple[str | None, bytes, str]]]:
+    """Multipart parts with every payload read into bytes, so a retried upload sends them
+    whole again (a file object would be empty the second time)."""
+    read = []
+    for name, (file_name, payload, content_type) in parts:
+        content = payload.read() if hasattr(payload, "read") else payload
+        read.append((name, (file_name, bytes(content), content_type)))
+    return read
+
+
+def link_in(body: Any, *paths: tuple[str, ...]) -> str | None:
+    """The first absolute http(s) URL found at one of `paths` in a JSON body."""
+    for path in paths:
+        value: Any = body
+        for key in path:
+            value = mapping(value).get(key)
+        if isinstance(value, str) and split_http_url(value) is not None:
+            return value
+    return None
 
 
 class NoFreshLinks:

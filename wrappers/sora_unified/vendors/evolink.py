@@ -10,6 +10,7 @@ default).
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from evolink_client.api.account import get_credits
@@ -23,10 +24,14 @@ from evolink_client.models import (
     SoraProPreviewRequest,
 )
 from evolink_client.types import UNSET
+from evolink_files_client.api.files import upload_file_stream
+from evolink_files_client.models import StreamUploadRequest
+from evolink_files_client.types import File
 
-from .._api_errors import error_object_error
+from .._api_errors import envelope_error, error_object_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
+from .._images import LocalImage
 from .._status import (
     from_unix_s,
     is_content_policy,
@@ -37,7 +42,17 @@ from .._status import (
 )
 from ..errors import APIError
 from ..types import AnyRequest, Orientation, Quality, Status, Video, VideoRequest
-from .base import CallbackSigning, NoFreshLinks, malformed, mapping, no_model, with_vendor_options
+from .base import (
+    CallbackSigning,
+    ImageTransport,
+    NoFreshLinks,
+    link_in,
+    malformed,
+    mapping,
+    multipart_parts,
+    no_model,
+    with_vendor_options,
+)
 
 STATES: dict[str, Status] = {
     "pending": "queued",
@@ -70,6 +85,18 @@ class EvolinkAdapter(NoFreshLinks):
     base_url_env = "EVOLINK_BASE_URL"
     callback_signing: CallbackSigning | None = None  # no signature scheme is documented
     result_link_hours: int | None = 24
+    image_transport: ImageTransport = "upload"
+    default_files_base_url: str | None = "https://files-api.evolink.ai"
+    files_base_url_env: str | None = "EVOLINK_FILES_BASE_URL"
+
+    def upload_call(self, image: LocalImage, files_base_url: str) -> HttpCall:
+        upload = File(payload=BytesIO(image.data), file_name=image.name, mime_type=image.mime_type)
+        kwargs = upload_file_stream._get_kwargs(body=StreamUploadRequest(file=upload))
+        parts = multipart_parts(kwargs["files"])
+        return HttpCall("upload", "POST", files_base_url + kwargs["url"], files=parts)
+
+    def uploaded_url(self, body: Any) -> str | None:
+        return link_in(body, ("data", "file_url"))
 
     def auth_headers(self, api_key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"}
@@ -137,6 +164,8 @@ class EvolinkAdapter(NoFreshLinks):
         raise malformed(self.name, "credits response", body)
 
     def error_from_reply(self, call: HttpCall, reply: HttpReply) -> APIError | None:
+        if call.operation == "upload":
+            return envelope_error(self.name, reply) or error_object_error(self.name, reply)
         return error_object_error(self.name, reply)
 
     def callback_task_id(self, body: Any) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from io import BytesIO
 from typing import Any
 
 from kie_client.api.account import get_account_credits, get_download_url
@@ -40,10 +41,14 @@ from kie_client.models import (
     WatermarkRemoverRequest,
 )
 from kie_client.types import UNSET
+from kie_files_client.api.files import upload_file_stream
+from kie_files_client.models import StreamUploadRequest
+from kie_files_client.types import File
 
 from .._api_errors import api_error, unexpected_body_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
+from .._images import LocalImage
 from .._status import (
     from_unix_ms,
     is_content_policy,
@@ -63,7 +68,16 @@ from ..types import (
     VideoRequest,
     WatermarkRemovalRequest,
 )
-from .base import CallbackSigning, json_body_reply, malformed, mapping, with_vendor_options
+from .base import (
+    CallbackSigning,
+    ImageTransport,
+    json_body_reply,
+    link_in,
+    malformed,
+    mapping,
+    multipart_parts,
+    with_vendor_options,
+)
 
 STATES: dict[str, Status] = {
     "waiting": "queued",
@@ -209,6 +223,10 @@ BODIES: dict[str, BodyParts] = {
 }
 
 
+# Uploads go to one folder, named by content hash: the same image uploaded twice is one file.
+UPLOAD_PATH = "sora-unified"
+
+
 class KieAdapter:
     name = "kie"
     default_base_url = "https://api.kie.ai"
@@ -216,6 +234,20 @@ class KieAdapter:
     base_url_env = "KIE_BASE_URL"
     callback_signing = CallbackSigning("X-Webhook-Timestamp", "X-Webhook-Signature")
     result_link_hours: int | None = 24
+    image_transport: ImageTransport = "upload"
+    default_files_base_url: str | None = "https://kieai.redpandaai.co"
+    files_base_url_env: str | None = "KIE_FILES_BASE_URL"
+
+    def upload_call(self, image: LocalImage, files_base_url: str) -> HttpCall:
+        upload = File(payload=BytesIO(image.data), file_name=image.name, mime_type=image.mime_type)
+        body = StreamUploadRequest(file=upload, upload_path=UPLOAD_PATH, file_name=image.name)
+        kwargs = upload_file_stream._get_kwargs(body=body)
+        parts = multipart_parts(kwargs["files"])
+        return HttpCall("upload", "POST", files_base_url + kwargs["url"], files=parts)
+
+    def uploaded_url(self, body: Any) -> str | None:
+        # Two documented shapes: both carry downloadUrl, the quickstart's also fileUrl.
+        return link_in(body, ("data", "downloadUrl"), ("data", "fileUrl"))
 
     def auth_headers(self, api_key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"}

@@ -33,7 +33,15 @@ from .._status import (
 )
 from ..errors import APIError, PermissionDeniedError, UnsupportedFeatureError
 from ..types import AnyRequest, Status, Video, VideoRequest
-from .base import CallbackSigning, NoFreshLinks, malformed, mapping, no_model
+from .base import (
+    CallbackSigning,
+    ImageTransport,
+    NoFreshLinks,
+    NoUploads,
+    malformed,
+    mapping,
+    no_model,
+)
 
 STATES: dict[str, Status] = {
     "Pending": "queued",
@@ -46,13 +54,15 @@ STATES: dict[str, Status] = {
 CLASS_BY_CODE: dict[str, type[APIError]] = {"model_error": PermissionDeniedError}
 
 
-class ModelverseAdapter(NoFreshLinks):
+class ModelverseAdapter(NoFreshLinks, NoUploads):
     name = "modelverse"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"
     base_url_env = "MODELVERSE_BASE_URL"
     callback_signing: CallbackSigning | None = None
     result_link_hours: int | None = None
+    # first_frame_url "may be a URL or Base64": a local image travels as a data: URL.
+    image_transport: ImageTransport = "data-url"
 
     def auth_headers(self, api_key: str) -> dict[str, str]:
         return {"Authorization": api_key}  # the task pages send the bare key, no "Bearer"
