@@ -451,8 +451,8 @@ def _image_orientation(image: LocalImage) -> Orientation | None:
 def _check_local_image(
     check: _Checker, image: LocalImage, orientation: Orientation | None
 ) -> Orientation | None:
-    """Check a local image against the model; return the orientation the video takes (the
-    image's own, when the request gives none and the model needs them to agree)."""
+    """Check a local image against the model; return the orientation the video takes: the
+    request's, else the image's own (so a landscape photo never becomes a portrait video)."""
     caps = check.caps
     if image.format not in caps.image_formats:
         check.fail(
@@ -465,7 +465,9 @@ def _check_local_image(
             f"images of at most {caps.max_image_bytes // MB} MB (got {len(image.data):,} bytes)",
         )
     if caps.image_shape == "any":
-        return orientation
+        if orientation is not None or image.width == image.height:
+            return orientation
+        return "landscape" if image.width > image.height else "portrait"
     own = _image_orientation(image)
     wanted = orientation or own
     if wanted is None:
@@ -579,8 +581,8 @@ def _check_video(check: _Checker, request: VideoRequest, read_images: bool) -> P
         check.fail("prompt", prompt, "no prompt (put the text in the shots)", unsupported=True)
     check.text("prompt", prompt, caps.max_prompt_chars, caps.prompt)
 
-    given = request.image_url is not None or request.image is not None
-    check.feature("image_url", given, caps.image_input, "first-frame image")
+    image_field = "image" if request.image is not None else "image_url"
+    check.feature(image_field, request.has_first_frame, caps.image_input, "first-frame image")
     if request.image_url is not None:
         _check_image_url(check, request.image_url)
     check.feature("shots", request.shots is not None, caps.storyboard, "storyboard")

@@ -1,9 +1,9 @@
 """When to send a request again, written once for every vendor and both clients.
 
-Status reads, credits and downloads are safe to repeat. A submit creates a paid task, so it
-is repeated only when the request provably created nothing: the connection never opened, or
-the vendor itself answered with a refusal worth retrying (429, 455, 503, 5xx in its own
-error envelope). Anything else after the request may have been sent (a read timeout, a
+Status reads, credits, image uploads (free) and downloads are safe to repeat. A submit creates
+a paid task, so it is repeated only when the request provably created nothing: the connection
+never opened, or the vendor itself answered with a refusal worth retrying (429, 455, 503, 5xx
+in its own error envelope). Anything else after the request may have been sent (a read timeout, a
 dropped connection, a gateway's HTML page, a success body without a task id) becomes
 `SubmissionUncertainError` and is never resubmitted.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -130,6 +130,28 @@ class VideoRequest:
             object.__setattr__(self, "characters", characters)
         object.__setattr__(self, "vendor_options", _options(self.vendor_options))
 
+    def __repr__(self) -> str:
+        # Only the fields that are set, and no image bytes or data: URLs (a photo would flood
+        # every log line that shows a request).
+        shown = []
+        for name in _VIDEO_REQUEST_FIELDS:
+            value = getattr(self, name)
+            if value is None or (name == "prompt" and not value):
+                continue
+            if isinstance(value, bytes):
+                text = f"<{len(value):,} bytes>"
+            elif isinstance(value, str) and value.startswith("data:"):
+                text = repr(f"{value.partition(',')[0]},<{len(value):,} characters>")
+            else:
+                text = repr(value)
+            shown.append(f"{name}={text}")
+        return f"VideoRequest({', '.join(shown)})"
+
+    @property
+    def has_first_frame(self) -> bool:
+        """Whether a first frame is given, as a URL or a local image."""
+        return self.image_url is not None or self.image is not None
+
     @property
     def resolved_orientation(self) -> Orientation | None:
         if self.orientation is not None:
@@ -137,6 +159,7 @@ class VideoRequest:
         return ORIENTATION_BY_SIZE[self.size] if self.size is not None else None
 
 
+_VIDEO_REQUEST_FIELDS = tuple(f.name for f in fields(VideoRequest))
 _URL_SCHEMES = ("http", "https", "data")
 
 

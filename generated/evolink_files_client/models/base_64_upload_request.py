@@ -5,6 +5,10 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.base_64_upload_request_mime_type import (
+    Base64UploadRequestMimeType,
+    check_base_64_upload_request_mime_type,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Base64UploadRequest")
@@ -15,18 +19,21 @@ class Base64UploadRequest:
     """
     Attributes:
         base64_data (str): Base64 (then give `mime_type`) or a data URL.
-        mime_type (str | Unset): The MIME type of raw base64 data.
+        mime_type (Base64UploadRequestMimeType | Unset): The MIME type of raw base64 data (the upload formats the guide
+            lists).
         file_name (str | Unset):
     """
 
     base64_data: str
-    mime_type: str | Unset = UNSET
+    mime_type: Base64UploadRequestMimeType | Unset = UNSET
     file_name: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         base64_data = self.base64_data
 
-        mime_type = self.mime_type
+        mime_type: str | Unset = UNSET
+        if not isinstance(self.mime_type, Unset):
+            mime_type = self.mime_type
 
         file_name = self.file_name
 
@@ -49,7 +56,12 @@ class Base64UploadRequest:
         d = dict(src_dict)
         base64_data = d.pop("base64_data")
 
-        mime_type = d.pop("mime_type", UNSET)
+        _mime_type = d.pop("mime_type", UNSET)
+        mime_type: Base64UploadRequestMimeType | Unset
+        if isinstance(_mime_type, Unset):
+            mime_type = UNSET
+        else:
+            mime_type = check_base_64_upload_request_mime_type(_mime_type)
 
         file_name = d.pop("file_name", UNSET)
 

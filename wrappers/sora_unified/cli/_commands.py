@@ -55,7 +55,7 @@ def _request_from(args: argparse.Namespace) -> Any:
     shots = _shots(args.storyboard) if args.storyboard else None
     return VideoRequest(
         prompt=args.prompt or "",
-        image_url=args.image,
+        image=args.image,
         seconds=args.seconds,
         orientation=args.orientation,
         size=args.size,

@@ -97,7 +97,11 @@ def _add_generate(commands: Any) -> None:
     generate.add_argument("--model", help="override the model the request would choose")
     _length_and_shape(generate)
     generate.add_argument("--quality", choices=("standard", "high"))
-    generate.add_argument("--image", help="first-frame image URL")
+    generate.add_argument(
+        "--image",
+        help="first frame: a local PNG/JPEG/WebP file (uploaded to the vendor's file host, or"
+        " sent inline, before the paid submit) or an image URL",
+    )
     generate.add_argument(
         "--storyboard", help='JSON file: [{"scene": "...", "seconds": 5}, ...] (kie)'
     )

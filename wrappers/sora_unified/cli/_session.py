@@ -69,12 +69,11 @@ def client_for(args: argparse.Namespace, vendor: str) -> Iterator[Client]:
         with Client(vendor, api_key=args.api_key, base_url=args.base_url) as client:
             yield client
         return
-    from ..sandbox import SANDBOX_KEY, Sandbox
+    from ..sandbox import Sandbox, client_options
 
     running = os.environ.get(SANDBOX_URL_ENV)
     if running:
-        base_url = f"{running.rstrip('/')}/{vendor}"
-        with Client(vendor, api_key=SANDBOX_KEY, base_url=base_url) as client:
+        with Client(vendor, **client_options(running, vendor)) as client:
             yield client
         return
     config = sandbox_config(os.environ.get(SANDBOX_CONFIG_ENV))
@@ -82,7 +81,7 @@ def client_for(args: argparse.Namespace, vendor: str) -> Iterator[Client]:
         config = replace(config, state=str(sandbox_state_file()))
     with (
         Sandbox(config) as sandbox,
-        Client(vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor)) as client,
+        Client(vendor, **sandbox.client_options(vendor)) as client,
     ):
         yield client
 

@@ -9,7 +9,9 @@
         assert sandbox.state.tasks_created("kie") == 1
 
 Each vendor lives under its own prefix (`/kie`, `/evolink`, `/modelverse`) with its real paths,
-auth, error format and task states; results are real MP4 files served under `/files`.
+auth, error format and task states; results are real MP4 files served under `/files`. kie's and
+evolink's file hosts (local images) live under `/kie-files` and `/evolink-files`
+(`Sandbox.files_base_url(vendor)`); uploaded files are served back under `/files/uploads`.
 `Sandbox.app` is the ASGI app, usable in-process (httpx.ASGITransport, schemathesis).
 """
 
@@ -19,7 +21,7 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict
 
 from ._config import FAULT_KINDS, SANDBOX_KEY, Fault, SandboxConfig, Timing
 from ._state import CallbackAttempt, SandboxState
@@ -28,12 +30,32 @@ __all__ = [
     "FAULT_KINDS",
     "SANDBOX_KEY",
     "CallbackAttempt",
+    "ClientOptions",
     "Fault",
     "Sandbox",
     "SandboxConfig",
     "SandboxState",
     "Timing",
+    "client_options",
 ]
+
+
+class ClientOptions(TypedDict):
+    api_key: str
+    base_url: str
+    files_base_url: NotRequired[str]
+
+
+def client_options(root: str, vendor: str) -> ClientOptions:
+    """Client keyword arguments for `vendor` on a sandbox serving at `root` (its key, base URL
+    and, for kie and evolink, the file host)."""
+    from ._uploads import PATHS
+
+    root = root.rstrip("/")
+    options: ClientOptions = {"api_key": SANDBOX_KEY, "base_url": f"{root}/{vendor}"}
+    if vendor in PATHS:
+        options["files_base_url"] = f"{root}/{vendor}-files"
+    return options
 
 
 class _WallClock(Protocol):
@@ -61,6 +83,19 @@ class Sandbox:
         if self.url is None:
             raise RuntimeError("the sandbox is not serving; call start() or use it in a with block")
         return f"{self.url}/{vendor}"
+
+    def files_base_url(self, vendor: str) -> str:
+        """Where a Client for `vendor` uploads local images (`files_base_url=`): the emulated
+        file host of kie or evolink; modelverse takes images inline and has none."""
+        found = client_options(self.base_url(vendor).rsplit("/", 1)[0], vendor)
+        if "files_base_url" not in found:
+            raise ValueError(f"{vendor} has no file host (images go inline); kie and evolink do")
+        return found["files_base_url"]
+
+    def client_options(self, vendor: str) -> ClientOptions:
+        """Keyword arguments pointing a Client at this sandbox:
+        `Client("kie", **sandbox.client_options("kie"))`."""
+        return client_options(self.base_url(vendor).rsplit("/", 1)[0], vendor)
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         import uvicorn

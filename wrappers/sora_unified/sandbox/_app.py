@@ -25,6 +25,8 @@ from ._links import LinkSigner
 from ._media import clip
 from ._specs import api_key, first_error, strip_unknown_fields
 from ._state import CONTENT_POLICY_MESSAGE, SandboxState, SandboxTask
+from ._uploads import PATHS as UPLOAD_PATHS
+from ._uploads import FileHosts, envelope
 from ._vendors import Emulator, Kie, Reply, emulators
 
 logger = logging.getLogger("sora_unified.sandbox")
@@ -43,6 +45,13 @@ FAULT_STATUS = {
     "insufficient_credits": {"kie": 402, "evolink": 402, "modelverse": 403},
 }
 FAULT_CODES = {("modelverse", 500, "maintenance"): "model_server_error"}
+# The file hosts document 500 only (evolink's clients also see 429): the rest fall back to it.
+UPLOAD_FAULT_STATUS = {
+    "rate_limit": 429,
+    "maintenance": 500,
+    "unavailable": 500,
+    "server_error": 500,
+}
 
 
 class DroppedResponse(Response):
@@ -73,10 +82,24 @@ class SandboxApp:
         self.emulators = emulators(config)
         self.callbacks = CallbackSender(config, state, now, self.emulators)
         self.links = LinkSigner()
+        self.file_hosts = FileHosts(
+            keys=lambda vendor: frozenset(config.api_keys.get(vendor, ())),
+            now=now,
+            fetch_anywhere=config.url_uploads_anywhere,
+            ignored=self._ignore_field if config.unknown_fields == "ignore" else None,
+        )
         endpoint = self.endpoint
         routes = [
             Route("/", self.index),
             Route("/files/first-frame.png", self.first_frame),
+            Route("/files/uploads/{vendor}/{path:path}", self.uploaded_file),
+            *(
+                Route(
+                    f"/{vendor}-files{path}", self.upload_endpoint(vendor, mode), methods=["POST"]
+                )
+                for vendor, paths in UPLOAD_PATHS.items()
+                for mode, path in paths.items()
+            ),
             Route("/files/{vendor}/{task_id}.mp4", self.file),
             Route(
                 "/kie/api/v1/jobs/createTask",
@@ -158,6 +181,32 @@ class SandboxApp:
             status, f"sandbox fault: {fault.kind}", retry_after=retry_after, code=code
         )
 
+    def _ignore_field(self, vendor: str, field: str) -> None:
+        self.state.ignore_field(vendor, field)
+        logger.info("sandbox %s: ignored the field %s, which the spec does not list", vendor, field)
+
+    def upload_endpoint(self, vendor: str, mode: str) -> Callable[[Request], Awaitable[Response]]:
+        """An upload to `vendor`'s file host, with the faults configured for "upload"."""
+        handle = self.file_hosts.handler(vendor, mode)
+
+        async def route(request: Request) -> Response:
+            fault = self._fault(vendor, "upload")
+            kind = fault.kind if fault is not None else None
+            if kind == "drop_before":
+                return DroppedResponse()
+            if fault is not None and kind == "slow":
+                await anyio.sleep(fault.delay)
+            if kind in ("bad_gateway", "html_error"):
+                return _html(502 if kind == "bad_gateway" else 500)
+            if fault is not None and kind in UPLOAD_FAULT_STATUS:
+                status = UPLOAD_FAULT_STATUS[kind]
+                retry = {"Retry-After": f"{fault.retry_after:g}"} if status == 429 else None
+                return envelope(status, f"sandbox fault: {kind}", retry)
+            response = await handle(request)
+            return DroppedResponse() if kind == "drop_after" else response
+
+        return route
+
     def endpoint(
         self, vendor: str, endpoint: str, handler: Handler
     ) -> Callable[[Request], Awaitable[Response]]:
@@ -209,10 +258,7 @@ class SandboxApp:
         emulator = self.emulators[vendor]
         if self.config.unknown_fields == "ignore" and isinstance(body, dict):
             for field in strip_unknown_fields(vendor, path, body):
-                self.state.ignore_field(vendor, field)
-                logger.info(
-                    "sandbox %s: ignored the field %s, which the spec does not list", vendor, field
-                )
+                self._ignore_field(vendor, field)
         problem = first_error(vendor, path, body)
         return emulator.invalid(*problem) if problem is not None else None
 
@@ -331,6 +377,13 @@ class SandboxApp:
 
     async def first_frame(self, request: Request) -> Response:
         return Response(FIRST_FRAME_PNG, media_type="image/png")
+
+    async def uploaded_file(self, request: Request) -> Response:
+        vendor, path = request.path_params["vendor"], request.path_params["path"]
+        stored = self.file_hosts.served(vendor, path)
+        if stored is None:
+            return PlainTextResponse("NoSuchKey", status_code=404)
+        return Response(stored.data, media_type=stored.media_type)
 
     async def file(self, request: Request) -> Response:
         vendor, task_id = request.path_params["vendor"], request.path_params["task_id"]

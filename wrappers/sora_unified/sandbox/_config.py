@@ -124,6 +124,9 @@ class SandboxConfig:
     callback_retry_delays: tuple[float, ...] = (1.0, 2.0, 4.0)
     # Tests inject a mock transport so callbacks never leave the process.
     callback_transport: httpx.AsyncBaseTransport | None = None
+    # URL uploads to the emulated file hosts fetch from loopback hosts only unless this is set
+    # (a test must never make the sandbox reach the network).
+    url_uploads_anywhere: bool = False
     # A SQLite file keeping tasks across sandbox runs (`sora-unified sandbox --state FILE`).
     state: str | None = None
 

@@ -31,9 +31,13 @@ def spec(vendor: str) -> dict[str, Any]:
     return document
 
 
-def _request_pointer(path: str) -> str:
-    escaped = path.replace("~", "~0").replace("/", "~1")
-    return f"#/paths/{escaped}/post/requestBody/content/application~1json/schema"
+def _escaped(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def request_pointer(path: str, media_type: str = "application/json") -> str:
+    """The JSON pointer of the request body schema of POST `path` in `media_type`."""
+    return f"#/paths/{_escaped(path)}/post/requestBody/content/{_escaped(media_type)}/schema"
 
 
 @cache
@@ -44,7 +48,7 @@ def request_validator(vendor: str, path: str, pointer: str | None = None) -> Any
     return spec_validator(
         spec(vendor),
         f"urn:sora-unified-sandbox:{vendor}",
-        pointer or _request_pointer(path),
+        pointer or request_pointer(path),
         public_hosts=False,
     )
 
@@ -60,17 +64,20 @@ def _variant_for(vendor: str, path: str, body: Any) -> str | None:
     return None
 
 
-def first_error(vendor: str, path: str, body: Any) -> tuple[str, str] | None:
-    """(field path, message) of the most relevant schema error, or None if the body is valid.
+def first_error(
+    vendor: str, path: str, body: Any, pointer: str | None = None
+) -> tuple[str, str] | None:
+    """(field path, message) of the most relevant schema error, or None if the body is valid;
+    judged by the JSON request schema of POST `path`, or the schema at `pointer`.
 
     A body naming one of several models is judged by that model's variant, so the message is
     about its own fields (not "model: 'another-model' was expected")."""
     from jsonschema.exceptions import best_match
 
-    error = best_match(request_validator(vendor, path).iter_errors(body))
+    error = best_match(request_validator(vendor, path, pointer).iter_errors(body))
     if error is None:
         return None
-    variant = _variant_for(vendor, path, body)
+    variant = _variant_for(vendor, path, body) if pointer is None else None
     if variant is not None:
         specific = best_match(request_validator(vendor, path, variant).iter_errors(body))
         error = specific if specific is not None else error
@@ -193,11 +200,13 @@ def _strip(vendor: str, node: Any, value: Any, prefix: str, removed: list[str]) 
             _strip(vendor, node["items"], item, f"{prefix}{index}.", removed)
 
 
-def strip_unknown_fields(vendor: str, path: str, body: Any) -> list[str]:
+def strip_unknown_fields(
+    vendor: str, path: str, body: Any, media_type: str = "application/json"
+) -> list[str]:
     """Remove (in place) the fields the request schema of POST `path` does not list; return
     their dotted paths."""
     removed: list[str] = []
-    schema = spec(vendor)["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    schema = spec(vendor)["paths"][path]["post"]["requestBody"]["content"][media_type]
     _strip(vendor, schema["schema"], body, "", removed)
     return removed
 

@@ -261,7 +261,7 @@ class KieAdapter:
             return "sora-watermark-remover"
         if request.shots is not None:
             return "sora-2-pro-storyboard"
-        if request.image_url is not None:
+        if request.has_first_frame:
             return "sora-2-pro-image-to-video" if request.quality else "sora-2-image-to-video"
         return "sora-2-pro-text-to-video"
 

@@ -72,7 +72,7 @@ class ModelverseAdapter(NoFreshLinks, NoUploads):
             return request.model
         if not isinstance(request, VideoRequest):
             raise no_model(self.name, request, "characters or watermark removal")
-        if request.image_url is not None:
+        if request.has_first_frame:
             return "openai/sora-2/image-to-video"
         return "openai/sora-2/text-to-video"
 
