@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from pathlib import Path as FilePath
 from typing import Any
 
 from sora_unified import CharacterRequest, Shot, VideoRequest, WatermarkRemovalRequest
 from sora_unified._capabilities import ModelCapabilities, Plan, check_request
+from sora_unified._images import load_image
 from sora_unified.errors import ValidationError
 from sora_unified.vendors import load_adapter
 from sora_unified.vendors.base import merge_vendor_options
+
+from contract_tests.specs import call_body, call_operation, request_schema_pointer
 
 Path = tuple[Any, ...]
 IMAGE = "https://example.com/first-frame.png"
@@ -24,6 +28,7 @@ SORA_LINK = "https://sora.chatgpt.com/p/s_68e8e7c5a3c48191b5d1d2a1b0e4c6f7"
 SOURCE_TASKS = {
     "kie": "26278f7a6d23157b48d04e0083322046",
     "evolink": "task-unified-1757169743-7cvnl5zw",
+    "modelverse-openai": "video_68e8e7c5a3c48191b5d1d2a1b0e4c6f7",
 }
 REQUEST_CLASSES: dict[str, Any] = {
     "video": VideoRequest,
@@ -50,7 +55,8 @@ def base_request(caps: ModelCapabilities) -> dict[str, Any]:
         if caps.prompt == "required":
             values["prompt"] = "the orange cat"
         return values
-    values["seconds"] = caps.default_seconds
+    if not caps.keeps_source_shape:
+        values["seconds"] = caps.default_seconds
     if caps.prompt == "required":
         values["prompt"] = "a corgi surfing"
     if caps.image_input == "required":
@@ -63,22 +69,31 @@ def base_request(caps: ModelCapabilities) -> dict[str, Any]:
 
 
 def _plan(caps: ModelCapabilities, request: Any) -> Plan:
-    if not isinstance(request, VideoRequest):
+    if not isinstance(request, VideoRequest) or caps.keeps_source_shape:
         return Plan(request, caps, 0, None, None)
     shots_total = sum(shot.seconds for shot in request.shots or ())
     seconds = request.seconds or next(
         (s for s in caps.seconds if s >= shots_total), caps.default_seconds
     )
     orientation = request.resolved_orientation or caps.default_orientation
-    return Plan(request, caps, seconds, orientation, request.quality)
+    image = request.image
+    local = load_image(image) if isinstance(image, FilePath | bytes) else None
+    return Plan(request, caps, seconds, orientation, request.quality, local)
 
 
 def adapter_body(caps: ModelCapabilities, request: Any) -> dict[str, Any]:
     """The body the adapter builds for `request`, vendor options merged unchecked."""
     bare = dataclasses.replace(request, vendor_options=None)
-    body = load_adapter(caps.vendor).submit_call(_plan(caps, bare)).json
-    assert isinstance(body, dict)
+    body = call_body(load_adapter(caps.vendor).submit_call(_plan(caps, bare)))
     return merge_vendor_options(copy.deepcopy(body), request.vendor_options)
+
+
+def body_pointer(caps: ModelCapabilities) -> str:
+    """The request schema the model's bodies are judged by: the operation its submit calls
+    (one create operation, or a model's own, such as a remix endpoint)."""
+    request = request_class(caps)(**base_request(caps))
+    call = load_adapter(caps.vendor).submit_call(_plan(caps, request))
+    return request_schema_pointer(caps.vendor, call_operation(caps.vendor, call.method, call.path))
 
 
 def client_refusal(caps: ModelCapabilities, request: Any) -> str | None:

@@ -28,7 +28,13 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import httpx
 
-from contract_tests.specs import auth_forms, form_of, request_schema_pointer, schema_errors
+from contract_tests.specs import (
+    auth_forms,
+    form_fields,
+    form_of,
+    request_schema_pointer,
+    schema_errors,
+)
 
 # Point the suite at your own recordings with SORA_UNIFIED_CASSETTES_DIR.
 CASSETTE_DIR = Path(
@@ -41,6 +47,7 @@ CREATE_OPERATIONS = {
     "kie": ("/api/v1/jobs/createTask", "createTask"),
     "evolink": ("/v1/videos/generations", "createVideoGeneration"),
     "modelverse": ("/v1/tasks/submit", "submitTask"),
+    "modelverse-openai": ("/v1/videos", "createVideo"),
 }
 
 
@@ -158,7 +165,11 @@ def interaction(
         "query": dict(parse_qsl(request.url.query.decode())),
         "headers": request_headers,
     }
-    if request.content:
+    content_type = request.headers.get("content-type", "")
+    if request.content and content_type.startswith("multipart/form-data"):
+        # The parts, not the bytes: a boundary is random, and a file is not worth keeping.
+        recorded_request["form"] = form_fields(content_type, request.content)
+    elif request.content:
         recorded_request |= _body(request.content)
     response_headers = {
         name: value
@@ -183,6 +194,7 @@ class RecordingTransport(httpx.BaseTransport):
         self.interactions: list[dict[str, Any]] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # multipart bodies stream: keep them readable for the recording
         response = self.inner.handle_request(request)
         response.read()
         if urlsplit(str(request.url)).path.startswith(self.base_path):
@@ -253,6 +265,17 @@ class Replayer:
                 f"{where}: the key is sent as {form or 'nothing'}, not in a form the"
                 f" {cassette.vendor} spec's securitySchemes allow ({sorted(auth_forms(cassette.vendor))})"
             )
+        if "form" in want:
+            sent_form = form_fields(request.headers.get("content-type", ""), request.read())
+            if sent_form != want["form"]:
+                raise self._fail(
+                    f"{where}: form differs from the recording\n{_diff(want['form'], sent_form)}"
+                )
+            create_path, operation = CREATE_OPERATIONS[cassette.vendor]
+            if path == create_path:
+                pointer = request_schema_pointer(cassette.vendor, operation)
+                if errors := schema_errors(cassette.vendor, pointer, sent_form):
+                    raise self._fail(f"{where}: form violates the spec: {errors}")
         if "json" in want:
             sent = json.loads(request.content) if request.content else None
             if sent != want["json"] or _types(sent) != _types(want["json"]):

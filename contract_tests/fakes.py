@@ -17,21 +17,25 @@ BASE_URLS = {
     "kie": "https://api.kie.ai",
     "evolink": "https://api.evolink.ai",
     "modelverse": "https://api.modelverse.cn",
+    "modelverse-openai": "https://api.modelverse.cn",
 }
 STATUS_PATHS = {
     "kie": "/api/v1/jobs/recordInfo",
     "evolink": "/v1/tasks/{task_id}",
     "modelverse": "/v1/tasks/status",
+    "modelverse-openai": "/v1/videos/{task_id}",
 }
 SUBMIT_PATHS = {
     "kie": "/api/v1/jobs/createTask",
     "evolink": "/v1/videos/generations",
     "modelverse": "/v1/tasks/submit",
+    "modelverse-openai": "/v1/videos",
 }
 TASK_IDS = {
     "kie": "task_sora-2-pro-text-to-video_1765183463848",
     "evolink": "task-unified-1757169743-7cvnl5zw",
     "modelverse": "mv-task-1",
+    "modelverse-openai": "video_456",
 }
 VIDEO_URL = "https://files.example.test/result.mp4"
 
@@ -74,6 +78,8 @@ def created(vendor: str, task_id: str | None = None) -> dict[str, Any]:
             "status": "pending",
             "progress": 0,
         }
+    if vendor == "modelverse-openai":
+        return {"id": task_id, "object": "video", "model": "sora-2", "status": "queued"}
     return {"output": {"task_id": task_id}, "request_id": "req-1"}
 
 

@@ -38,6 +38,7 @@ DOCUMENTED_BASE = {
     "kie": "https://api.kie.ai",
     "evolink": "https://api.evolink.ai",
     "modelverse": "https://api.modelverse.cn",
+    "modelverse-openai": "https://api.modelverse.cn",
 }
 RECORDING_TIMING = Timing(queue_seconds=4, run_seconds=20, not_visible_seconds=2)
 

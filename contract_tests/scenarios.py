@@ -386,6 +386,15 @@ def _scenarios() -> list[Scenario]:
             "happy-image-to-video",
             VideoRequest(prompt="she starts dancing", image_url=IMAGE, seconds=8, size="1280x720"),
         ),
+        (
+            "modelverse-openai",
+            "happy-sora-2",
+            VideoRequest(
+                prompt="She turns around and smiles, then slowly walks out of the frame.",
+                seconds=8,
+                size="1280x720",
+            ),
+        ),
     ]
     scenarios = [
         Scenario(
@@ -399,7 +408,7 @@ def _scenarios() -> list[Scenario]:
         for vendor, name, request in happy
     ]
     scenarios += _free_errors()
-    named = {name: request for _, name, request in happy}
+    named = {(vendor, name): request for vendor, name, request in happy}
     # Each happy path has its failure twin; the vendor's default model's is named plainly.
     plain = {
         "happy-sora-2-pro-text-to-video",
@@ -410,7 +419,7 @@ def _scenarios() -> list[Scenario]:
         (
             vendor,
             "failed-content-policy" if name in plain else name.replace("happy-", "failed-", 1),
-            named[name],
+            named[(vendor, name)],
         )
         for vendor, name, _ in happy
     ]
@@ -519,6 +528,13 @@ def _two_step() -> list[Scenario]:
             {"start": 2.5, "end": 5.0, "prompt": "the orange cat", "name": "orangecat"},
         ),
         ("kie", "sora-watermark-remover", "remove-watermark", None, {"video_url": SORA_LINK}),
+        (
+            "modelverse-openai",
+            "sora-2-remix",
+            "remix",
+            VideoRequest(prompt="A cat playing piano", seconds=8),
+            {"prompt": "赛博朋克风格"},
+        ),
     ]
     scenarios = []
     for vendor, model, action, request, extra in cases:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -29,7 +30,8 @@ FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
 def spec_path(vendor: str) -> Path:
-    return SPECS_DIR / f"{vendor}.yaml"
+    """specs/<name>.yaml; a vendor's spec name is its name with "_" for "-"."""
+    return SPECS_DIR / f"{vendor.replace('-', '_')}.yaml"
 
 
 @cache
@@ -81,8 +83,32 @@ def operation(vendor: str, operation_id: str) -> tuple[str, str, dict[str, Any]]
 
 
 def request_schema_pointer(vendor: str, operation_id: str) -> str:
-    path, method, _ = operation(vendor, operation_id)
-    return pointer("paths", path, method, "requestBody", "content", "application/json", "schema")
+    """The request body schema of an operation (its JSON form, else its only form)."""
+    path, method, op = operation(vendor, operation_id)
+    content = op["requestBody"]["content"]
+    media = "application/json" if "application/json" in content else next(iter(content))
+    return pointer("paths", path, method, "requestBody", "content", media, "schema")
+
+
+def call_operation(vendor: str, method: str, path: str) -> str:
+    """The operationId a request (method, concrete path) is for, matched on the templates."""
+    for template, verb, op in operations(vendor):
+        pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template))
+        if verb == method.lower() and re.fullmatch(pattern, path):
+            return str(op["operationId"])
+    raise KeyError(f"{vendor} has no operation for {method} {path}")
+
+
+def call_body(call: Any) -> dict[str, Any]:
+    """An adapter's HttpCall body as the spec's request schema sees it: the JSON body, or the
+    multipart parts by name (text parts as text, files as a placeholder string)."""
+    if call.json is not None:
+        return dict(call.json)
+    body: dict[str, Any] = {}
+    for name, (file_name, payload, content_type) in call.files or ():
+        is_file = file_name is not None or not content_type.startswith("text/")
+        body[name] = "<file>" if is_file else payload.decode()
+    return body
 
 
 def response_schema_pointer(vendor: str, operation_id: str, status: int | str) -> str:
@@ -385,3 +411,19 @@ def with_defaults(vendor: str, json_pointer: str, body: Any) -> Any:
     for token in json_pointer.removeprefix("#/").split("/"):
         root = root[token.replace("~1", "/").replace("~0", "~")]
     return fill(root, json.loads(json.dumps(body)))
+
+
+def form_fields(content_type: str, content: bytes) -> dict[str, Any]:
+    """Multipart parts by name, as the spec's schema sees them (files as a placeholder)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + content
+    )
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        fields[str(name)] = "<file>" if part.get_filename() is not None else payload.decode()
+    return fields

@@ -10,6 +10,7 @@ from sora_unified import Shot, capabilities
 from sora_unified._capabilities import ModelCapabilities
 
 from contract_tests.bypass import request_class
+from contract_tests.images import png
 
 MODELS = [m for m in capabilities() if m.described]
 PUBLIC_HOSTS = st.sampled_from(
@@ -91,6 +92,12 @@ def source_task(draw: st.DrawFn, caps: ModelCapabilities) -> str:
 
 @st.composite
 def video_values(draw: st.DrawFn, caps: ModelCapabilities) -> dict[str, Any]:
+    if caps.keeps_source_shape:  # a remix endpoint: the prompt and the source, nothing else
+        return {
+            "model": caps.model,
+            "prompt": draw(text_up_to(caps.max_prompt_chars)) or "p",
+            "remix_of": draw(source_task(caps)),
+        }
     seconds = draw(st.sampled_from(caps.seconds))
     values: dict[str, Any] = {"model": caps.model, "seconds": seconds}
     if caps.prompt != "no":
@@ -103,7 +110,17 @@ def video_values(draw: st.DrawFn, caps: ModelCapabilities) -> dict[str, Any]:
     if draw(st.booleans()):
         values["quality"] = draw(st.sampled_from(caps.qualities_at(seconds)))
     if caps.image_input == "required" or (caps.image_input == "optional" and draw(st.booleans())):
-        values["image_url"] = draw(https_url("img/"))
+        if caps.remote_images:
+            values["image_url"] = draw(https_url("img/"))
+        else:  # a local file, of the exact size where the model needs it
+            wanted = (
+                values.get("size")
+                or {"landscape": "1280x720", "portrait": "720x1280"}[
+                    values.get("orientation") or caps.default_orientation or "portrait"
+                ]
+            )
+            width, height = map(int, wanted.split("x"))
+            values["image"] = png(width, height)
     if caps.storyboard == "required":
         values["shots"] = draw(shots_for(seconds))
     if caps.remove_watermark and draw(st.booleans()):

@@ -18,6 +18,7 @@ table can produce (or, where the spec marks the values we send with `x-sent`, ex
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ from sora_unified import (
 )
 from sora_unified._capabilities import ModelCapabilities, check_request
 from sora_unified.types import QUALITIES, SIZES
+from sora_unified.vendors import VENDOR_NAMES, load_adapter
 
 from contract_tests.bypass import (
     CLIP,
@@ -41,14 +43,22 @@ from contract_tests.bypass import (
     Path,
     adapter_body,
     base_request,
+    body_pointer,
     client_refusal,
     delete,
     leaves,
     paths_of,
     request_class,
 )
+from contract_tests.bypass import (
+    _plan as _bypass_plan,
+)
+from contract_tests.images import png
 from contract_tests.specs import (
+    call_operation,
     create_operation,
+    operation,
+    operations,
     request_schema_pointer,
     resolve,
     schema_at,
@@ -119,7 +129,7 @@ class Verdicts:
             if self.request(reference) is not None and self.body(reference) == body:
                 self.unexpressible.append(name)
                 return
-        spec = schema_errors(self.caps.vendor, _pointer(self.caps.vendor), body)
+        spec = schema_errors(self.caps.vendor, body_pointer(self.caps), body)
         if (table is None) != (not spec):
             self.disagreements.append(
                 f"{name}: the table {'accepts' if table is None else 'refuses'}"
@@ -131,7 +141,7 @@ class Verdicts:
             self.sent.append(body)
 
     def spec_numbers(self, values: dict[str, Any], path: Path) -> dict[str, Any]:
-        return schema_at(self.caps.vendor, _pointer(self.caps.vendor), self.body(values), path)
+        return schema_at(self.caps.vendor, body_pointer(self.caps), self.body(values), path)
 
     def path_of(self, probed: str, a: Any, b: Any) -> Path:
         """The one body path the unified field `probed` is sent as (list items: the list)."""
@@ -177,6 +187,10 @@ def _probe_prompt(v: Verdicts) -> None:
 
 def _probe_seconds(v: Verdicts) -> None:
     caps, base = v.caps, v.base
+    if caps.keeps_source_shape:  # nothing to choose: every length is refused, none is sent
+        for seconds in (4, 8, 10, 12, 15, 25):
+            v.probe(f"{seconds} s", {**base, "seconds": seconds}, probed="seconds")
+        return
     paths = paths_of(caps, base, {**base, "seconds": caps.seconds[-1]})
     named = {int(value) for path in paths for value in v.spec_numbers(base, path).get("enum", ())}
     for seconds in sorted(set(caps.seconds) | named | {1, 4, 8, 10, 12, 15, 20, 25, 30}):
@@ -188,7 +202,7 @@ def _probe_shape_and_quality(v: Verdicts) -> None:
     for size in SIZES:
         v.probe(f"size {size}", {**base, "size": size}, probed="size")
     for quality in QUALITIES:
-        for seconds in caps.seconds:
+        for seconds in caps.seconds or (None,):
             values = {**base, "quality": quality, "seconds": seconds}
             v.probe(f"quality {quality} at {seconds} s", values, probed="quality")
 
@@ -206,6 +220,13 @@ def _probe_image(v: Verdicts) -> None:
     caps, base = v.caps, v.base
     if caps.image_input == "no":
         v.probe("image given", {**base, "image_url": IMAGE}, probed="image_url")
+        return
+    if not caps.remote_images:
+        # A file part only: URLs are refused and cannot be put into a body at all.
+        for url in (IMAGE, *URLS):
+            v.probe(f"image {url}", {**base, "image_url": url}, probed="image_url")
+        frame = png(720, 1280) if caps.default_orientation == "portrait" else png(1280, 720)
+        v.probe("a local image", {**base, "image": frame}, probed="image")
         return
     path = v.path_of("image_url", IMAGE, "https://example.org/b.jpg")
     v.probe("image left out", {**base, "image_url": None}, probed="image_url", drop={path})
@@ -298,6 +319,8 @@ def _probe_remix_source(v: Verdicts) -> None:
         source = SOURCE_TASKS.get(caps.vendor, "a-task-id")
         v.probe("remix_of given", {**base, "remix_of": source}, probed="remix_of")
         return
+    if caps.keeps_source_shape:
+        return  # the source is a path parameter: test_a_remix_source_in_the_path_...
     path = v.path_of("remix_of", SOURCE_TASKS[caps.vendor], SOURCE_TASKS[caps.vendor] + "x")
     v.probe("remix_of left out", {**base, "remix_of": None}, probed="remix_of", drop={path})
     for task in {*SOURCE_TASKS.values(), "video_68e8e7c5a3c48191", "task-unified-"}:
@@ -306,7 +329,7 @@ def _probe_remix_source(v: Verdicts) -> None:
 
 def _probe_vendor_options(v: Verdicts) -> None:
     caps, base = v.caps, v.base
-    pointer = _pointer(caps.vendor)
+    pointer = body_pointer(caps)
     for option in caps.vendor_options:
         path = tuple(option.path.split("."))
         sample = option.values[0] if option.values else HOOK
@@ -441,10 +464,13 @@ def _star(path: Path) -> tuple[str, ...]:
 def test_every_spec_field_and_value_is_reachable_from_the_table(caps: ModelCapabilities) -> None:
     sent = verdicts(caps).sent
     assert sent
-    pointer = _pointer(caps.vendor)
+    pointer = body_pointer(caps)
     emitted = {_star(path) for body in sent for path in leaves(body)}
     emitted |= {path[:i] for path in emitted for i in range(1, len(path))}
     declared = schema_paths(caps.vendor, pointer, sent[0])
+    # A deprecated alias the spec accepts on the tolerant side is never sent (`duration`).
+    top = resolve(caps.vendor, {"$ref": pointer}).get("properties", {})
+    declared -= {(name,) for name, node in top.items() if node.get("deprecated")}
     assert declared - emitted == set(), "spec fields the unified request can never send"
     values: dict[tuple[str, ...], set[Any]] = {}
     for body in sent:
@@ -461,18 +487,19 @@ def test_every_spec_field_and_value_is_reachable_from_the_table(caps: ModelCapab
 
 
 def _spec_models(vendor: str) -> set[str]:
+    """The create operation's model variants, and the operations that are a model of their
+    own in the table (`x-unified-model`, a remix endpoint)."""
     schema = resolve(vendor, {"$ref": _pointer(vendor)})
     variants = schema.get("oneOf", [schema])
-    return {resolve(vendor, variant)["properties"]["model"]["const"] for variant in variants}
+    models = {resolve(vendor, variant)["properties"]["model"]["const"] for variant in variants}
+    return models | {
+        op["x-unified-model"] for _, _, op in operations(vendor) if "x-unified-model" in op
+    }
 
 
 def test_every_spec_model_is_in_the_table_and_back() -> None:
     table = {(m.vendor, m.model) for m in DESCRIBED}
-    spec = {
-        (vendor, model)
-        for vendor in ("kie", "evolink", "modelverse")
-        for model in _spec_models(vendor)
-    }
+    spec = {(vendor, model) for vendor in VENDOR_NAMES for model in _spec_models(vendor)}
     assert table == spec
 
 
@@ -504,14 +531,16 @@ def test_table_renders_every_row() -> None:
 
 
 @pytest.mark.parametrize(
-    "caps", [m for m in DESCRIBED if m.kind in ("video", "remix")], ids=lambda m: m.model
+    "caps",
+    [m for m in DESCRIBED if m.kind in ("video", "remix") and not m.keeps_source_shape],
+    ids=lambda m: f"{m.vendor}/{m.model}",
 )
 def test_the_tables_defaults_are_the_documented_ones(caps: ModelCapabilities) -> None:
     """Where the spec documents a default length or shape, the table states the same one;
     where the vendor documents none (only the spec's x-sandbox-default), the table has none."""
     base = base_request(caps)
     body = adapter_body(caps, VideoRequest(**base))
-    pointer = _pointer(caps.vendor)
+    pointer = body_pointer(caps)
     (seconds_path,) = paths_of(
         caps, {**base, "seconds": caps.seconds[0]}, {**base, "seconds": caps.seconds[1]}
     )
@@ -548,5 +577,40 @@ def test_character_requests_are_told_apart_from_video_requests() -> None:
 )
 def test_the_models_a_remix_accepts_are_the_specs(caps: ModelCapabilities) -> None:
     body = adapter_body(caps, VideoRequest(**base_request(caps)))
-    (named,) = task_references(caps.vendor, body).values()
+    found = task_references(caps.vendor, body)
+    if not found:  # the source is in the path (a remix endpoint): its parameter names it
+        found = {("path",): _path_reference(caps)["x-references-task"]}
+    (named,) = found.values()
     assert tuple(named) == caps.remix_sources
+
+
+def _path_reference(caps: ModelCapabilities) -> dict[str, Any]:
+    """The path parameter of the model's submit operation that names a source task."""
+    call = load_adapter(caps.vendor).submit_call(
+        _bypass_plan(caps, VideoRequest(**base_request(caps)))
+    )
+    _, _, op = operation(caps.vendor, call_operation(caps.vendor, call.method, call.path))
+    (parameter,) = [
+        resolve(caps.vendor, p)
+        for p in op.get("parameters", [])
+        if "x-references-task" in resolve(caps.vendor, p)
+    ]
+    return parameter
+
+
+@pytest.mark.parametrize(
+    "caps",
+    [m for m in DESCRIBED if m.kind == "remix" and m.keeps_source_shape],
+    ids=lambda m: f"{m.vendor}/{m.model}",
+)
+def test_a_remix_source_in_the_path_follows_the_parameters_pattern(
+    caps: ModelCapabilities,
+) -> None:
+    """Where the source task is a path parameter, the table's id rule and the spec's agree:
+    ids the table takes match the pattern, ids it refuses do not."""
+    pattern = _path_reference(caps)["schema"]["pattern"]
+    for task in {*SOURCE_TASKS.values(), "video_68e8e7c5a3c48191", "task-unified-", "video_"}:
+        request = VideoRequest(**{**base_request(caps), "remix_of": task})
+        table = client_refusal(caps, request) is None
+        spec = re.search(pattern, task) is not None
+        assert table == spec, f"{task}: the table {'takes' if table else 'refuses'} it"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sora_unified.cli import EXIT_CODES, build_parser, exit_code_for, main
+from sora_unified.vendors import VENDOR_NAMES
 
 from contract_tests.fakes import FakeClock
 from contract_tests.mp4 import read_mp4
@@ -45,7 +46,7 @@ def test_vendors_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "sora-2-pro-storyboard" in out and "openai/sora-2/text-to-video" in out
     code, out, _ = _run(capsys, "vendors", "--json")
     models = json.loads(out)["models"]
-    assert code == 0 and {m["vendor"] for m in models} == {"kie", "evolink", "modelverse"}
+    assert code == 0 and {m["vendor"] for m in models} == set(VENDOR_NAMES)
 
 
 def test_generate_with_sandbox_json(

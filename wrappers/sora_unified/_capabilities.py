@@ -133,6 +133,8 @@ class ModelCapabilities:
     vendor_options: tuple[VendorOption, ...] = ()
     # Remix: how the ids of tasks this model can remix begin.
     source_task_prefix: str | None = None
+    # Remix: the new video keeps the source's length and size (nothing to choose).
+    keeps_source_shape: bool = False
 
     @property
     def default_seconds(self) -> int:
@@ -213,6 +215,19 @@ _evolink = partial(
     public_callback_hosts=True,
     callback_max_chars=2048,
     max_prompt_chars=5000,
+)
+# ModelVerse's OpenAI-compatible API: OpenAI's rules for the first frame (JPEG/PNG/WebP of
+# exactly the video's size, a file part: no URL), no size limit stated.
+_modelverse_openai = partial(
+    ModelCapabilities,
+    vendor="modelverse-openai",
+    seconds=(4, 8, 12),
+    default_orientation="portrait",
+    max_prompt_chars=32000,
+    image_formats=("png", "jpeg", "webp"),
+    max_image_bytes=None,
+    image_shape="exact",
+    remote_images=False,
 )
 # ModelVerse documents neither formats nor a size limit for first_frame_url (a URL or base64).
 _modelverse = partial(
@@ -321,6 +336,15 @@ MODELS: tuple[ModelCapabilities, ...] = (
     ),
     _evolink(model="sora-2-beta-max", described=False, max_prompt_chars=None),
     _modelverse(model="openai/sora-2/text-to-video"),
+    _modelverse_openai(model="sora-2", image_input="optional"),
+    _modelverse_openai(
+        model="sora-2-remix",
+        kind="remix",
+        seconds=(),
+        remix_sources=("sora-2", "sora-2-remix"),
+        source_task_prefix="video_",
+        keeps_source_shape=True,
+    ),
     _modelverse(
         model="openai/sora-2/image-to-video",
         image_input="required",
@@ -599,6 +623,8 @@ def _check_video(check: _Checker, request: VideoRequest, read_images: bool) -> P
             )
     _check_vendor_options(check, request.vendor_options)
 
+    if caps.keeps_source_shape:
+        return _check_source_shape(check, request)
     seconds = request.seconds
     if request.shots is not None:
         needed = _check_shots(check, request)
@@ -621,6 +647,16 @@ def _check_video(check: _Checker, request: VideoRequest, read_images: bool) -> P
         image = load_image(request.image)
         orientation = _check_local_image(check, image, request.resolved_orientation) or orientation
     return Plan(request, caps, seconds, orientation, request.quality, image)
+
+
+def _check_source_shape(check: _Checker, request: VideoRequest) -> Plan:
+    """A remix that keeps its source's length and size: nothing of the shape may be asked.
+    Its plan has no length (0): the vendor's answer says it."""
+    for field in ("seconds", "orientation", "size", "quality"):
+        value = getattr(request, field)
+        if value is not None:
+            check.fail(field, value, "(the remix keeps the source video's)", unsupported=True)
+    return Plan(request, check.caps, 0, None, None)
 
 
 def _check_character(check: _Checker, request: CharacterRequest) -> Plan:

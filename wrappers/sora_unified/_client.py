@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -86,6 +86,10 @@ UNFORESEEN = (
     ValueError,
     httpx.HTTPError,
 )
+
+
+# An error answer from a content endpoint is read this far, for its message.
+REFUSAL_BYTES = 64 * 1024
 
 
 @lru_cache(maxsize=256)
@@ -329,7 +333,12 @@ class _BaseClient:
                     f"the vendor accepted the request but sent no task id: {excerpt(str(body))}"
                 ),
             )
-        task = Task(vendor=self.vendor, id=task_id, model=plan.model.model, request=plan.request)
+        request = plan.request
+        if isinstance(request, VideoRequest) and isinstance(request.image, bytes):
+            # The task keeps what it needs to be read back, not the photo's bytes (sent inline).
+            pinned = request.orientation or (None if request.size else plan.orientation)
+            request = replace(request, image=None, orientation=pinned)
+        task = Task(vendor=self.vendor, id=task_id, model=plan.model.model, request=request)
         logger.info("%s: created task %s", self.vendor, task)
         return task
 
@@ -343,6 +352,9 @@ class _BaseClient:
 
     def _video(self, task: Task, body: Any) -> Video:
         video = self._adapter.parse_status(body, task_id=task.id)
+        path = self._adapter.content_path(task.id) if video.status == "completed" else None
+        if path is not None and not video.video_urls:  # fetched from the API, with the key
+            video = replace(video, video_urls=(self.base_url.rstrip("/") + path,))
         request = task.request
         if not isinstance(request, VideoRequest):
             return video
@@ -351,7 +363,7 @@ class _BaseClient:
         plan = _planned(request, capabilities().model(self.vendor, task.model or ""))
         return replace(
             video,
-            seconds=float(plan.seconds),
+            seconds=float(plan.seconds) if plan.seconds else video.seconds,
             size=video.size or plan.size,
             model=video.model or task.model,
             watermark_removal=bool(request.remove_watermark),
@@ -367,6 +379,32 @@ class _BaseClient:
             max_bytes=max_bytes,
             link_hours=self._adapter.result_link_hours,
             task=task,
+        )
+
+    def _keyed(self, url: str) -> bool:
+        """Whether `url` is the vendor's own content endpoint, fetched with the key. Only the
+        API's own origin gets the key; a redirect elsewhere loses it (httpx drops
+        Authorization on a cross-origin redirect)."""
+        if not self._adapter.results_need_key:
+            return False
+        target, api = httpx.URL(url), httpx.URL(self.base_url)
+        return (target.scheme, target.host, target.port) == (api.scheme, api.host, api.port)
+
+    def _keyed_refusal(
+        self, url: str, status: int, headers: Mapping[str, str], content: bytes, task: Task
+    ) -> DownloadError:
+        """The content endpoint's refusal in the vendor's words; retryable when the vendor
+        says the video is not ready yet (or is busy)."""
+        reply = HttpReply(status, headers, content)
+        error = self._adapter.error_from_reply(HttpCall("download", "GET", url), reply)
+        retryable = error.retryable if error is not None else status >= 500
+        return DownloadError(
+            f"{self.vendor} answered the download with HTTP {status}: {error or excerpt(content)}",
+            url=url,
+            status_code=status,
+            retryable=retryable,
+            task=task,
+            retry_after=error.retry_after if error is not None else None,
         )
 
     def _fresh_link(self, expired: LinkExpiredError, body: Any) -> str:
@@ -524,10 +562,22 @@ class Client(_BaseClient):
             attempt, refreshed = 0, False
             while True:
                 try:
+                    keyed = self._keyed(url)
                     with (
                         deadline(timeout),
-                        self._files.stream("GET", url) as response,
+                        self._files.stream(
+                            "GET", url, auth=self._auth if keyed else None
+                        ) as response,
                     ):
+                        if keyed and response.status_code >= 400:
+                            refusal = b""
+                            for chunk in response.iter_bytes():
+                                refusal += chunk
+                                if len(refusal) > REFUSAL_BYTES:
+                                    break
+                            raise self._keyed_refusal(
+                                url, response.status_code, response.headers, refusal, task
+                            )
                         self._check_download(response, url, max_bytes, task)
                         with PartFile(
                             target,
@@ -786,8 +836,20 @@ class AsyncClient(_BaseClient):
             attempt, refreshed = 0, False
             while True:
                 try:
+                    keyed = self._keyed(url)
                     with deadline(timeout):
-                        async with self._files.stream("GET", url) as response:
+                        async with self._files.stream(
+                            "GET", url, auth=self._auth if keyed else None
+                        ) as response:
+                            if keyed and response.status_code >= 400:
+                                refusal = b""
+                                async for chunk in response.aiter_bytes():
+                                    refusal += chunk
+                                    if len(refusal) > REFUSAL_BYTES:
+                                        break
+                                raise self._keyed_refusal(
+                                    url, response.status_code, response.headers, refusal, task
+                                )
                             self._check_download(response, url, max_bytes, task)
                             with PartFile(
                                 target,

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
+from ..vendors import VENDOR_NAMES
 from ._output import Output
 
 if TYPE_CHECKING:
     from .._client import Client
     from ..types import Task, Video
 
-VENDORS = ("kie", "evolink", "modelverse")
+VENDORS = VENDOR_NAMES
 SANDBOX_ENV = "SORA_UNIFIED_SANDBOX"
 SANDBOX_CONFIG_ENV = "SORA_UNIFIED_SANDBOX_CONFIG"  # JSON file: timing, keys, faults
 SANDBOX_URL_ENV = "SORA_UNIFIED_SANDBOX_URL"  # a running `sora-unified sandbox` to use instead

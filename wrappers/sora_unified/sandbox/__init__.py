@@ -40,6 +40,10 @@ __all__ = [
 ]
 
 
+# ModelVerse's two APIs share a host, so they share a prefix.
+PREFIXES = {"modelverse-openai": "modelverse"}
+
+
 class ClientOptions(TypedDict):
     api_key: str
     base_url: str
@@ -52,7 +56,8 @@ def client_options(root: str, vendor: str) -> ClientOptions:
     from ._uploads import PATHS
 
     root = root.rstrip("/")
-    options: ClientOptions = {"api_key": SANDBOX_KEY, "base_url": f"{root}/{vendor}"}
+    prefix = PREFIXES.get(vendor, vendor)
+    options: ClientOptions = {"api_key": SANDBOX_KEY, "base_url": f"{root}/{prefix}"}
     if vendor in PATHS:
         options["files_base_url"] = f"{root}/{vendor}-files"
     return options
@@ -82,12 +87,12 @@ class Sandbox:
         """Where a Client for `vendor` should point (the vendor's prefix on this sandbox)."""
         if self.url is None:
             raise RuntimeError("the sandbox is not serving; call start() or use it in a with block")
-        return f"{self.url}/{vendor}"
+        return f"{self.url}/{PREFIXES.get(vendor, vendor)}"
 
     def files_base_url(self, vendor: str) -> str:
         """Where a Client for `vendor` uploads local images (`files_base_url=`): the emulated
         file host of kie or evolink; modelverse takes images inline and has none."""
-        found = client_options(self.base_url(vendor).rsplit("/", 1)[0], vendor)
+        found = self.client_options(vendor)
         if "files_base_url" not in found:
             raise ValueError(f"{vendor} has no file host (images go inline); kie and evolink do")
         return found["files_base_url"]
@@ -95,7 +100,9 @@ class Sandbox:
     def client_options(self, vendor: str) -> ClientOptions:
         """Keyword arguments pointing a Client at this sandbox:
         `Client("kie", **sandbox.client_options("kie"))`."""
-        return client_options(self.base_url(vendor).rsplit("/", 1)[0], vendor)
+        self.base_url(vendor)  # raises when not serving
+        assert self.url is not None
+        return client_options(self.url, vendor)
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         import uvicorn

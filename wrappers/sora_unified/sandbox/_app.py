@@ -23,28 +23,37 @@ from ._callbacks import CallbackSender
 from ._config import Fault, SandboxConfig
 from ._links import LinkSigner
 from ._media import clip
+from ._openai_videos import OpenAIVideosHost
 from ._specs import api_key, first_error, strip_unknown_fields
 from ._state import CONTENT_POLICY_MESSAGE, SandboxState, SandboxTask
 from ._uploads import PATHS as UPLOAD_PATHS
 from ._uploads import FileHosts, envelope
-from ._vendors import Emulator, Kie, Reply, emulators
+from ._vendors import Emulator, ErrorFormat, Kie, OpenAIVideos, Reply, emulators
 
 logger = logging.getLogger("sora_unified.sandbox")
 TimeSource = Callable[[], float]
-Handler = Callable[[Request, str, Fault | None], Awaitable[Reply]]
+Handler = Callable[[Request, str, Fault | None], Awaitable[Reply | Response]]
 # A 1x1 PNG for image-to-video demos: a real image the sandbox itself serves.
 FIRST_FRAME_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
 # The documented status each vendor answers a fault with.
 FAULT_STATUS = {
-    "rate_limit": {"kie": 429, "evolink": 429, "modelverse": 429},
-    "maintenance": {"kie": 455, "evolink": 503, "modelverse": 500},
-    "unavailable": {"kie": 455, "evolink": 503, "modelverse": 500},
-    "server_error": {"kie": 500, "evolink": 500, "modelverse": 500},
-    "insufficient_credits": {"kie": 402, "evolink": 402, "modelverse": 403},
+    "rate_limit": {"kie": 429, "evolink": 429, "modelverse": 429, "modelverse-openai": 429},
+    "maintenance": {"kie": 455, "evolink": 503, "modelverse": 500, "modelverse-openai": 500},
+    "unavailable": {"kie": 455, "evolink": 503, "modelverse": 500, "modelverse-openai": 500},
+    "server_error": {"kie": 500, "evolink": 500, "modelverse": 500, "modelverse-openai": 500},
+    "insufficient_credits": {
+        "kie": 402,
+        "evolink": 402,
+        "modelverse": 403,
+        "modelverse-openai": 403,
+    },
 }
-FAULT_CODES = {("modelverse", 500, "maintenance"): "model_server_error"}
+FAULT_CODES = {
+    ("modelverse", 500, "maintenance"): "model_server_error",
+    ("modelverse-openai", 500, "maintenance"): "model_server_error",
+}
 # The file hosts document 500 only (evolink's clients also see 429): the rest fall back to it.
 UPLOAD_FAULT_STATUS = {
     "rate_limit": 429,
@@ -80,10 +89,14 @@ class SandboxApp:
         self.now = now
         self.rng = random.Random(config.seed)  # noqa: S311 - fault sampling, not crypto
         self.emulators = emulators(config)
+        self.error_formats: dict[str, ErrorFormat] = {
+            **self.emulators,
+            "modelverse-openai": OpenAIVideos(),
+        }
         self.callbacks = CallbackSender(config, state, now, self.emulators)
         self.links = LinkSigner()
         self.file_hosts = FileHosts(
-            keys=lambda vendor: frozenset(config.api_keys.get(vendor, ())),
+            keys=self._keys,
             now=now,
             fetch_anywhere=config.url_uploads_anywhere,
             ignored=self._ignore_field if config.unknown_fields == "ignore" else None,
@@ -136,6 +149,7 @@ class SandboxApp:
                 endpoint("evolink", "credits", self.credits),
                 methods=["GET"],
             ),
+            *self._openai_routes(),
             Route(
                 "/modelverse/v1/tasks/submit",
                 endpoint("modelverse", "submit", self.submit),
@@ -168,7 +182,7 @@ class SandboxApp:
         if fault.kind not in FAULT_STATUS:
             return None
         status = FAULT_STATUS[fault.kind][vendor]
-        emulator = self.emulators[vendor]
+        emulator = self.error_formats[vendor]
         retry_after = (
             fault.retry_after
             if fault.kind in ("rate_limit", "maintenance", "unavailable")
@@ -180,6 +194,34 @@ class SandboxApp:
         return emulator.error(
             status, f"sandbox fault: {fault.kind}", retry_after=retry_after, code=code
         )
+
+    def _openai_routes(self) -> list[Route]:
+        """ModelVerse's OpenAI-compatible API, beside its native one on the same host."""
+        host = OpenAIVideosHost(
+            self.config,
+            self.state,
+            self.now,
+            self._ignore_field if self.config.unknown_fields == "ignore" else None,
+        )
+        endpoint, vendor, base = self.endpoint, "modelverse-openai", "/modelverse/v1/videos"
+        return [
+            Route(base, endpoint(vendor, "submit", host.handle("submit")), methods=["POST"]),
+            Route(
+                f"{base}/{{video_id}}",
+                endpoint(vendor, "status", host.handle("status")),
+                methods=["GET"],
+            ),
+            Route(
+                f"{base}/{{video_id}}/content",
+                endpoint(vendor, "download", host.handle("download")),
+                methods=["GET"],
+            ),
+            Route(
+                f"{base}/{{video_id}}/remix",
+                endpoint(vendor, "submit", host.handle("remix")),
+                methods=["POST"],
+            ),
+        ]
 
     def _ignore_field(self, vendor: str, field: str) -> None:
         self.state.ignore_field(vendor, field)
@@ -210,7 +252,7 @@ class SandboxApp:
     def endpoint(
         self, vendor: str, endpoint: str, handler: Handler
     ) -> Callable[[Request], Awaitable[Response]]:
-        emulator = self.emulators[vendor]
+        emulator = self.error_formats[vendor]
 
         async def route(request: Request) -> Response:
             fault = self._fault(vendor, endpoint)
@@ -219,16 +261,24 @@ class SandboxApp:
             if fault is not None and fault.kind == "slow":
                 await anyio.sleep(fault.delay)
             key = api_key(vendor, request.headers)
-            if key is None or key not in self.config.api_keys.get(vendor, ()):
+            if key is None or key not in self._keys(vendor):
                 return self._respond(emulator.unauthorized())
             if fault is not None and (injected := self._fault_reply(vendor, fault)) is not None:
                 return injected if isinstance(injected, Response) else self._respond(injected)
             reply = await handler(request, key, fault)
             if fault is not None and fault.kind == "drop_after":
                 return DroppedResponse()
-            return self._respond(reply)
+            return reply if isinstance(reply, Response) else self._respond(reply)
 
         return route
+
+    def _keys(self, vendor: str) -> frozenset[str]:
+        """The keys a vendor accepts; ModelVerse's two APIs share their keys."""
+        keys = self.config.api_keys
+        found = keys.get(vendor)
+        if found is None and vendor == "modelverse-openai":
+            found = keys.get("modelverse")
+        return frozenset(found or ())
 
     @staticmethod
     def _respond(reply: Reply) -> Response:
@@ -372,7 +422,10 @@ class SandboxApp:
     async def index(self, request: Request) -> Response:
         base = self._base_url(request)
         return JSONResponse(
-            {"sandbox": "sora-unified", "vendors": {v: f"{base}/{v}" for v in self.emulators}}
+            {
+                "sandbox": "sora-unified",
+                "vendors": {v: f"{base}/{v.split('-')[0]}" for v in self.error_formats},
+            }
         )
 
     async def first_frame(self, request: Request) -> Response:

@@ -43,7 +43,7 @@ KieErrorForm = Literal["envelope", "http", "mixed"]
 CallbackDelivery = Literal["loopback", "log", "anywhere"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
-VENDORS = ("kie", "evolink", "modelverse")
+VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")
 SANDBOX_KEY = "sandbox-key"
 
 

@@ -17,8 +17,9 @@ _CANDIDATES = (_PACKAGE / "_specs", _PACKAGE.parent.parent / "specs")
 
 
 def spec_file(vendor: str) -> Path:
+    """specs/<name>.yaml, where a vendor's spec name is its name with "_" for "-"."""
     for folder in _CANDIDATES:
-        path = folder / f"{vendor}.yaml"
+        path = folder / f"{vendor.replace('-', '_')}.yaml"
         if path.exists():
             return path
     raise FileNotFoundError(f"specs/{vendor}.yaml is neither packaged nor in a checkout")

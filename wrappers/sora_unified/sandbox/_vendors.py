@@ -456,7 +456,19 @@ class Modelverse(_ErrorObjectVendor):
         raise NotImplementedError("modelverse has no credits endpoint")
 
 
+class OpenAIVideos(_ErrorObjectVendor):
+    """ModelVerse's OpenAI-compatible API: OpenAI's error envelope, with the documented
+    examples of specs/modelverse_openai.yaml (the endpoints are in `_openai_videos`)."""
+
+    name = "modelverse-openai"
+
+    def invalid(self, field: str, message: str) -> Reply:
+        return self.error(400, f"Invalid param: {field}: {message}", code="param_error")
+
+
 Emulator = Kie | Evolink | Modelverse
+# Anything answering in a vendor's error format (the task APIs and ModelVerse's OpenAI one).
+ErrorFormat = Kie | Evolink | Modelverse | OpenAIVideos
 Emulators = Mapping[str, Emulator]
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .base import VendorAdapter
 
-VENDOR_NAMES: tuple[str, ...] = ("kie", "evolink", "modelverse")
+VENDOR_NAMES: tuple[str, ...] = ("kie", "evolink", "modelverse", "modelverse-openai")
 
 
 @cache
@@ -21,5 +21,6 @@ def load_adapter(vendor: str) -> VendorAdapter:
         raise ConfigurationError(
             f"unknown vendor {vendor!r}; expected one of {', '.join(VENDOR_NAMES)}"
         )
-    adapter: VendorAdapter = importlib.import_module(f"{__name__}.{vendor}").ADAPTER
+    module = importlib.import_module(f"{__name__}.{vendor.replace('-', '_')}")
+    adapter: VendorAdapter = module.ADAPTER
     return adapter

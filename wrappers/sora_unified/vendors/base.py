@@ -46,6 +46,9 @@ class VendorAdapter(Protocol):
     image_transport: ImageTransport
     default_files_base_url: str | None
     files_base_url_env: str | None
+    # Whether results are fetched from the vendor's own API with the key (OpenAI-style
+    # `/content`) rather than from a public link.
+    results_need_key: bool
 
     def auth_headers(self, api_key: str) -> dict[str, str]: ...
 
@@ -81,6 +84,11 @@ class VendorAdapter(Protocol):
         """The upload of a local image to the vendor's file host (image_transport "upload")."""
         ...
 
+    def content_path(self, task_id: str) -> str | None:
+        """The path (on the API's host) of a completed task's video, for vendors whose results
+        are fetched with the key; None when results are public links."""
+        ...
+
     def uploaded_url(self, body: Any) -> str | None:
         """The public link of an uploaded file, from the file host's answer."""
         ...
@@ -107,7 +115,8 @@ def multipart_parts(
     read = []
     for name, (file_name, payload, content_type) in parts:
         content = payload.read() if hasattr(payload, "read") else payload
-        read.append((name, (file_name, bytes(content), content_type)))
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        read.append((name, (file_name, data, content_type)))
     return read
 
 
@@ -120,6 +129,15 @@ def link_in(body: Any, *paths: tuple[str, ...]) -> str | None:
         if isinstance(value, str) and split_http_url(value) is not None:
             return value
     return None
+
+
+class LinkedResults:
+    """For vendors whose status answers carry public result links (no key to download)."""
+
+    results_need_key = False
+
+    def content_path(self, task_id: str) -> str | None:
+        return None
 
 
 class NoFreshLinks:

@@ -45,6 +45,7 @@ from ..types import AnyRequest, Orientation, Quality, Status, Video, VideoReques
 from .base import (
     CallbackSigning,
     ImageTransport,
+    LinkedResults,
     NoFreshLinks,
     link_in,
     malformed,
@@ -78,7 +79,7 @@ def _unset(value: Any) -> Any:
     return UNSET if value is None else value
 
 
-class EvolinkAdapter(NoFreshLinks):
+class EvolinkAdapter(LinkedResults, NoFreshLinks):
     name = "evolink"
     default_base_url = "https://api.evolink.ai"
     api_key_env = "EVOLINK_API_KEY"

@@ -71,6 +71,7 @@ from ..types import (
 from .base import (
     CallbackSigning,
     ImageTransport,
+    LinkedResults,
     json_body_reply,
     link_in,
     malformed,
@@ -227,7 +228,7 @@ BODIES: dict[str, BodyParts] = {
 UPLOAD_PATH = "sora-unified"
 
 
-class KieAdapter:
+class KieAdapter(LinkedResults):
     name = "kie"
     default_base_url = "https://api.kie.ai"
     api_key_env = "KIE_API_KEY"

@@ -36,6 +36,7 @@ from ..types import AnyRequest, Status, Video, VideoRequest
 from .base import (
     CallbackSigning,
     ImageTransport,
+    LinkedResults,
     NoFreshLinks,
     NoUploads,
     malformed,
@@ -54,7 +55,7 @@ STATES: dict[str, Status] = {
 CLASS_BY_CODE: dict[str, type[APIError]] = {"model_error": PermissionDeniedError}
 
 
-class ModelverseAdapter(NoFreshLinks, NoUploads):
+class ModelverseAdapter(LinkedResults, NoFreshLinks, NoUploads):
     name = "modelverse"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"
