@@ -12,6 +12,8 @@ import json
 import struct
 from typing import Any
 
+import httpx
+
 KEY = "sk-test-0123456789abcdef"
 BASE_URLS = {
     "kie": "https://api.kie.ai",
@@ -156,3 +158,14 @@ def mp4_bytes(media: int = 256) -> bytes:
 
 
 MP4 = mp4_bytes()
+
+
+class Refusing(httpx.BaseTransport):
+    """A transport that records any request: refusals must come before one is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        return httpx.Response(500)

@@ -27,7 +27,7 @@ from sora_unified._images import load_image
 from sora_unified.cli import main
 from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Timing
 
-from contract_tests.fakes import FakeClock
+from contract_tests.fakes import FakeClock, Refusing
 from contract_tests.images import gif, jpeg, png, webp
 
 TIMING = Timing(queue_seconds=2, run_seconds=5, not_visible_seconds=1)
@@ -53,17 +53,6 @@ def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
 
 def _client(sandbox: Sandbox, vendor: str, clock: FakeClock, **options: object) -> Client:
     return Client(vendor, **sandbox.client_options(vendor), clock=clock, **options)  # type: ignore[arg-type]
-
-
-class Refusing(httpx.BaseTransport):
-    """Records any request: refusals must come before one is sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(request)
-        return httpx.Response(500)
 
 
 def _offline(vendor: str) -> tuple[Client, Refusing]:

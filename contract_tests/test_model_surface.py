@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
-import httpx
 import pytest
 from sora_unified import (
     APIError,
@@ -24,7 +23,7 @@ from sora_unified import (
 )
 from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
 
-from contract_tests.fakes import FakeClock
+from contract_tests.fakes import FakeClock, Refusing
 from contract_tests.mp4 import read_mp4
 
 TIMING = Timing(queue_seconds=2, run_seconds=5, not_visible_seconds=1, link_ttl_seconds=3600)
@@ -46,17 +45,6 @@ def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
 
 def _client(sandbox: Sandbox, vendor: str, clock: FakeClock) -> Client:
     return Client(vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor), clock=clock)
-
-
-class Refusing(httpx.BaseTransport):
-    """A transport that records any request: refusals must come before one is sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(request)
-        return httpx.Response(500)
 
 
 def _offline(vendor: str) -> tuple[Client, Refusing]:

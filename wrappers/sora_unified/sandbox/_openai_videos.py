@@ -103,17 +103,20 @@ class OpenAIVideosHost:
         if problem is not None:
             raise Refused(self.emulator.invalid(*problem))
 
+    async def _json_object(self, request: Request) -> dict[str, Any]:
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, RecursionError):
+            raise Refused(self.emulator.invalid("body", "not valid JSON")) from None
+        if not isinstance(body, dict):
+            raise Refused(self.emulator.invalid("body", "must be an object"))
+        return body
+
     async def _create_body(self, request: Request) -> tuple[dict[str, Any], bytes | None]:
         """The create fields and the first frame's bytes: multipart (the page's form), or JSON
         (OpenAI also takes it; the page is silent)."""
         if request.headers.get("content-type", "").startswith("application/json"):
-            try:
-                body = json.loads(await request.body())
-            except ValueError:
-                raise Refused(self.emulator.invalid("body", "not valid JSON")) from None
-            if not isinstance(body, dict):
-                raise Refused(self.emulator.invalid("body", "must be an object"))
-            return body, None
+            return await self._json_object(request), None
         try:
             form = await request.form()
         except Exception:  # any unreadable form is the client's error, never a 500
@@ -224,12 +227,7 @@ class OpenAIVideosHost:
         return FileResponse(path, media_type="video/mp4")
 
     async def remix(self, request: Request, key: str, fault: Fault | None) -> Reply:
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            raise Refused(self.emulator.invalid("body", "not valid JSON")) from None
-        if not isinstance(body, dict):
-            raise Refused(self.emulator.invalid("body", "must be an object"))
+        body = await self._json_object(request)
         self._check(REMIX_PATH, body, "application/json")
         source = self._own_task(request, key)
         if source.phase(self.now(), self.config.timing) != "completed":

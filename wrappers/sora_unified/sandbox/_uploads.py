@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import mimetypes
 import secrets
 from collections.abc import Awaitable, Callable
@@ -174,11 +175,9 @@ class FileHosts:
 
     @staticmethod
     async def _json(request: Request) -> Any:
-        import json
-
         try:
             return json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UploadRefused(400, "the body is not valid JSON") from None
 
     def _check(self, vendor: str, path: str, body: Any, media_type: str) -> None:
