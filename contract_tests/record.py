@@ -29,10 +29,12 @@ from urllib.parse import urlsplit
 import httpx
 from sora_unified import Client
 from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
+from sora_unified.vendors import load_adapter
 
 from contract_tests.cassettes import Cassette, RecordingTransport, expect_differences
 from contract_tests.fakes import FakeClock
 from contract_tests.scenarios import SCENARIOS, Scenario, request_to_dict, run_scenario
+from contract_tests.specs import spec_path
 
 DOCUMENTED_BASE = {
     "kie": "https://api.kie.ai",
@@ -97,7 +99,7 @@ def record(scenario: Scenario, base_url: str = "sandbox") -> Cassette:
             "sk-documented",
             httpx.MockTransport(scenario.responder),
             FakeClock(),
-            f"documented: the {scenario.vendor} error bodies in specs/{scenario.vendor}.yaml (from the vendor's pages)",
+            f"documented: the {scenario.vendor} error bodies in specs/{spec_path(scenario.vendor).name} (from the vendor's pages)",
         )
     if base_url == "sandbox":
         clock = FakeClock()
@@ -114,7 +116,8 @@ def record(scenario: Scenario, base_url: str = "sandbox") -> Cassette:
                 clock,
                 f"recorded {today} against the sora-unified sandbox",
             )
-    key_variable = f"{scenario.vendor.upper()}_API_KEY"
+    # The adapter names its variable: modelverse-openai shares MODELVERSE_API_KEY.
+    key_variable = load_adapter(scenario.vendor).api_key_env
     key = os.environ.get(key_variable)
     if not key:
         raise SystemExit(f"recording against {base_url} needs {key_variable}")

@@ -10,8 +10,10 @@ Three kinds of source produce cassettes through the same recorder:
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,7 @@ from sora_unified import Character, Client, Shot, SoraError, VideoRequest
 from sora_unified._http import HttpCall
 from sora_unified.sandbox import Fault
 
+from contract_tests.fakes import mp4_bytes
 from contract_tests.specs import create_operation, load_spec, resolve
 
 # A first-frame image the vendor can fetch; set it when recording against a live vendor.
@@ -36,9 +39,10 @@ ACTIONS = (
     "character",
     "character-from-task",
     "remove-watermark",
+    "download",
 )
 # Actions whose first (or only) paid request is described by `request`.
-WITH_REQUEST = ("generate", "submit", "remix", "character-from-task")
+WITH_REQUEST = ("generate", "submit", "remix", "character-from-task", "download")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Scenario:
     character   create_character from a clip, `extra` (Client.create_character)
     character-from-task  generate `request`, then cut a character from it with `extra`
     remove-watermark  remove_watermark with `extra`, and wait
+    download    generate `request`, then download the result (retries included)
 
     `live` scenarios are re-recorded against the real vendor by the scheduled drift job:
     the happy paths (which cost credits) and the error paths that cost nothing.
@@ -132,6 +137,8 @@ def outcome(run: Callable[[], Any]) -> dict[str, Any]:
         return {"character": "an id", "username": result.username is not None}
     if isinstance(result, dict):
         return {"accepted": result}
+    if isinstance(result, bytes):  # a downloaded video: what matters is that it is whole
+        return {"downloaded": len(result), "mp4": result[4:8] == b"ftyp"}
     return {
         "status": result.status,
         "progress": result.progress,
@@ -169,9 +176,12 @@ def run_scenario(
         if action == "retrieve":
             return client.retrieve(f"{client.vendor}:{task}")
         if action == "submit-raw":
-            path = load_spec_create_path(client.vendor)
-            return client._request(HttpCall("submit", "POST", path, json=raw, creates_task=True))
+            return client._request(raw_submit_call(client.vendor, raw or {}))
         assert request is not None
+        if action == "download":
+            video = client.wait(client.submit(request), timeout=3600)
+            with tempfile.TemporaryDirectory() as folder:
+                return client.download(video, Path(folder) / "video.mp4").read_bytes()
         created = client.submit(request)
         return (
             client.wait(created, timeout=3600) if action == "generate" else client.retrieve(created)
@@ -180,9 +190,13 @@ def run_scenario(
     return outcome(run)
 
 
-def load_spec_create_path(vendor: str) -> str:
-    path, _, _ = create_operation(vendor)
-    return path
+def raw_submit_call(vendor: str, raw: dict[str, Any]) -> HttpCall:
+    """`raw` sent as the create body, in the media type the spec's create operation takes."""
+    path, _, create = create_operation(vendor)
+    if "multipart/form-data" in create["requestBody"]["content"]:
+        parts = [(name, (None, str(value).encode(), "text/plain")) for name, value in raw.items()]
+        return HttpCall("submit", "POST", path, files=parts, creates_task=True)
+    return HttpCall("submit", "POST", path, json=raw, creates_task=True)
 
 
 # -- documented responders ------------------------------------------------------------------
@@ -258,6 +272,55 @@ def modelverse_error(status: int, kind: str, code: str, message: str) -> Respond
         "request_id": "c2ad1049-66a6-4640-b2b5-1711dc401092",
     }
     return lambda request: _json(status, body)
+
+
+def modelverse_openai_error(status: int, kind: str, code: str, message: str) -> Responder:
+    """The OpenAI-compatible API answers the same table in OpenAI's envelope (no request_id
+    beside it; `param` carries the request's UUID, as the spec's examples show)."""
+    body = {
+        "error": {
+            "message": message,
+            "type": kind,
+            "param": "6217f8ed-396d-434a-9b78-96775c0d2f99",
+            "code": code,
+        }
+    }
+    return lambda request: _json(status, body)
+
+
+def modelverse_openai_not_ready_then_video(checks: int) -> Responder:
+    """A job that reads completed while `/content` still answers the page's not-ready error
+    `checks` times (the file is still being stored), then the bytes."""
+    job = {
+        "id": "video_68ec9d4d-4bc0-4e4b-8e1b-3d5a2b1c0f11",
+        "object": "video",
+        "model": "sora-2",
+        "progress": 0,
+        "created_at": 1712697600,
+        "size": "720x1280",
+        "seconds": "4",
+    }
+    example = _documented_answer(
+        "modelverse-openai", "/v1/videos/{video_id}/content", "get", 400, "notReady"
+    )
+    asked = {"content": 0}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return _json(200, {**job, "status": "queued"})
+        if not request.url.path.endswith("/content"):
+            return _json(200, {**job, "status": "completed", "progress": 100})
+        asked["content"] += 1
+        if asked["content"] <= checks:
+            return _json(400, example)
+        return httpx.Response(200, content=mp4_bytes(64), headers={"content-type": "video/mp4"})
+
+    return answer
+
+
+def _documented_answer(vendor: str, path: str, method: str, status: int, example: str) -> Any:
+    response = load_spec(vendor)["paths"][path][method]["responses"][str(status)]
+    return resolve(vendor, response)["content"]["application/json"]["examples"][example]["value"]
 
 
 # -- the registry ---------------------------------------------------------------------------
@@ -493,6 +556,30 @@ def _scenarios() -> list[Scenario]:
                 max_retries=0,
             )
         )
+        scenarios.append(
+            Scenario(
+                "modelverse-openai",
+                f"error-{status}-{code.replace('_', '-')}",
+                f"modelverse-openai: createVideo answers HTTP {status} {code}",
+                "submit",
+                CHEAP_REQUEST["modelverse-openai"],
+                source="documented",
+                responder=modelverse_openai_error(status, kind, code, message),
+                max_retries=0,
+            )
+        )
+    scenarios.append(
+        Scenario(
+            "modelverse-openai",
+            "content-not-ready-then-video",
+            "modelverse-openai: /content answers 'task is not completed yet' twice, then the"
+            " bytes: a retried not-ready, not a failure",
+            "download",
+            CHEAP_REQUEST["modelverse-openai"],
+            source="documented",
+            responder=modelverse_openai_not_ready_then_video(checks=2),
+        )
+    )
     return scenarios
 
 
@@ -567,6 +654,7 @@ UNKNOWN_TASK_IDS = {
     "kie": "0123456789abcdef0123456789abcdef",
     "evolink": "task-unified-1757169743-zzzzzzzz",
     "modelverse": "00000000-0000-4000-8000-000000000000",
+    "modelverse-openai": "video_00000000-0000-4000-8000-000000000000",
 }
 INVALID_BODIES: dict[str, dict[str, Any]] = {
     "kie": {"model": "sora-2-pro-text-to-video", "input": {"prompt": "p", "n_frames": "7"}},
@@ -576,18 +664,20 @@ INVALID_BODIES: dict[str, dict[str, Any]] = {
         "input": {"prompt": "p"},
         "parameters": {"duration": 7},
     },
+    "modelverse-openai": {"model": "sora-2", "prompt": "p", "seconds": "7"},
 }
 BAD_KEY = "invalid-key-for-drift-checks"
 CHEAP_REQUEST = {
     "kie": VideoRequest(prompt="a corgi surfing", seconds=10),
     "evolink": VideoRequest(prompt="a corgi surfing", seconds=4, model="sora-2-pro-preview"),
     "modelverse": VideoRequest(prompt="a corgi surfing", seconds=4),
+    "modelverse-openai": VideoRequest(prompt="a corgi surfing", seconds=4),
 }
 
 
 def _free_errors() -> list[Scenario]:
     scenarios = []
-    for vendor in ("kie", "evolink", "modelverse"):
+    for vendor in ("kie", "evolink", "modelverse", "modelverse-openai"):
         scenarios += [
             Scenario(
                 vendor,
@@ -618,7 +708,7 @@ def _free_errors() -> list[Scenario]:
                 live=True,
             ),
         ]
-        if vendor != "modelverse":  # modelverse documents no credits endpoint
+        if not vendor.startswith("modelverse"):  # modelverse documents no credits endpoint
             scenarios.append(
                 Scenario(
                     vendor,

@@ -22,7 +22,7 @@ from sora_unified.sandbox._validation import innermost, spec_validator
 ROOT = Path(__file__).resolve().parent.parent
 # Point the suite at your own copies of the specs with SORA_UNIFIED_SPECS_DIR.
 SPECS_DIR = Path(os.environ.get("SORA_UNIFIED_SPECS_DIR") or ROOT / "specs")
-VENDORS = ("kie", "evolink", "modelverse")  # the task APIs
+VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")  # the task APIs
 # Every spec: the task APIs and the vendors' file hosts.
 SPECS = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -90,6 +90,15 @@ def request_schema_pointer(vendor: str, operation_id: str) -> str:
     return pointer("paths", path, method, "requestBody", "content", media, "schema")
 
 
+def body_kwargs(vendor: str, operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """httpx keyword arguments sending `body` in the operation's media type: JSON, or the
+    fields as multipart text parts when the operation takes a form."""
+    _, _, op = operation(vendor, operation_id)
+    if "application/json" in op["requestBody"]["content"]:
+        return {"json": body}
+    return {"files": [(name, (None, str(value))) for name, value in body.items()]}
+
+
 def call_operation(vendor: str, method: str, path: str) -> str:
     """The operationId a request (method, concrete path) is for, matched on the templates."""
     for template, verb, op in operations(vendor):
@@ -120,13 +129,19 @@ def response_schema_pointer(vendor: str, operation_id: str, status: int | str) -
     return pointer(*tokens, "content", "application/json", "schema")
 
 
+def resolve_pointer(vendor: str, json_pointer: str) -> dict[str, Any]:
+    """The node a JSON pointer names, as written (a `$ref` there is not followed)."""
+    target: Any = load_spec(vendor)
+    for token in json_pointer.removeprefix("#/").split("/"):
+        target = target[token.replace("~1", "/").replace("~0", "~")]
+    return dict(target)
+
+
 def resolve(vendor: str, node: dict[str, Any]) -> dict[str, Any]:
     """Follow a local `$ref` (one level at a time, until a node without one). Keywords beside
     a `$ref` (OpenAPI 3.1 allows them: a default, a description) win over the target's."""
     while "$ref" in node:
-        target: Any = load_spec(vendor)
-        for token in node["$ref"].removeprefix("#/").split("/"):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
+        target = resolve_pointer(vendor, node["$ref"])
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         node = {**target, **siblings}
     return node
@@ -142,9 +157,10 @@ def _media_examples(media: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 def spec_examples(vendor: str) -> Iterator[tuple[str, str, Any]]:
     """(label, schema pointer, example value) for every request and response example."""
     for path, method, op in operations(vendor):
-        content = op.get("requestBody", {}).get("content", {}).get("application/json")
-        if content:
-            where = pointer("paths", path, method, "requestBody", "content", "application/json")
+        for media_type, content in op.get("requestBody", {}).get("content", {}).items():
+            if media_type not in ("application/json", "multipart/form-data"):
+                continue  # a raw upload stream has no example to check
+            where = pointer("paths", path, method, "requestBody", "content", media_type)
             for name, value in _media_examples(content):
                 yield f"{op['operationId']} request {name}", f"{where}/schema", value
         for status, response in op["responses"].items():
@@ -381,8 +397,8 @@ def with_source_tasks(
 def request_variants(vendor: str) -> dict[str, str]:
     """model -> the component schema (the generated class's name) of its create request."""
     _, _, create = create_operation(vendor)
-    node = resolve(vendor, {"$ref": request_schema_pointer(vendor, create["operationId"])})
-    branches = node.get("oneOf", [node])
+    at_pointer = resolve_pointer(vendor, request_schema_pointer(vendor, create["operationId"]))
+    branches = resolve(vendor, at_pointer).get("oneOf", [at_pointer])  # one model: no oneOf
     found = {}
     for branch in branches:
         name = branch["$ref"].rsplit("/", 1)[-1]

@@ -38,11 +38,13 @@ from contract_tests.specs import (
     VENDORS,
     auth_forms,
     auth_header,
+    body_kwargs,
     callback_schema_pointer,
     create_operation,
     operation,
     request_examples,
     request_schema_pointer,
+    resolve,
     response_schema_pointer,
     schema_at,
     schema_errors,
@@ -70,7 +72,9 @@ def _status_request(vendor: str, created: dict[str, Any]) -> tuple[str, dict[str
     for token in expression.removeprefix("$response.body#/").split("/"):
         value = value[token]
     path, _, status_op = operation(vendor, link["operationId"])
-    parameter = next(p for p in status_op["parameters"] if p["name"] == name)
+    parameter = next(
+        p for p in (resolve(vendor, p) for p in status_op["parameters"]) if p["name"] == name
+    )
     if parameter["in"] == "path":
         return path.replace("{" + name + "}", value), {}
     return path, {name: value}
@@ -117,7 +121,8 @@ def test_every_phase_answers_strictly(vendor: str, example: Any, fail: bool) -> 
             return task_id
 
         example = with_source_tasks(vendor, example, make_source)
-        created = _check(vendor, create["operationId"], http.post(submit_path, json=example))
+        answer = http.post(submit_path, **body_kwargs(vendor, create["operationId"], example))
+        created = _check(vendor, create["operationId"], answer)
         path, params = _status_request(vendor, created)
         started = clock.now
         states = []

@@ -1,6 +1,7 @@
 """Schemathesis against the sandbox, in-process: every answer validates against the spec.
 
-Positive and negative cases per operation, and stateful runs that follow the OpenAPI links
+Positive and negative cases per operation (the four task APIs, ModelVerse's OpenAI-compatible one
+included, and both file hosts), and stateful runs that follow the OpenAPI links
 from each create operation to its status operation, once per auth wire form each spec allows
 (modelverse: the bare key and Bearer). kie runs twice: with its errors in the HTTP-200
 envelope (status-code checks replaced by envelope checks: the body's code must be one the
@@ -20,7 +21,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis import checks as C
-from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
+from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing, client_options
 from sora_unified.vendors import load_adapter
 from starlette.testclient import TestClient
 
@@ -39,7 +40,7 @@ from contract_tests.specs import (
     with_source_tasks,
 )
 
-VENDORS = ("kie", "evolink", "modelverse")
+VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")
 RUNS = [
     (vendor, form, error_form)
     for vendor in VENDORS
@@ -92,12 +93,15 @@ def _schema(sandbox: Sandbox, vendor: str) -> Any:
     return schema
 
 
+def _base_url(vendor: str) -> str:
+    """Where the sandbox serves a vendor's API (ModelVerse's two APIs share its prefix)."""
+    return client_options("http://sandbox.test", vendor)["base_url"]
+
+
 def _call(vendor: str, form: str, case: Any, mode: GenerationMode) -> Any:
     if mode is GenerationMode.NEGATIVE and case.headers and "Authorization" in case.headers:
-        return case.call(base_url=f"http://sandbox.test/{vendor}")  # the case tests auth itself
-    return case.call(
-        base_url=f"http://sandbox.test/{vendor}", headers=auth_header(form, SANDBOX_KEY)
-    )
+        return case.call(base_url=_base_url(vendor))  # the case tests auth itself
+    return case.call(base_url=_base_url(vendor), headers=auth_header(form, SANDBOX_KEY))
 
 
 def _check_envelope(case: Any, response: Any, mode: GenerationMode) -> None:
@@ -162,7 +166,7 @@ def test_stateful_create_then_status_through_links(vendor: str, form: str, error
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {
-                "base_url": f"http://sandbox.test/{vendor}",
+                "base_url": _base_url(vendor),
                 "headers": auth_header(form, SANDBOX_KEY),
             }
 
@@ -214,7 +218,7 @@ def _one_model_schema(sandbox: Sandbox, vendor: str, variant: str) -> Any:
     for operation in document["paths"].values():
         post = operation.get("post", {})
         if post.get("operationId") == create["operationId"]:
-            media = post["requestBody"]["content"]["application/json"]
+            media = next(iter(post["requestBody"]["content"].values()))  # JSON or multipart
             media["schema"] = {"$ref": f"#/components/schemas/{variant}"}
             media.pop("examples", None)
     schema = schemathesis.openapi.from_dict(document)

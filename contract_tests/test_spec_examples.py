@@ -36,8 +36,9 @@ def test_every_vendor_page_has_its_examples_stored() -> None:
     counts = {vendor: 0 for vendor in VENDORS}
     for example in page_examples():
         counts[example.vendor] += 1
-    # 3 kie pages x (request, response); evolink request + 6 error bodies; modelverse 3.
-    assert counts == {"kie": 6, "evolink": 7, "modelverse": 3}
+    # 3 kie pages x (request, response); evolink request + 6 error bodies; modelverse 3;
+    # its OpenAI-compatible page: the curl request and the not-ready download error.
+    assert counts == {"kie": 6, "evolink": 7, "modelverse": 3, "modelverse-openai": 2}
 
 
 def _schema_for(example: PageExample) -> str:

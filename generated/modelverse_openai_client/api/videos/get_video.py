@@ -92,7 +92,8 @@ def sync_detailed(
     """Get a video job
 
      Source: ModelVerse "Sora-2", section 查询任务状态. `x-task-fields` names where a client
-    reads the job (JSON pointers); the result is fetched from downloadVideoContent.
+    reads the job (JSON pointers); a completed job's result is not a field but
+    `x-result-operation`, the bytes fetched with the same key.
 
     Args:
         video_id (str):
@@ -124,7 +125,8 @@ def sync(
     """Get a video job
 
      Source: ModelVerse "Sora-2", section 查询任务状态. `x-task-fields` names where a client
-    reads the job (JSON pointers); the result is fetched from downloadVideoContent.
+    reads the job (JSON pointers); a completed job's result is not a field but
+    `x-result-operation`, the bytes fetched with the same key.
 
     Args:
         video_id (str):
@@ -151,7 +153,8 @@ async def asyncio_detailed(
     """Get a video job
 
      Source: ModelVerse "Sora-2", section 查询任务状态. `x-task-fields` names where a client
-    reads the job (JSON pointers); the result is fetched from downloadVideoContent.
+    reads the job (JSON pointers); a completed job's result is not a field but
+    `x-result-operation`, the bytes fetched with the same key.
 
     Args:
         video_id (str):
@@ -181,7 +184,8 @@ async def asyncio(
     """Get a video job
 
      Source: ModelVerse "Sora-2", section 查询任务状态. `x-task-fields` names where a client
-    reads the job (JSON pointers); the result is fetched from downloadVideoContent.
+    reads the job (JSON pointers); a completed job's result is not a field but
+    `x-result-operation`, the bytes fetched with the same key.
 
     Args:
         video_id (str):
