@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from ._capabilities import Capabilities, ModelCapabilities, capabilities
     from ._client import AsyncClient, Client
+    from ._limits import RateLimit
     from .callbacks import parse_callback, parse_status, sign_kie_callback
     from .errors import (
         APIConnectionError,
@@ -77,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "ModelCapabilities": "_capabilities",
     "NotFoundError": "errors",
     "PermissionDeniedError": "errors",
+    "RateLimit": "_limits",
     "RateLimitError": "errors",
     "ServerError": "errors",
     "ServiceUnavailableError": "errors",
@@ -117,6 +119,7 @@ __all__ = [
     "ModelCapabilities",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "ServerError",
     "ServiceUnavailableError",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -42,6 +43,15 @@ from ._http import (
     send,
     send_async,
     shared_ssl_context,
+)
+from ._limits import (
+    DEFAULT_MAX_CONCURRENCY,
+    AsyncSlots,
+    RateLimit,
+    RateLimiter,
+    check_max_concurrency,
+    check_rate_limits,
+    shared_limiter,
 )
 from ._redact import install_log_filter, scrub_error
 from ._retry import RetryPolicy, uncertain_submission
@@ -132,7 +142,11 @@ class _BaseClient:
         max_retries: int,
         clock: Clock | None,
         files_base_url: str | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        rate_limits: Mapping[str, RateLimit] | None = None,
     ) -> None:
+        self._max_concurrency = check_max_concurrency(max_concurrency)
+        chosen_limits = check_rate_limits(rate_limits)
         self._config = resolve_config(
             vendor,
             api_key=api_key,
@@ -147,9 +161,38 @@ class _BaseClient:
         self._auth = _HeaderAuth(self._adapter.auth_headers(self._config.api_key))
         self._headers = {"User-Agent": f"sora-unified/{__version__}"}
         self._log_filter = install_log_filter(self._config.api_key)
+        limits = self._adapter.documented_rate_limits if chosen_limits is None else chosen_limits
+        self._limiter: RateLimiter | None = None
+        if limits and clock is None:
+            self._limiter = shared_limiter(self.vendor, self.base_url, self._config.api_key, limits)
+        elif limits:  # an injected clock keeps its own time: its limiter cannot be shared
+            self._limiter = RateLimiter(limits)
 
     def _http_options(self) -> dict[str, Any]:
-        return {"timeout": self._config.timeout, "verify": shared_ssl_context()}
+        # The pool matches the requests allowed in flight: every request finds a connection
+        # to reuse instead of queueing inside httpcore (see _limits).
+        pool = httpx.Limits(
+            max_connections=self._max_concurrency,
+            max_keepalive_connections=self._max_concurrency,
+        )
+        return {"timeout": self._config.timeout, "verify": shared_ssl_context(), "limits": pool}
+
+    def _rate_delay(self, call: HttpCall) -> float:
+        """How long to wait before starting `call` under the vendor's rate limits."""
+        if self._limiter is None:
+            return 0.0
+        kind = "submit" if call.creates_task else "status" if call.operation == "status" else ""
+        return self._limiter.reserve(kind, self._clock.monotonic()) if kind else 0.0
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests this client has in flight at most (the rest wait their turn)."""
+        return self._max_concurrency
+
+    @property
+    def rate_limits(self) -> dict[str, RateLimit]:
+        """The client-side rate limits in force ("submit", "status"); empty when none."""
+        return {} if self._limiter is None else self._limiter.limits
 
     @property
     def vendor(self) -> str:
@@ -462,6 +505,8 @@ class Client(_BaseClient):
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
         files_base_url: str | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        rate_limits: Mapping[str, RateLimit] | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -471,29 +516,49 @@ class Client(_BaseClient):
             max_retries=max_retries,
             clock=clock,
             files_base_url=files_base_url,
+            max_concurrency=max_concurrency,
+            rate_limits=rate_limits,
         )
-        options = self._http_options()
+        self._transport = transport
         self._http = httpx.Client(
             base_url=self.base_url,
             transport=transport,
             headers=self._headers,
             auth=self._auth,
-            **options,
-        )
-        # Result links are on other hosts: this client never carries the key.
-        self._files = httpx.Client(
-            transport=transport, headers=self._headers, follow_redirects=True, **options
+            **self._http_options(),
         )
         if transport is None:
             bound_by_deadlines(self._http)
-            bound_by_deadlines(self._files)
+        self._slots = threading.BoundedSemaphore(self._max_concurrency)
+        self._files_client: httpx.Client | None = None
+        self._files_lock = threading.Lock()
+
+    @property
+    def _files(self) -> httpx.Client:
+        """The download client, made on first use (most clients never download). Result
+        links are on other hosts: this client never carries the key."""
+        with self._files_lock:
+            if self._files_client is None:
+                self._files_client = httpx.Client(
+                    transport=self._transport,
+                    headers=self._headers,
+                    follow_redirects=True,
+                    **self._http_options(),
+                )
+                if self._transport is None:
+                    bound_by_deadlines(self._files_client)
+            return self._files_client
 
     def _request(self, call: HttpCall, until: float | None = None) -> Any:
         attempt = 0
         while True:
             try:
+                if delay := self._rate_delay(call):
+                    self._clock.sleep(delay)
                 seconds = self._request_seconds(until)
-                return self._interpret(call, send(self._http, self.vendor, call, seconds))
+                with self._slots:
+                    reply = send(self._http, self.vendor, call, seconds)
+                return self._interpret(call, reply)
             except SoraError as error:
                 delay = self._retry_delay(call, error, attempt, until)
             attempt += 1
@@ -717,7 +782,8 @@ class Client(_BaseClient):
 
     def close(self) -> None:
         self._http.close()
-        self._files.close()
+        if self._files_client is not None:
+            self._files_client.close()
 
     def __enter__(self) -> Client:
         return self
@@ -740,6 +806,8 @@ class AsyncClient(_BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
         files_base_url: str | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        rate_limits: Mapping[str, RateLimit] | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -749,28 +817,45 @@ class AsyncClient(_BaseClient):
             max_retries=max_retries,
             clock=clock,
             files_base_url=files_base_url,
+            max_concurrency=max_concurrency,
+            rate_limits=rate_limits,
         )
-        options = self._http_options()
+        self._transport = transport
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             transport=transport,
             headers=self._headers,
             auth=self._auth,
-            **options,
-        )
-        self._files = httpx.AsyncClient(
-            transport=transport, headers=self._headers, follow_redirects=True, **options
+            **self._http_options(),
         )
         if transport is None:
             bound_by_deadlines(self._http)
-            bound_by_deadlines(self._files)
+        self._slots = AsyncSlots(self._max_concurrency)
+        self._files_client: httpx.AsyncClient | None = None
+
+    @property
+    def _files(self) -> httpx.AsyncClient:
+        """The download client, made on first use (see Client._files)."""
+        if self._files_client is None:
+            self._files_client = httpx.AsyncClient(
+                transport=self._transport,
+                headers=self._headers,
+                follow_redirects=True,
+                **self._http_options(),
+            )
+            if self._transport is None:
+                bound_by_deadlines(self._files_client)
+        return self._files_client
 
     async def _request(self, call: HttpCall, until: float | None = None) -> Any:
         attempt = 0
         while True:
             try:
+                if delay := self._rate_delay(call):
+                    await self._clock.sleep_async(delay)
                 seconds = self._request_seconds(until)
-                reply = await send_async(self._http, self.vendor, call, seconds)
+                async with self._slots:
+                    reply = await send_async(self._http, self.vendor, call, seconds)
                 return self._interpret(call, reply)
             except SoraError as error:
                 delay = self._retry_delay(call, error, attempt, until)
@@ -979,7 +1064,8 @@ class AsyncClient(_BaseClient):
 
     async def close(self) -> None:
         await self._http.aclose()
-        await self._files.aclose()
+        if self._files_client is not None:
+            await self._files_client.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -20,9 +20,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, NotRequired, Protocol, TypedDict
 
+from .._limits import RateLimit
 from ._config import FAULT_KINDS, SANDBOX_KEY, Fault, SandboxConfig, Timing
 from ._state import CallbackAttempt, SandboxState
 
@@ -48,16 +50,23 @@ class ClientOptions(TypedDict):
     api_key: str
     base_url: str
     files_base_url: NotRequired[str]
+    rate_limits: Mapping[str, RateLimit]
 
 
 def client_options(root: str, vendor: str) -> ClientOptions:
     """Client keyword arguments for `vendor` on a sandbox serving at `root` (its key, base URL
-    and, for kie and evolink, the file host)."""
+    and, for kie and evolink, the file host). Client-side rate limits are off: the sandbox
+    runs a job's minutes in seconds, so a vendor's per-window limits would be out of scale
+    (and the sandbox does not enforce them)."""
     from ._uploads import PATHS
 
     root = root.rstrip("/")
     prefix = PREFIXES.get(vendor, vendor)
-    options: ClientOptions = {"api_key": SANDBOX_KEY, "base_url": f"{root}/{prefix}"}
+    options: ClientOptions = {
+        "api_key": SANDBOX_KEY,
+        "base_url": f"{root}/{prefix}",
+        "rate_limits": {},
+    }
     if vendor in PATHS:
         options["files_base_url"] = f"{root}/{vendor}-files"
     return options

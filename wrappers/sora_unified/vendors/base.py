@@ -17,6 +17,7 @@ from .._api_errors import api_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._images import LocalImage
+from .._limits import RateLimit
 from .._urls import split_http_url
 from ..errors import APIError, UnsupportedFeatureError, ValidationError
 from ..types import AnyRequest, VendorOptionsArg, Video, option_pairs
@@ -49,6 +50,9 @@ class VendorAdapter(Protocol):
     # Whether results are fetched from the vendor's own API with the key (OpenAI-style
     # `/content`) rather than from a public link.
     results_need_key: bool
+    # Client-side rate limits the vendor documents ("submit", "status" -> RateLimit); none
+    # documented, none imposed.
+    documented_rate_limits: Mapping[str, RateLimit]
 
     def auth_headers(self, api_key: str) -> dict[str, str]: ...
 

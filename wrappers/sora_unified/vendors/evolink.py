@@ -10,6 +10,7 @@ default).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
 
@@ -32,6 +33,7 @@ from .._api_errors import envelope_error, error_object_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._images import LocalImage
+from .._limits import RateLimit
 from .._status import (
     from_unix_s,
     is_content_policy,
@@ -83,6 +85,7 @@ class EvolinkAdapter(LinkedResults, NoFreshLinks):
     name = "evolink"
     default_base_url = "https://api.evolink.ai"
     api_key_env = "EVOLINK_API_KEY"
+    documented_rate_limits: Mapping[str, RateLimit] = {}  # none documented
     base_url_env = "EVOLINK_BASE_URL"
     callback_signing: CallbackSigning | None = None  # no signature scheme is documented
     result_link_hours: int | None = 24

@@ -10,7 +10,7 @@ sora-watermark-remover. The stable models are chosen by name.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from io import BytesIO
 from typing import Any
 
@@ -49,6 +49,7 @@ from .._api_errors import api_error, unexpected_body_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._images import LocalImage
+from .._limits import RateLimit
 from .._status import (
     from_unix_ms,
     is_content_policy,
@@ -232,6 +233,12 @@ class KieAdapter(LinkedResults):
     name = "kie"
     default_base_url = "https://api.kie.ai"
     api_key_env = "KIE_API_KEY"
+    # docs.kie.ai: "Up to 20 new generation requests per 10 seconds" per account; status reads
+    # "每个API密钥每秒10次请求" (10 per second per key).
+    documented_rate_limits: Mapping[str, RateLimit] = {
+        "submit": RateLimit(20, 10.0),
+        "status": RateLimit(10, 1.0),
+    }
     base_url_env = "KIE_BASE_URL"
     callback_signing = CallbackSigning("X-Webhook-Timestamp", "X-Webhook-Signature")
     result_link_hours: int | None = 24

@@ -7,6 +7,7 @@ are documented.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from modelverse_client.api.tasks import get_task_status, submit_task
@@ -23,6 +24,7 @@ from modelverse_client.types import UNSET
 from .._api_errors import error_object_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
+from .._limits import RateLimit
 from .._status import (
     from_unix_s,
     is_content_policy,
@@ -59,6 +61,7 @@ class ModelverseAdapter(LinkedResults, NoFreshLinks, NoUploads):
     name = "modelverse"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"
+    documented_rate_limits: Mapping[str, RateLimit] = {}  # none documented
     base_url_env = "MODELVERSE_BASE_URL"
     callback_signing: CallbackSigning | None = None
     result_link_hours: int | None = None

@@ -13,6 +13,7 @@ inline as the multipart `input_reference` file. The video's bytes come from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from io import BytesIO
 from typing import Any, cast
 
@@ -29,6 +30,7 @@ from modelverse_openai_client.types import UNSET, File
 from .._api_errors import error_object_error
 from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
+from .._limits import RateLimit
 from .._status import (
     from_unix_s,
     is_content_policy,
@@ -66,6 +68,7 @@ class ModelverseOpenAIAdapter(NoFreshLinks, NoUploads):
     name = "modelverse-openai"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"
+    documented_rate_limits: Mapping[str, RateLimit] = {}  # none documented
     base_url_env = "MODELVERSE_BASE_URL"
     callback_signing: CallbackSigning | None = None
     result_link_hours: int | None = None
