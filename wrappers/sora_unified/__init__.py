@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ._capabilities import Capabilities, ModelCapabilities, capabilities
-    from ._client import AsyncClient, Client
+    from ._client import AsyncClient, Client, validate_request
     from ._limits import RateLimit
     from .callbacks import parse_callback, parse_status, sign_kie_callback
     from .errors import (
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         ServiceUnavailableError,
         SoraError,
         SubmissionUncertainError,
+        SubmitCancelledError,
         UnsupportedFeatureError,
         ValidationError,
         WaitTimeoutError,
@@ -85,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     "Shot": "types",
     "SoraError": "errors",
     "SubmissionUncertainError": "errors",
+    "SubmitCancelledError": "errors",
     "Task": "types",
     "UnsupportedFeatureError": "errors",
     "ValidationError": "errors",
@@ -96,6 +98,7 @@ _EXPORTS: dict[str, str] = {
     "parse_callback": "callbacks",
     "parse_status": "callbacks",
     "sign_kie_callback": "callbacks",
+    "validate_request": "_client",
 }
 
 __all__ = [
@@ -126,6 +129,7 @@ __all__ = [
     "Shot",
     "SoraError",
     "SubmissionUncertainError",
+    "SubmitCancelledError",
     "Task",
     "UnsupportedFeatureError",
     "ValidationError",
@@ -137,6 +141,7 @@ __all__ = [
     "parse_callback",
     "parse_status",
     "sign_kie_callback",
+    "validate_request",
 ]
 
 

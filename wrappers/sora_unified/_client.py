@@ -63,6 +63,7 @@ from .errors import (
     DownloadError,
     LinkExpiredError,
     SoraError,
+    SubmitCancelledError,
     UnsupportedFeatureError,
     ValidationError,
 )
@@ -78,8 +79,10 @@ from .types import (
     VideoRequest,
     WatermarkRemovalRequest,
 )
+from .vendors import load_adapter
+from .vendors.base import VendorAdapter
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["AsyncClient", "Client", "validate_request"]
 
 logger = logging.getLogger("sora_unified")
 ProgressCallback = Callable[[Video], Any]
@@ -100,6 +103,46 @@ UNFORESEEN = (
 
 # An error answer from a content endpoint is read this far, for its message.
 REFUSAL_BYTES = 64 * 1024
+
+
+BeforeSend = Callable[[], bool]
+
+
+def _announce(before_send: BeforeSend | None) -> None:
+    """The last word before a paid request leaves; False keeps it from leaving."""
+    if before_send is not None and before_send() is False:
+        raise SubmitCancelledError("before_send declined the submit: nothing was sent")
+
+
+def plan_request(adapter: VendorAdapter, request: AnyRequest) -> Plan:
+    """The checked plan for `request` on this vendor (its model chosen, defaults filled), or
+    ValidationError / UnsupportedFeatureError; no request is made."""
+    if not isinstance(request, VideoRequest | CharacterRequest | WatermarkRemovalRequest):
+        raise TypeError(
+            "submit() takes a VideoRequest, CharacterRequest or WatermarkRemovalRequest;"
+            f" got {type(request).__name__}"
+        )
+    model = adapter.choose_model(request)
+    offered = capabilities().vendor(adapter.name)
+    caps = next((m for m in offered if m.model == model), None)
+    if caps is None:
+        allowed = ", ".join(m.model for m in offered)
+        raise ValidationError(
+            f"{adapter.name} offers models {allowed}; got {model!r}",
+            vendor=adapter.name,
+            model=model,
+            field="model",
+            value=model,
+            allowed=allowed,
+        )
+    return check_request(request, caps)
+
+
+def validate_request(vendor: str, request: AnyRequest) -> str:
+    """Check `request` for `vendor` exactly as `submit` would, with no key and no request,
+    and return the model it would use. Raises ValidationError (naming the field, value and
+    what is allowed) or UnsupportedFeatureError. A local image is read and checked too."""
+    return plan_request(load_adapter(vendor), request).model.model
 
 
 @lru_cache(maxsize=256)
@@ -235,26 +278,8 @@ class _BaseClient:
     # -- decisions shared by both clients -----------------------------------------------------
 
     def _plan(self, request: AnyRequest) -> Plan:
-        if not isinstance(request, VideoRequest | CharacterRequest | WatermarkRemovalRequest):
-            raise TypeError(
-                "submit() takes a VideoRequest, CharacterRequest or WatermarkRemovalRequest;"
-                f" got {type(request).__name__}"
-            )
-        model = self._adapter.choose_model(request)
-        offered = capabilities().vendor(self.vendor)
-        caps = next((m for m in offered if m.model == model), None)
-        if caps is None:
-            allowed = ", ".join(m.model for m in offered)
-            raise ValidationError(
-                f"{self.vendor} offers models {allowed}; got {model!r}",
-                vendor=self.vendor,
-                model=model,
-                field="model",
-                value=model,
-                allowed=allowed,
-            )
-        plan = check_request(request, caps)
-        logger.debug("%s: submitting %s (%d s)", self.vendor, caps.model, plan.seconds)
+        plan = plan_request(self._adapter, request)
+        logger.debug("%s: submitting %s (%d s)", self.vendor, plan.model.model, plan.seconds)
         return plan
 
     def _upload_call(self, plan: Plan) -> HttpCall | None:
@@ -549,7 +574,9 @@ class Client(_BaseClient):
                     bound_by_deadlines(self._files_client)
             return self._files_client
 
-    def _request(self, call: HttpCall, until: float | None = None) -> Any:
+    def _request(
+        self, call: HttpCall, until: float | None = None, before_send: BeforeSend | None = None
+    ) -> Any:
         attempt = 0
         while True:
             try:
@@ -557,22 +584,30 @@ class Client(_BaseClient):
                     self._clock.sleep(delay)
                 seconds = self._request_seconds(until)
                 with self._slots:
+                    _announce(before_send)
                     reply = send(self._http, self.vendor, call, seconds)
                 return self._interpret(call, reply)
+            except SubmitCancelledError:
+                raise
             except SoraError as error:
                 delay = self._retry_delay(call, error, attempt, until)
             attempt += 1
             self._clock.sleep(delay)
 
-    def submit(self, request: AnyRequest) -> Task:
-        """Check the request, then create the paid task once. Returns the Task to wait on."""
+    def submit(self, request: AnyRequest, *, before_send: BeforeSend | None = None) -> Task:
+        """Check the request, then create the paid task once. Returns the Task to wait on.
+
+        `before_send`, if given, is called right before the paid request leaves (after the
+        local checks, any upload, and the wait for a rate-limit window and a connection slot):
+        the moment to record that a submit is under way. Returning False cancels it
+        (SubmitCancelledError; nothing was sent)."""
         plan = self._plan(request)
         upload = self._upload_call(plan)
         with self._exit():  # an upload is free and retried; one that fails stops the submit
             plan = self._with_image(plan, None if upload is None else self._request(upload))
         call = self._adapter.submit_call(plan)
         with self._exit(submitting=True):
-            return self._task(plan, self._request(call))
+            return self._task(plan, self._request(call, before_send=before_send))
 
     def _retrieve(self, task: Task, until: float | None = None) -> Video:
         with self._exit(task=task):
@@ -847,7 +882,9 @@ class AsyncClient(_BaseClient):
                 bound_by_deadlines(self._files_client)
         return self._files_client
 
-    async def _request(self, call: HttpCall, until: float | None = None) -> Any:
+    async def _request(
+        self, call: HttpCall, until: float | None = None, before_send: BeforeSend | None = None
+    ) -> Any:
         attempt = 0
         while True:
             try:
@@ -855,21 +892,25 @@ class AsyncClient(_BaseClient):
                     await self._clock.sleep_async(delay)
                 seconds = self._request_seconds(until)
                 async with self._slots:
+                    _announce(before_send)
                     reply = await send_async(self._http, self.vendor, call, seconds)
                 return self._interpret(call, reply)
+            except SubmitCancelledError:
+                raise
             except SoraError as error:
                 delay = self._retry_delay(call, error, attempt, until)
             attempt += 1
             await self._clock.sleep_async(delay)
 
-    async def submit(self, request: AnyRequest) -> Task:
+    async def submit(self, request: AnyRequest, *, before_send: BeforeSend | None = None) -> Task:
+        """See Client.submit."""
         plan = self._plan(request)
         upload = self._upload_call(plan)
         with self._exit():  # an upload is free and retried; one that fails stops the submit
             plan = self._with_image(plan, None if upload is None else await self._request(upload))
         call = self._adapter.submit_call(plan)
         with self._exit(submitting=True):
-            return self._task(plan, await self._request(call))
+            return self._task(plan, await self._request(call, before_send=before_send))
 
     async def _retrieve(self, task: Task, until: float | None = None) -> Video:
         with self._exit(task=task):

@@ -17,6 +17,7 @@
     ├── APIConnectionError          the request did not get an answer
     │   └── APITimeoutError
     ├── SubmissionUncertainError    a paid submit may or may not have created a task
+    ├── SubmitCancelledError        submit's before_send declined: nothing was sent
     ├── GenerationFailedError       the task ended failed (vendor code, message, content policy)
     ├── WaitTimeoutError            wait() gave up; carries the last Video seen
     ├── DownloadError               the result could not be saved
@@ -57,6 +58,7 @@ __all__ = [
     "ServiceUnavailableError",
     "SoraError",
     "SubmissionUncertainError",
+    "SubmitCancelledError",
     "UnsupportedFeatureError",
     "ValidationError",
     "WaitTimeoutError",
@@ -226,6 +228,11 @@ class SubmissionUncertainError(SoraError):
     def __init__(self, message: str, *, vendor: str) -> None:
         super().__init__(message)
         self.vendor = vendor
+
+
+class SubmitCancelledError(SoraError):
+    """`submit(..., before_send=...)` returned False: the paid request was not sent (a batch's
+    budget was reached between its check and the moment the request could leave)."""
 
 
 class GenerationFailedError(SoraError):

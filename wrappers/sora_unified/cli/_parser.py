@@ -6,6 +6,7 @@ import argparse
 import math
 from typing import Any
 
+from ._batch import add_batch
 from ._commands import (
     cmd_character,
     cmd_credits,
@@ -241,4 +242,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_vendors(commands)
     _add_credits(commands)
     _add_sandbox(commands)
+    add_batch(commands, _common, _positive_seconds)
     return parser

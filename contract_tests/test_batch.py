@@ -1,0 +1,425 @@
+"""`sora_unified.batch` and `sora-unified batch`: durable, resumable, never paying twice.
+
+The library runs against the sandbox on a shared fake clock (tasks finish without real
+waiting); the sandbox's own task records are the duplicate counter. Crashes are simulated by
+a store whose jobs belong to a worker that is gone; the command is also killed for real
+(SIGKILL, several times, at random points) and resumed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sora_unified import AsyncClient, VideoRequest
+from sora_unified.batch import (
+    BatchOptions,
+    InvalidLine,
+    Job,
+    SQLiteJobStore,
+    file_name,
+    read_jobs,
+    request_fields,
+    run_batch,
+)
+from sora_unified.cli import main
+from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
+
+from contract_tests.fakes import FakeClock
+
+TIMING = Timing(queue_seconds=2, run_seconds=5, not_visible_seconds=0)
+GONE_WORKER = "gone-host:1:crashed"  # another machine's worker whose lease ran out long ago
+
+
+def _jobs(count: int, vendor: str | None = None, **fields: Any) -> list[Job]:
+    body = {"seconds": 10, **fields}
+    return [
+        Job(n + 1, f"job-{n}", vendor, {"prompt": f"job {n}: a corgi surfing", **body})
+        for n in range(count)
+    ]
+
+
+class World:
+    """A sandbox on a fake clock, a store, and AsyncClients made per event loop."""
+
+    def __init__(self, tmp_path: Path, faults: tuple[Fault, ...] = ()) -> None:
+        self.clock = FakeClock()
+        self.sandbox = Sandbox(SandboxConfig(timing=TIMING, faults=faults), clock=self.clock)
+        self.sandbox.start()
+        self.out = tmp_path / "out"
+        self.store = SQLiteJobStore(tmp_path / "batch.sqlite3")
+
+    def clients(self) -> Callable[[str], AsyncClient]:
+        made: dict[str, AsyncClient] = {}
+
+        def client(vendor: str) -> AsyncClient:
+            if vendor not in made:
+                made[vendor] = AsyncClient(
+                    vendor, **self.sandbox.client_options(vendor), clock=self.clock, max_retries=0
+                )
+            return made[vendor]
+
+        return client
+
+    def run(self, **options: Any) -> Any:
+        events: list[tuple[str, dict[str, Any]]] = []
+        summary = run_batch(
+            self.store,
+            self.clients(),
+            BatchOptions(out=self.out, **options),
+            on_event=lambda name, data: events.append((name, data)),
+        )
+        return summary, events
+
+    def tasks_per_job(self, vendor: str = "kie") -> collections.Counter[str]:
+        """How many tasks the sandbox created per job (the prompt names the job)."""
+        state = self.sandbox.state
+        counted: collections.Counter[str] = collections.Counter()
+        for task in list(state.tasks.values()):
+            if task.vendor == vendor:
+                prompt = json.dumps(task.body).split("job ", 1)[1]
+                counted["job-" + prompt.split(":", 1)[0]] += 1
+        return counted
+
+    def close(self) -> None:
+        self.store.close()
+        self.sandbox.stop()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    made = World(tmp_path)
+    yield made
+    made.close()
+
+
+def _results(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+
+
+def test_every_job_is_submitted_once_waited_on_and_downloaded(world: World) -> None:
+    world.store.add(_jobs(12), default_vendor="kie")
+    summary, events = world.run(job_slots=5)
+    assert summary.counts == {"completed": 12}
+    assert world.tasks_per_job() == {f"job-{n}": 1 for n in range(12)}
+    results = _results(world.out)
+    assert [r["custom_id"] for r in results] == [f"job-{n}" for n in range(12)]
+    for result in results:
+        assert result["status"] == "completed" and result["task"].startswith("kie:")
+        assert Path(result["file"]).name == file_name(result["custom_id"])
+        assert Path(result["file"]).read_bytes()[4:8] == b"ftyp"
+    assert [name for name, _ in events].count("submitted") == 12
+    # Running again finds nothing to do: no second submit, same results.
+    again, _ = world.run()
+    assert again.counts == {"completed": 12}
+    assert sum(world.tasks_per_job().values()) == 12
+
+
+def test_a_crash_while_submitting_leaves_the_job_uncertain_never_resubmitted(world: World) -> None:
+    """The store says a submit was under way when its worker died: nobody knows whether the
+    vendor created (and charged for) a task, so it is listed, not sent again."""
+    world.store.add(_jobs(3), default_vendor="kie")
+    claimed = world.store.claim(GONE_WORKER)
+    assert claimed is not None
+    assert world.store.begin_submit(claimed.custom_id, GONE_WORKER, None)
+    summary, _ = world.run()
+    assert summary.counts == {"completed": 2, "uncertain": 1}
+    assert claimed.custom_id not in world.tasks_per_job()
+    (line,) = [r for r in _results(world.out) if r["status"] == "uncertain"]
+    assert line["custom_id"] == claimed.custom_id
+    assert line["error"]["code"] == "submission_uncertain"
+    assert "--resubmit-uncertain" in line["error"]["message"]
+    # Only an explicit opt-in sends it again.
+    summary, _ = world.run(resubmit_uncertain=True)
+    assert summary.counts == {"completed": 3}
+    assert world.tasks_per_job()[claimed.custom_id] == 1
+
+
+def test_a_submitted_job_is_waited_on_and_downloaded_never_resubmitted(world: World) -> None:
+    world.store.add(_jobs(1), default_vendor="kie")
+    claimed = world.store.claim(GONE_WORKER)
+    assert claimed is not None
+    world.store.begin_submit(claimed.custom_id, GONE_WORKER, None)
+
+    async def submit_once() -> str:
+        client = world.clients()("kie")
+        task = await client.submit(claimed.job().request())
+        await client.close()
+        return str(task)
+
+    task = asyncio.run(submit_once())
+    world.store.submitted(claimed.custom_id, task)  # ...and then the worker died
+    summary, events = world.run()
+    assert summary.counts == {"completed": 1}
+    assert world.tasks_per_job() == {claimed.custom_id: 1}
+    assert "submitted" not in [name for name, _ in events]
+    assert _results(world.out)[0]["task"] == task
+
+
+def test_an_ambiguous_submit_is_uncertain_and_never_falls_back(tmp_path: Path) -> None:
+    """The connection drops after the vendor created the task: uncertain, not retried, not
+    sent to the fallback vendor (that would pay twice)."""
+    world = World(tmp_path, faults=(Fault(kind="drop_after", vendor="kie", endpoint="submit"),))
+    try:
+        world.store.add(_jobs(2), default_vendor="kie")
+        summary, events = world.run(fallback=("evolink",))
+        assert summary.counts == {"uncertain": 2}
+        assert sum(world.tasks_per_job("kie").values()) == 2  # they do exist at the vendor
+        assert world.tasks_per_job("evolink") == {}
+        assert "fallback" not in [name for name, _ in events]
+    finally:
+        world.close()
+
+
+def test_a_refusal_before_any_task_falls_back_to_the_next_vendor(tmp_path: Path) -> None:
+    """kie refuses (402, no credits): nothing was created, so evolink is tried."""
+    world = World(
+        tmp_path, faults=(Fault(kind="insufficient_credits", vendor="kie", endpoint="submit"),)
+    )
+    try:
+        world.store.add(_jobs(2), default_vendor="kie")
+        summary, events = world.run(fallback=("evolink",))
+        assert summary.counts == {"completed": 2}
+        assert world.tasks_per_job("kie") == {}
+        assert world.tasks_per_job("evolink") == {"job-0": 1, "job-1": 1}
+        assert [name for name, _ in events].count("fallback") == 2
+        assert {r["vendor"] for r in _results(world.out)} == {"evolink"}
+        # Without a fallback the refusal is final (and named).
+        world.store.add([Job(9, "job-9", "kie", {"prompt": "job 9: x", "seconds": 10})], "kie")
+        summary, _ = world.run()
+        (last,) = [r for r in _results(world.out) if r["custom_id"] == "job-9"]
+        assert last["status"] == "failed" and last["task"] is None
+    finally:
+        world.close()
+
+
+def test_a_line_every_vendor_refuses_locally_is_invalid_and_costs_nothing(world: World) -> None:
+    world.store.add([*_jobs(1), Job(2, "bad", None, {"prompt": "x", "seconds": 7})], "kie")
+    summary, _ = world.run()
+    assert summary.counts == {"completed": 1, "invalid": 1}
+    (bad,) = [r for r in _results(world.out) if r["custom_id"] == "bad"]
+    assert bad["status"] == "invalid" and "seconds" in bad["error"]["message"]
+    assert bad["line"] == 2
+    assert world.store.submits()[0].custom_id == "job-0" and len(world.store.submits()) == 1
+
+
+def test_max_jobs_stops_submitting_and_a_resume_goes_on(world: World) -> None:
+    world.store.add(_jobs(5), default_vendor="kie")
+    summary, _ = world.run(max_jobs=2, job_slots=1)
+    assert summary.counts == {"completed": 2, "skipped": 3}
+    assert sum(world.tasks_per_job().values()) == 2
+    skipped = [r for r in _results(world.out) if r["status"] == "skipped"]
+    assert {r["error"]["message"] for r in skipped} == {"--max-jobs reached"}
+    summary, _ = world.run(max_jobs=5)
+    assert summary.counts == {"completed": 5}
+    assert sum(world.tasks_per_job().values()) == 5
+
+
+def test_max_cost_reads_the_vendors_credits(world: World) -> None:
+    """Each 10 s kie job costs the sandbox's price; the budget allows two of them."""
+    world.store.add(_jobs(4), default_vendor="kie")
+
+    async def price() -> float:
+        client = world.clients()("kie")
+        before = await client.credits()
+        task = await client.submit(VideoRequest(prompt="probe", seconds=10))
+        after = await client.credits()
+        await client.close()
+        assert task
+        return before - after
+
+    one_job = asyncio.run(price())
+    assert one_job > 0
+    summary, _ = world.run(max_cost=one_job * 2, job_slots=1)
+    assert summary.counts == {"completed": 2, "skipped": 2}
+
+
+def test_many_jobs_with_a_small_pool_finish_linearly(world: World) -> None:
+    world.store.add(_jobs(120), default_vendor="kie")
+    summary, _ = world.run(job_slots=120)
+    assert summary.counts == {"completed": 120}
+    assert set(world.tasks_per_job().values()) == {1}
+
+
+# -- input ------------------------------------------------------------------------------------
+
+
+def test_jsonl_lines_are_jobs_or_named_refusals(tmp_path: Path) -> None:
+    source = tmp_path / "jobs.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                json.dumps({"custom_id": "a", "body": {"prompt": "p", "seconds": 10}}),
+                "{not json",
+                json.dumps({"custom_id": "b", "body": {"prompt": "p", "colour": "red"}}),
+                json.dumps({"custom_id": "a", "body": {"prompt": "again"}}),
+                json.dumps({"custom_id": "c", "vendor": "sora", "body": {"prompt": "p"}}),
+                "",
+                json.dumps({"custom_id": "d", "vendor": "evolink", "body": {"prompt": "p"}}),
+            ]
+        )
+    )
+    found = list(read_jobs(source))
+    assert [type(item).__name__ for item in found] == [
+        "Job", "InvalidLine", "InvalidLine", "InvalidLine", "InvalidLine", "Job",
+    ]  # fmt: skip
+    invalid = [item for item in found if isinstance(item, InvalidLine)]
+    assert [item.line for item in invalid] == [2, 3, 4, 5]
+    assert "colour" in invalid[1].error and "prompt" in invalid[1].error
+    assert "repeats" in invalid[2].error
+    assert "vendor must be one of" in invalid[3].error and "'sora'" in invalid[3].error
+    assert found[-1] == Job(7, "d", "evolink", {"prompt": "p"})
+
+
+def test_csv_rows_become_the_same_jobs(tmp_path: Path) -> None:
+    source = tmp_path / "jobs.csv"
+    source.write_text(
+        "custom_id,vendor,prompt,seconds,remove_watermark,size\n"
+        "a,,a cat,10,true,\n"
+        "b,evolink,a dog,4,,1280x720\n"
+    )
+    found = list(read_jobs(source))
+    assert found == [
+        Job(2, "a", None, {"prompt": "a cat", "seconds": 10, "remove_watermark": True}),
+        Job(3, "b", "evolink", {"prompt": "a dog", "seconds": 4, "size": "1280x720"}),
+    ]
+    request = VideoRequest(prompt="a cat", seconds=10, remove_watermark=True)
+    assert found[0].request() == request
+    assert request_fields(request) == found[0].fields
+
+
+def test_file_names_are_safe_and_distinct() -> None:
+    assert file_name("cat-1") == "cat-1.mp4"
+    assert file_name("../etc/passwd") != file_name("_.._etc_passwd")
+    assert "/" not in file_name("a/b") and file_name("a/b") != file_name("a_b")
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _write_jobs(path: Path, count: int) -> Path:
+    lines = [
+        json.dumps(
+            {"custom_id": f"job-{n}", "body": {"prompt": f"job {n}: a corgi", "seconds": 10}}
+        )
+        for n in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_dry_run_checks_every_line_and_sends_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a dry run made a request")
+
+    monkeypatch.setattr(httpx.Client, "send", refuse)
+    monkeypatch.setattr(httpx.AsyncClient, "send", refuse)
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", 3)
+    with jobs.open("a") as more:
+        more.write(json.dumps({"custom_id": "x", "body": {"prompt": "p", "seconds": 7}}) + "\n")
+    code = main(["batch", str(jobs), "--vendor", "kie", "--out", str(tmp_path / "o"), "--dry-run"])
+    captured = capsys.readouterr()
+    assert code == 4
+    assert "3 job(s) would be submitted, 1 line(s) refused" in captured.out
+    assert "line 4 (x): refused" in captured.err and "10, 15" in captured.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_second_batch_into_the_same_folder_needs_resume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "o"
+    SQLiteJobStore(out / "batch.sqlite3").add(_jobs(1), "kie")
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", 1)
+    code = main(["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(out)])
+    assert code == 2
+    assert "--resume" in capsys.readouterr().err
+
+
+SANDBOX_SETTINGS = {"timing": {"queue_seconds": 1, "run_seconds": 2, "not_visible_seconds": 0}}
+
+
+def _command(jobs: Path, out: Path, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie"]
+    return [*command, "--sandbox", "--out", str(out), "--json", *extra]
+
+
+def _sandbox_tasks(out: Path) -> collections.Counter[str]:
+    db = sqlite3.connect(out / "sandbox.sqlite3")
+    try:
+        rows = db.execute("SELECT task FROM tasks WHERE vendor = 'kie'").fetchall()
+    finally:
+        db.close()
+    prompts = (json.loads(task)["body"]["input"]["prompt"] for (task,) in rows)
+    return collections.Counter("job-" + p.split(":")[0].removeprefix("job ") for p in prompts)
+
+
+@pytest.mark.timeout(300)
+def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: Path) -> None:
+    """The issue's acceptance run: 200 jobs, killed (SIGKILL) three times at random moments,
+    then resumed to the end. Every job ends completed or uncertain; the sandbox created at
+    most one task per job, exactly one for every completed job; none was submitted twice."""
+    count = 200
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", count)
+    out = tmp_path / "out"
+    settings = tmp_path / "sandbox.json"
+    settings.write_text(json.dumps(SANDBOX_SETTINGS))
+    env = {**os.environ, "SORA_UNIFIED_SANDBOX_CONFIG": str(settings)}
+    rng = random.Random(20261122)
+    kills = 0
+    for _ in range(3):
+        process = subprocess.Popen(
+            _command(jobs, out, "--resume"), env=env, stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        # Kill after a random number of events (so after real progress), not a random time.
+        wanted = rng.randint(1, 60)
+        for seen, _line in enumerate(process.stdout, start=1):
+            if seen >= wanted:
+                break
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait(60)
+        process.stdout.close()
+    assert kills >= 2, "the run finished before it could be killed"
+    finished = subprocess.run(
+        _command(jobs, out, "--resume"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    summary = json.loads(finished.stdout.splitlines()[-1])
+    results = _results(out)
+    assert len(results) == count
+    assert {r["status"] for r in results} <= {"completed", "uncertain"}, summary
+    tasks = _sandbox_tasks(out)
+    assert max(tasks.values()) == 1, "a job was submitted twice"
+    for result in results:
+        if result["status"] == "completed":
+            assert tasks[result["custom_id"]] == 1
+            assert Path(result["file"]).stat().st_size > 0
+    ledger = sqlite3.connect(out / "batch.sqlite3")
+    try:
+        submits = ledger.execute("SELECT custom_id, count(*) FROM submits GROUP BY custom_id")
+        assert all(n == 1 for _, n in submits.fetchall())
+    finally:
+        ledger.close()
+    assert summary["counts"].get("completed", 0) >= count - 3 * 20  # at most a pool per kill

@@ -1,0 +1,72 @@
+"""Thousands of videos, durably: the library behind `sora-unified batch`.
+
+    from sora_unified.batch import BatchOptions, open_store, read_jobs, run_batch
+
+    store = open_store("out/batch.sqlite3")          # or "postgresql://..." for several machines
+    store.add(read_jobs("jobs.jsonl"), default_vendor="kie")
+    summary = run_batch(store, {"kie": AsyncClient("kie")}, BatchOptions(out=Path("out")))
+
+Every job's state is recorded before each irreversible step (see `_store`): kill the process at
+any moment and run again; submitted jobs are waited on and downloaded, never resubmitted, and a
+job whose submit outcome is unknown is `uncertain` until you decide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from ._input import InvalidLine, Job, read_jobs, request_fields, request_from_fields
+from ._runner import (
+    BatchOptions,
+    BatchSummary,
+    ClientSource,
+    EventHandler,
+    file_name,
+    run_batch_async,
+    write_results,
+)
+from ._store import JobRecord, JobState, JobStore, SQLiteJobStore, SubmitRecord
+
+__all__ = [
+    "BatchOptions",
+    "BatchSummary",
+    "InvalidLine",
+    "Job",
+    "JobRecord",
+    "JobState",
+    "JobStore",
+    "SQLiteJobStore",
+    "SubmitRecord",
+    "file_name",
+    "open_store",
+    "read_jobs",
+    "request_fields",
+    "request_from_fields",
+    "run_batch",
+    "run_batch_async",
+    "write_results",
+]
+
+
+def open_store(location: str | Path) -> JobStore:
+    """A job store by location: a `postgresql://` URL (several machines), else a SQLite file."""
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        from ._postgres import PostgresJobStore
+
+        return PostgresJobStore(text)
+    return SQLiteJobStore(text)
+
+
+def run_batch(
+    store: JobStore,
+    clients: ClientSource,
+    options: BatchOptions,
+    *,
+    on_event: EventHandler | None = None,
+) -> BatchSummary:
+    """`run_batch_async` for synchronous code (runs its own event loop)."""
+    result: Any = asyncio.run(run_batch_async(store, clients, options, on_event=on_event))
+    return result  # type: ignore[no-any-return]

@@ -1,0 +1,307 @@
+"""Running a batch: many jobs through AsyncClient, every step recorded in the job store.
+
+Each job slot loops: claim a job (a running task first, else a pending job), then wait and
+download it, or check it locally, record the submit, submit, record the task, wait, download.
+Requests in flight are bounded by each client's `max_concurrency` and rate limits; job slots
+bound how many jobs are being worked on at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._client import AsyncClient, validate_request
+from .._constants import DEFAULT_WAIT_TIMEOUT_SECONDS
+from ..errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    FeatureDisabledError,
+    InsufficientCreditsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceUnavailableError,
+    SoraError,
+    SubmissionUncertainError,
+    SubmitCancelledError,
+    UnsupportedFeatureError,
+    ValidationError,
+    WaitTimeoutError,
+)
+from ._store import JobRecord, JobStore, new_worker_id
+
+__all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
+
+EventHandler = Callable[[str, dict[str, Any]], None]
+ClientSource = Mapping[str, AsyncClient] | Callable[[str], AsyncClient]
+HEARTBEAT_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How to run a batch. `fallback` vendors are tried in order for a job refused before any
+    task existed; `max_jobs` / `max_cost` stop submitting once reached (jobs already submitted
+    finish); `resubmit_uncertain` is the explicit opt-in to submit an uncertain job again."""
+
+    out: Path
+    fallback: tuple[str, ...] = ()
+    max_jobs: int | None = None
+    max_cost: float | None = None
+    resubmit_uncertain: bool = False
+    job_slots: int = 256
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    results: Path | None = None
+
+    @property
+    def uncertain(self) -> int:
+        return self.counts.get("uncertain", 0)
+
+
+def file_name(custom_id: str) -> str:
+    """A safe, unique file name for a job's video."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", custom_id)[:100].lstrip(".") or "job"
+    if safe != custom_id:
+        safe += "-" + hashlib.sha256(custom_id.encode()).hexdigest()[:8]
+    return f"{safe}.mp4"
+
+
+# The vendor's answers that say no task was made: a refusal of the request, the key, the
+# account's credits, or a "not now" (rate limit, maintenance). A 5xx or a lost answer says
+# nothing of the kind, so it never leads to another vendor.
+REFUSALS: tuple[type[SoraError], ...] = (
+    ValidationError,
+    ConfigurationError,
+    BadRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    InsufficientCreditsError,
+    NotFoundError,
+    FeatureDisabledError,
+    RateLimitError,
+    ServiceUnavailableError,
+)
+
+
+def _refused_before_a_task(error: SoraError) -> bool:
+    """Refused locally, or by the vendor before any task existed: nothing was created and
+    nothing charged, so another vendor may be tried."""
+    return error.task is None and isinstance(error, REFUSALS)
+
+
+class _Run:
+    def __init__(
+        self,
+        store: JobStore,
+        clients: ClientSource,
+        options: BatchOptions,
+        on_event: EventHandler | None,
+    ) -> None:
+        self.store = store
+        self.clients = clients
+        self.options = options
+        self.on_event = on_event or (lambda name, data: None)
+        self.worker = new_worker_id()
+        self.parked: list[str] = []  # still running at the wait timeout: released at the end
+        self.cost_lock = asyncio.Lock()
+        self.starting_credits: dict[str, float] = {}
+
+    def client(self, vendor: str) -> AsyncClient:
+        if callable(self.clients):
+            return self.clients(vendor)
+        return self.clients[vendor]
+
+    def emit(self, name: str, record: JobRecord, **data: Any) -> None:
+        self.on_event(name, {"custom_id": record.custom_id, "vendor": record.vendor, **data})
+
+    async def slot(self) -> None:
+        while (record := self.store.claim(self.worker)) is not None:
+            try:
+                if record.state == "submitted":
+                    await self.finish(record, str(record.task))
+                else:
+                    await self.submit(record)
+            except Exception as error:
+                # Kept as recorded (a task id stays) and held until the run ends: a resume
+                # takes it up again, this run does not loop on it.
+                self.parked.append(record.custom_id)
+                self.emit("error", record, error=f"{type(error).__name__}: {error}")
+
+    def next_vendor(self, record: JobRecord) -> str | None:
+        return next((v for v in self.options.fallback if v not in record.tried), None)
+
+    def refuse(self, record: JobRecord, error: SoraError) -> None:
+        following = self.next_vendor(record) if _refused_before_a_task(error) else None
+        code = getattr(error, "code", None) or type(error).__name__
+        if following is None and isinstance(error, ValidationError | UnsupportedFeatureError):
+            # Refused locally by every vendor it may go to: an invalid line, nothing was sent.
+            self.store.finished(record.custom_id, "invalid", file=None, error=str(error), code=code)
+            self.emit("invalid", record, line=record.line, error=str(error))
+            return
+        self.store.refused(record.custom_id, str(error), code, following)
+        if following is not None:
+            self.emit("fallback", record, to=following, error=str(error))
+        else:
+            self.emit("failed", record, error=str(error), code=code)
+
+    async def within_budget(self, record: JobRecord, client: AsyncClient) -> bool:
+        if self.options.max_cost is None:
+            return True
+        assert record.vendor is not None
+        async with self.cost_lock:  # one credits check at a time: no overshoot between checks
+            remaining = await client.credits()
+            start = self.starting_credits.setdefault(record.vendor, remaining)
+            return start - remaining < self.options.max_cost
+
+    async def submit(self, record: JobRecord) -> None:
+        assert record.vendor is not None
+        request = record.job().request()
+        try:
+            validate_request(record.vendor, request)  # refused here: nothing is recorded as sent
+            client = self.client(record.vendor)
+            affordable = await self.within_budget(record, client)
+        except SoraError as error:
+            self.refuse(record, error)
+            return
+        recorded: list[bool] = []
+
+        def record_the_submit() -> bool:
+            # Right before the paid request leaves (not while it queues for a connection):
+            # a crash after this point leaves the job `uncertain`, before it `pending`.
+            if not recorded:
+                recorded.append(
+                    self.store.begin_submit(record.custom_id, self.worker, self.options.max_jobs)
+                )
+            return recorded[0]
+
+        try:
+            if not affordable:
+                raise SubmitCancelledError("--max-cost reached")
+            task = await client.submit(request, before_send=record_the_submit)
+        except SubmitCancelledError:
+            reason = "--max-cost reached" if not affordable else "--max-jobs reached"
+            self.store.skipped(record.custom_id, reason)
+            self.emit("skipped", record, reason=reason)
+            return
+        except SubmissionUncertainError as error:
+            self.store.uncertain(record.custom_id, str(error), "submission_uncertain")
+            self.emit("uncertain", record, error=str(error))
+            return
+        except SoraError as error:
+            if error.task is not None:  # a task exists after all: never dropped
+                self.store.submitted(record.custom_id, str(error.task))
+                await self.finish(record, str(error.task))
+                return
+            self.refuse(record, error)
+            return
+        self.store.submitted(record.custom_id, str(task))
+        self.emit("submitted", record, task=str(task))
+        await self.finish(record, str(task))
+
+    async def finish(self, record: JobRecord, task: str) -> None:
+        vendor = task.partition(":")[0]
+        client = self.client(vendor)
+        try:
+            video = await client.wait(
+                task, timeout=self.options.wait_timeout, raise_on_failure=False
+            )
+        except WaitTimeoutError:
+            self.parked.append(record.custom_id)  # still running: a resume waits on
+            self.emit("still_running", record, task=task)
+            return
+        except SoraError as error:  # could not read it now: a resume waits on it again
+            self.parked.append(record.custom_id)
+            self.emit("still_running", record, task=task, error=str(error))
+            return
+        if video.status == "failed":
+            message = video.error_message or "the task failed"
+            self.store.finished(
+                record.custom_id, "failed", file=None, error=message, code=video.error_code
+            )
+            self.emit("failed", record, task=task, error=message, code=video.error_code)
+            return
+        target = self.options.out / file_name(record.custom_id)
+        try:
+            saved = await client.download(video, target)
+        except SoraError as error:
+            # The paid result exists: the task stays recorded; `sora-unified download` fetches it.
+            self.store.finished(
+                record.custom_id, "failed", file=None, error=str(error), code="download_failed"
+            )
+            self.emit("failed", record, task=task, error=str(error), code="download_failed")
+            return
+        self.store.finished(record.custom_id, "completed", file=str(saved), error=None, code=None)
+        self.emit("completed", record, task=task, file=str(saved))
+
+    async def heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            self.store.heartbeat(self.worker)
+
+
+async def run_batch_async(
+    store: JobStore,
+    clients: ClientSource,
+    options: BatchOptions,
+    *,
+    on_event: EventHandler | None = None,
+) -> BatchSummary:
+    """Work the store's jobs until none is left to claim; returns the counts by state and
+    writes `results.jsonl` into `options.out`. Safe to run again (and on several machines at
+    once, with a shared store): submitted jobs are waited on, never resubmitted."""
+    started = time.monotonic()
+    options.out.mkdir(parents=True, exist_ok=True)
+    run = _Run(store, clients, options, on_event)
+    store.register_worker(run.worker)
+    store.recover(resubmit_uncertain=options.resubmit_uncertain)
+    beating = asyncio.create_task(run.heartbeat())
+    try:
+        await asyncio.gather(*(run.slot() for _ in range(options.job_slots)))
+    finally:
+        beating.cancel()
+        for custom_id in run.parked:
+            store.release(custom_id)
+    results = write_results(store, options.out)
+    counts: dict[str, int] = {}
+    for record in store.records():
+        counts[record.state] = counts.get(record.state, 0) + 1
+    return BatchSummary(counts, time.monotonic() - started, results)
+
+
+def result_line(record: JobRecord) -> dict[str, Any]:
+    return {
+        "custom_id": record.custom_id,
+        "line": record.line,
+        "vendor": record.vendor,
+        "task": record.task,
+        "status": record.state,
+        "file": record.file,
+        "error": None
+        if record.error is None
+        else {"code": record.error_code, "message": record.error},
+    }
+
+
+def write_results(store: JobStore, out: Path) -> Path:
+    """`out/results.jsonl`: one line per job, in input order (written whole, then renamed)."""
+    target = out / "results.jsonl"
+    partial = target.with_suffix(".jsonl.part")
+    with partial.open("w", encoding="utf-8") as lines:
+        for record in store.records():
+            lines.write(json.dumps(result_line(record), ensure_ascii=False) + "\n")
+    partial.replace(target)
+    return target

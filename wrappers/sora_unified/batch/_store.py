@@ -1,0 +1,407 @@
+"""The job store: what happened to every job, written before every irreversible step.
+
+A job moves through these states (the ledger rules below hold for every store):
+
+    pending --claim--> pending+worker --begin_submit--> submitting --> submitted --> completed
+       ^                    |                             |    |            |
+       |  (unpaid refusal,  |                             |    |            +--> failed (paid)
+       +-- next --fallback--+                             |    +--> failed (refused before a
+       |   vendor)                                        |         task existed; no fallback
+       |                                                  |         left)
+       +-- skipped (budget reached; a resume retries) <---+--> uncertain (the submit may or may
+                                                              not have created a task)
+
+- `begin_submit` is recorded (state `submitting`, a row in the submits ledger) *before* the
+  paid request leaves; the task id is recorded the moment it is known.
+- A job found `submitting` whose worker is gone is `uncertain`: never submitted again unless
+  the user opts in (`resubmit_uncertain`). A `submitted` job whose worker is gone is waited on
+  and downloaded by the next worker, never resubmitted.
+- The budget (`max_jobs`) is checked and the submit recorded in one transaction, so workers
+  sharing a store cannot overshoot it together.
+
+`SQLiteJobStore` is the embedded default (one file next to the output); `PostgresJobStore`
+(`batch._postgres`) shares one batch between machines. Both implement `JobStore`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from ._input import InvalidLine, Job
+
+__all__ = [
+    "JobRecord",
+    "JobState",
+    "JobStore",
+    "SQLJobStore",
+    "SQLiteJobStore",
+    "SubmitRecord",
+    "new_worker_id",
+    "worker_is_gone",
+]
+
+JobState = Literal[
+    "pending", "submitting", "submitted", "completed", "failed", "uncertain", "invalid", "skipped"
+]
+FINAL_STATES = ("completed", "failed", "uncertain", "invalid")
+# A worker that has not been heard of for this long is gone (another machine's crash).
+WORKER_LEASE_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    custom_id: str
+    line: int
+    vendor: str | None
+    fields: dict[str, Any]
+    state: JobState
+    task: str | None = None
+    file: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    tried: tuple[str, ...] = ()
+
+    def job(self) -> Job:
+        return Job(self.line, self.custom_id, self.vendor, self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRecord:
+    """One row of the submits ledger: a paid request that was started."""
+
+    custom_id: str
+    vendor: str
+    worker: str
+    task: str | None
+
+
+class JobStore(Protocol):
+    def add(self, jobs: Iterable[Job | InvalidLine], default_vendor: str) -> int: ...
+    def register_worker(self, worker: str) -> None: ...
+    def heartbeat(self, worker: str) -> None: ...
+    def recover(self, *, resubmit_uncertain: bool) -> None: ...
+    def claim(self, worker: str) -> JobRecord | None: ...
+    def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool: ...
+    def submitted(self, custom_id: str, task: str) -> None: ...
+    def uncertain(self, custom_id: str, error: str, code: str | None) -> None: ...
+    def refused(
+        self, custom_id: str, error: str, code: str | None, next_vendor: str | None
+    ) -> None: ...
+    def skipped(self, custom_id: str, reason: str) -> None: ...
+    def finished(
+        self,
+        custom_id: str,
+        state: JobState,
+        *,
+        file: str | None,
+        error: str | None,
+        code: str | None,
+    ) -> None: ...
+    def release(self, custom_id: str) -> None: ...
+    def records(self) -> list[JobRecord]: ...
+    def submits(self) -> list[SubmitRecord]: ...
+    def close(self) -> None: ...
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def worker_is_gone(worker: str, heartbeat: float | None, now: float) -> bool:
+    """A worker of this machine is gone when its process is; any worker when its lease ran out."""
+    host, _, rest = worker.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host == socket.gethostname() and pid_text.isdigit():
+        pid = int(pid_text)
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # alive, someone else's
+        else:
+            if _is_zombie(pid):  # killed, not yet reaped (a container's init may never)
+                return True
+    return heartbeat is None or now - heartbeat > WORKER_LEASE_SECONDS
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc here: the heartbeat lease decides
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+COLUMNS = "custom_id, line, vendor, fields, state, task, file, error, error_code, tried"
+
+
+def record_from_row(row: Any) -> JobRecord:
+    custom_id, line, vendor, fields, state, task, file, error, code, tried = row
+    return JobRecord(
+        custom_id, line, vendor, json.loads(fields), state, task, file, error, code,
+        tuple(json.loads(tried)),
+    )  # fmt: skip
+
+
+class Database(Protocol):
+    """What a store needs of a connection inside a transaction (SQL with `?` placeholders)."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any: ...
+
+
+class SQLJobStore:
+    """The ledger rules in SQL both SQLite and PostgreSQL run; a subclass supplies the
+    connection, the transaction, the schema and how claims and budgets are serialised."""
+
+    # Appended to the claim query: PostgreSQL's row locks let workers claim side by side.
+    claim_lock = ""
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Database]:
+        raise NotImplementedError
+
+    def _serialise_submits(self, db: Database) -> None:
+        """Make budget checks of concurrent transactions take turns (SQLite's write lock
+        already does)."""
+
+    def add(self, jobs: Iterable[Job | InvalidLine], default_vendor: str) -> int:
+        added = 0
+        now = time.time()
+        with self._transaction() as db:
+            for item in jobs:
+                if isinstance(item, InvalidLine):
+                    custom_id = item.custom_id or f"line-{item.line}"
+                    cursor = db.execute(
+                        "INSERT INTO jobs (custom_id, line, vendor, fields, state, error, updated)"
+                        " VALUES (?, ?, NULL, '{}', 'invalid', ?, ?) ON CONFLICT DO NOTHING",
+                        (custom_id, item.line, item.error, now),
+                    )
+                else:
+                    vendor = item.vendor or default_vendor
+                    cursor = db.execute(
+                        "INSERT INTO jobs (custom_id, line, vendor, fields, state, tried, updated)"
+                        " VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
+                        (item.custom_id, item.line, vendor, json.dumps(item.fields),
+                         json.dumps([vendor]), now),
+                    )  # fmt: skip
+                added += cursor.rowcount
+        return added
+
+    def register_worker(self, worker: str) -> None:
+        self.heartbeat(worker)
+
+    def heartbeat(self, worker: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO workers (id, heartbeat) VALUES (?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET heartbeat = excluded.heartbeat",
+                (worker, time.time()),
+            )
+
+    def recover(self, *, resubmit_uncertain: bool) -> None:
+        now = time.time()
+        with self._transaction() as db:
+            beats = dict(db.execute("SELECT id, heartbeat FROM workers").fetchall())
+            held = db.execute(
+                "SELECT custom_id, state, worker FROM jobs WHERE worker IS NOT NULL"
+            ).fetchall()
+            for custom_id, state, worker in held:
+                if not worker_is_gone(worker, beats.get(worker), now):
+                    continue
+                if state == "submitting":
+                    db.execute(
+                        "UPDATE jobs SET state = 'uncertain', worker = NULL, error = ?,"
+                        " error_code = 'submission_uncertain', updated = ? WHERE custom_id = ?",
+                        (UNCERTAIN_AFTER_CRASH, now, custom_id),
+                    )
+                else:  # pending (claimed) or submitted: free for the next worker
+                    db.execute(
+                        "UPDATE jobs SET worker = NULL, updated = ? WHERE custom_id = ?",
+                        (now, custom_id),
+                    )
+            db.execute(
+                "UPDATE jobs SET state = 'pending', error = NULL, error_code = NULL"
+                " WHERE state = 'skipped' AND worker IS NULL"
+            )
+            if resubmit_uncertain:
+                db.execute(
+                    "UPDATE jobs SET state = 'pending', error = NULL, error_code = NULL,"
+                    " updated = ? WHERE state = 'uncertain'",
+                    (now,),
+                )
+
+    def claim(self, worker: str) -> JobRecord | None:
+        with self._transaction() as db:
+            row = db.execute(
+                # Running tasks first: finishing them frees slots. (Fixed names; values bound.)
+                f"SELECT {COLUMNS} FROM jobs WHERE worker IS NULL"  # noqa: S608
+                " AND state IN ('submitted', 'pending')"
+                " ORDER BY state = 'pending', line LIMIT 1" + self.claim_lock
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE jobs SET worker = ?, updated = ? WHERE custom_id = ?",
+                (worker, time.time(), row[0]),
+            )
+        return record_from_row(row)
+
+    def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool:
+        now = time.time()
+        with self._transaction() as db:
+            if max_jobs is not None:
+                self._serialise_submits(db)
+                (started,) = db.execute("SELECT count(*) FROM submits").fetchone()
+                if started >= max_jobs:
+                    return False
+            (vendor,) = db.execute(
+                "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
+            ).fetchone()
+            db.execute(
+                "UPDATE jobs SET state = 'submitting', updated = ? WHERE custom_id = ?",
+                (now, custom_id),
+            )
+            db.execute(
+                "INSERT INTO submits (custom_id, vendor, worker, started) VALUES (?, ?, ?, ?)",
+                (custom_id, vendor, worker, now),
+            )
+        return True
+
+    def submitted(self, custom_id: str, task: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET state = 'submitted', task = ?, updated = ? WHERE custom_id = ?",
+                (task, time.time(), custom_id),
+            )
+            db.execute(
+                "UPDATE submits SET task = ? WHERE id ="
+                " (SELECT max(id) FROM submits WHERE custom_id = ?)",
+                (task, custom_id),
+            )
+
+    def uncertain(self, custom_id: str, error: str, code: str | None) -> None:
+        self._set(custom_id, "uncertain", error=error, error_code=code, worker=None)
+
+    def refused(
+        self, custom_id: str, error: str, code: str | None, next_vendor: str | None
+    ) -> None:
+        if next_vendor is None:
+            self._set(custom_id, "failed", error=error, error_code=code, worker=None)
+            return
+        with self._transaction() as db:
+            (tried,) = db.execute(
+                "SELECT tried FROM jobs WHERE custom_id = ?", (custom_id,)
+            ).fetchone()
+            db.execute(
+                "UPDATE jobs SET state = 'pending', vendor = ?, tried = ?, worker = NULL,"
+                " error = ?, error_code = ?, updated = ? WHERE custom_id = ?",
+                (next_vendor, json.dumps([*json.loads(tried), next_vendor]), error, code,
+                 time.time(), custom_id),
+            )  # fmt: skip
+
+    def skipped(self, custom_id: str, reason: str) -> None:
+        self._set(custom_id, "skipped", error=reason, error_code="budget_reached", worker=None)
+
+    def finished(
+        self,
+        custom_id: str,
+        state: JobState,
+        *,
+        file: str | None,
+        error: str | None,
+        code: str | None,
+    ) -> None:
+        self._set(custom_id, state, file=file, error=error, error_code=code, worker=None)
+
+    def release(self, custom_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE jobs SET worker = NULL WHERE custom_id = ?", (custom_id,))
+
+    def _set(self, custom_id: str, state: JobState, **values: Any) -> None:
+        names = ", ".join(f"{name} = ?" for name in values)
+        with self._transaction() as db:
+            db.execute(
+                f"UPDATE jobs SET state = ?, {names}, updated = ? WHERE custom_id = ?",  # noqa: S608
+                (state, *values.values(), time.time(), custom_id),
+            )
+
+    def records(self) -> list[JobRecord]:
+        with self._transaction() as db:
+            query = f"SELECT {COLUMNS} FROM jobs ORDER BY line, custom_id"  # noqa: S608
+            rows = db.execute(query).fetchall()
+        return [record_from_row(row) for row in rows]
+
+    def submits(self) -> list[SubmitRecord]:
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT custom_id, vendor, worker, task FROM submits ORDER BY id"
+            ).fetchall()
+        return [SubmitRecord(*row) for row in rows]
+
+
+SQLITE_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS jobs (
+        custom_id TEXT PRIMARY KEY, line INTEGER NOT NULL, vendor TEXT, fields TEXT NOT NULL,
+        state TEXT NOT NULL, task TEXT, file TEXT, error TEXT, error_code TEXT,
+        worker TEXT, tried TEXT NOT NULL DEFAULT '[]', updated REAL NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS submits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, custom_id TEXT NOT NULL, vendor TEXT NOT NULL,
+        worker TEXT NOT NULL, started REAL NOT NULL, task TEXT)""",
+    "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, heartbeat REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, worker)",
+)
+
+
+class SQLiteJobStore(SQLJobStore):
+    """The embedded store: one SQLite file (WAL), safe for several processes on one machine."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(
+            self.path, isolation_level=None, timeout=30, check_same_thread=False
+        )
+        self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # a recorded step survives a power cut
+        for statement in SQLITE_SCHEMA:
+            self._db.execute(statement)
+
+    def __repr__(self) -> str:
+        return f"SQLiteJobStore({str(self.path)!r})"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Database]:
+        with self._lock:
+            # IMMEDIATE: the write lock is taken now, so a check and its update are one step.
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+UNCERTAIN_AFTER_CRASH = (
+    "the run stopped while this job's submit was in flight: the vendor may or may not have"
+    " created (and charged for) a task. Check the vendor's dashboard; resubmit only with"
+    " --resubmit-uncertain"
+)
