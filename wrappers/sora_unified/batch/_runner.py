@@ -63,6 +63,8 @@ class BatchOptions:
 
 @dataclass(slots=True)
 class BatchSummary:
+    """Jobs by state when this worker stopped; `elsewhere`: still held by other workers."""
+
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     results: Path | None = None
@@ -278,7 +280,9 @@ async def run_batch_async(
     results = write_results(store, options.out)
     counts: dict[str, int] = {}
     for record in store.records():
-        counts[record.state] = counts.get(record.state, 0) + 1
+        # A job another worker (another machine) still holds is theirs to finish.
+        state = "elsewhere" if record.worker not in (None, run.worker) else record.state
+        counts[state] = counts.get(state, 0) + 1
     return BatchSummary(counts, time.monotonic() - started, results)
 
 

@@ -71,6 +71,7 @@ class JobRecord:
     error: str | None = None
     error_code: str | None = None
     tried: tuple[str, ...] = ()
+    worker: str | None = None  # the worker holding it now, if any
 
     def job(self) -> Job:
         return Job(self.line, self.custom_id, self.vendor, self.fields)
@@ -146,14 +147,14 @@ def _is_zombie(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
-COLUMNS = "custom_id, line, vendor, fields, state, task, file, error, error_code, tried"
+COLUMNS = "custom_id, line, vendor, fields, state, task, file, error, error_code, tried, worker"
 
 
 def record_from_row(row: Any) -> JobRecord:
-    custom_id, line, vendor, fields, state, task, file, error, code, tried = row
+    custom_id, line, vendor, fields, state, task, file, error, code, tried, worker = row
     return JobRecord(
         custom_id, line, vendor, json.loads(fields), state, task, file, error, code,
-        tuple(json.loads(tried)),
+        tuple(json.loads(tried)), worker,
     )  # fmt: skip
 
 

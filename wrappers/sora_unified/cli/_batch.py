@@ -282,7 +282,7 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
         + f"\nresults: {summary.results}"
     )
     output.result({"counts": counts, "results": str(summary.results)}, text)
-    unfinished = set(counts) - {"completed", "invalid"}
+    unfinished = set(counts) - {"completed", "invalid", "elsewhere"}
     return 0 if not unfinished else 1
 
 
