@@ -8,6 +8,7 @@
 #   make record-all       re-record every cassette from the sandbox and the documented errors
 #   make sandbox          serve the vendor sandbox on 127.0.0.1:8800
 #   make mutation         mutation testing of the suite (code and specs); prints the catch rate
+#   make bench            speed and memory figures, as ratios against raw httpx / nominal
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,7 +17,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation clean
+.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation bench clean
 MUTMUT_VERSION := 3.8.1
 
 help:
@@ -39,8 +40,8 @@ check-generated: $(STAMP)
 	$(PY) tools/generate.py --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check wrappers contract_tests tools
-	$(BIN)/ruff format --check wrappers contract_tests tools
+	$(BIN)/ruff check wrappers contract_tests tools bench
+	$(BIN)/ruff format --check wrappers contract_tests tools bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict wrappers/sora_unified $(wildcard generated/*_client)
@@ -68,6 +69,10 @@ mutation: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/sora-unified sandbox --port 8800
+
+# Not part of `make test` (minutes, and load-dependent); BENCH_ARGS="--jobs 5,50 --quick" is a smoke run.
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis out .mutation

@@ -423,3 +423,53 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: P
     finally:
         ledger.close()
     assert summary["counts"].get("completed", 0) >= count - 3 * 20  # at most a pool per kill
+
+
+def test_max_cost_is_refused_where_the_vendor_has_no_credits_endpoint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", 1)
+    out = str(tmp_path / "o")
+    arguments = ["batch", str(jobs), "--vendor", "modelverse", "--sandbox", "--out", out]
+    code = main([*arguments, "--max-cost", "5"])
+    assert code == 3
+    assert "modelverse has none" in capsys.readouterr().err
+
+
+def test_before_send_runs_last_and_can_cancel_the_paid_request(world: World) -> None:
+    """The hook runs after local checks and queueing, right before the request leaves;
+    declining it sends nothing."""
+    calls: list[int] = []
+
+    async def submit(answer: bool) -> Any:
+        client = world.clients()("kie")
+        before = world.sandbox.state.tasks_created("kie")
+
+        def hook() -> bool:
+            calls.append(world.sandbox.state.tasks_created("kie") - before)
+            return answer
+
+        try:
+            return await client.submit(
+                VideoRequest(prompt="job 1: x", seconds=10), before_send=hook
+            )
+        finally:
+            await client.close()
+
+    from sora_unified import SubmitCancelledError, ValidationError
+
+    with pytest.raises(SubmitCancelledError):
+        asyncio.run(submit(False))
+    assert world.sandbox.state.tasks_created("kie") == 0
+    assert asyncio.run(submit(True))
+    assert calls == [0, 0] and world.sandbox.state.tasks_created("kie") == 1
+
+    async def invalid() -> None:
+        client = world.clients()("kie")
+        await client.submit(
+            VideoRequest(prompt="x", seconds=7), before_send=lambda: calls.append(9) or True
+        )
+
+    with pytest.raises(ValidationError):
+        asyncio.run(invalid())
+    assert 9 not in calls  # refused locally: the hook never ran

@@ -214,6 +214,7 @@ def test_exit_codes_are_distinct_and_documented() -> None:
         "ServiceUnavailableError": 7,
         "SoraError": 14,
         "SubmissionUncertainError": 10,
+        "SubmitCancelledError": 14,  # only a library caller's before_send raises it
         "UnsupportedFeatureError": 4,
         "ValidationError": 4,
         "WaitTimeoutError": 9,

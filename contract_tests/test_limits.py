@@ -237,3 +237,21 @@ def test_sandbox_options_turn_client_side_limits_off() -> None:
 def test_a_clean_install_brings_sniffio() -> None:
     requirements = importlib.metadata.requires("sora-unified") or []
     assert any(re.match(r"sniffio\b", line) for line in requirements)
+
+
+def test_validate_request_checks_like_submit_with_no_key_and_no_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sora_unified import ValidationError, validate_request
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("validate_request made a request")
+
+    monkeypatch.setattr(httpx.Client, "send", refuse)
+    monkeypatch.delenv("KIE_API_KEY", raising=False)
+    assert (
+        validate_request("kie", VideoRequest(prompt="p", seconds=10)) == "sora-2-pro-text-to-video"
+    )
+    assert validate_request("evolink", VideoRequest(prompt="p", seconds=4)) == "sora-2-preview"
+    with pytest.raises(ValidationError, match="seconds 10, 15; got 7"):
+        validate_request("kie", VideoRequest(prompt="p", seconds=7))

@@ -1,0 +1,280 @@
+"""`make bench`: speed and memory of sora_unified, each figure a ratio against a baseline
+measured in the same run on this machine.
+
+    python bench/run.py                       # the issue's sizes: 100, 1,000 and 5,000 jobs
+    python bench/run.py --jobs 5,20 --quick   # a smoke run (seconds)
+
+Figures (targets from the issue in brackets):
+- import sora_unified + Client(...) vs import httpx                          [<= 0.15 s]
+- per-request overhead vs raw httpx on a loopback server: a status read, and
+  submit + status                                                           [<= 1.10x]
+- N concurrent jobs with AsyncClient (submit, poll until done): wall vs the nominal job time
+  (one job alone), peak RSS, requests/s, duplicates     [1,000 jobs <= 1.5x, <= 100 MB; linear]
+- the same N jobs through `sora-unified batch` (which also downloads every video)
+- the sandbox's own requests/s under raw httpx
+
+The sandbox runs in its own process (`sora-unified sandbox`), so a client's peak RSS is its own;
+each client measurement runs in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+PYTHON = sys.executable
+# A job queues 1 s and runs 2 s in the sandbox; the client's poll schedule decides the rest.
+SANDBOX_SETTINGS = {"timing": {"queue_seconds": 1, "run_seconds": 2, "not_visible_seconds": 0}}
+
+
+def _python(code: str, *args: str, env: dict[str, str] | None = None) -> Any:
+    """Run `code` in a fresh interpreter; it prints one JSON value."""
+    done = subprocess.run(
+        [PYTHON, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def sandbox_process(state: Path) -> Iterator[str]:
+    settings = state.with_suffix(".json")
+    settings.write_text(json.dumps(SANDBOX_SETTINGS))
+    process = subprocess.Popen(
+        [PYTHON, "-m", "sora_unified.cli", "sandbox", "--port", "0", "--json"]
+        + ["--config", str(settings), "--state", str(state)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = json.loads(process.stdout.readline())["url"]
+    try:
+        yield str(url)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+# -- import and construction --------------------------------------------------------------------
+
+IMPORT_HTTPX = "import time; t = time.perf_counter(); import httpx; print(time.perf_counter() - t)"
+IMPORT_OURS = (
+    "import time; t = time.perf_counter(); import sora_unified;"
+    " sora_unified.Client('kie', api_key='bench'); print(time.perf_counter() - t)"
+)
+
+
+def import_times(repeat: int) -> dict[str, float]:
+    httpx_s = statistics.median(_python(IMPORT_HTTPX) for _ in range(repeat))
+    ours = statistics.median(_python(IMPORT_OURS) for _ in range(repeat))
+    return {"import_httpx_s": httpx_s, "import_and_client_s": ours, "ratio": ours / httpx_s}
+
+
+# -- per-request overhead -----------------------------------------------------------------------
+
+OVERHEAD = r"""
+import json, statistics, sys, time
+import httpx
+from sora_unified import Client, VideoRequest
+from sora_unified.sandbox import client_options
+url, count = sys.argv[1], int(sys.argv[2])
+options = client_options(url, "kie")
+client = Client("kie", **options)
+task = client.submit(VideoRequest(prompt="overhead", seconds=10))
+raw = httpx.Client(base_url=options["base_url"],
+                   headers={"Authorization": "Bearer " + options["api_key"]}, timeout=60)
+status = {"taskId": task.id}
+body = {"model": "sora-2-pro-text-to-video", "input": {"prompt": "overhead", "n_frames": "10"}}
+
+def timed(run):
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter(); run(); samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+for _ in range(20):  # warm both connections
+    raw.get("/api/v1/jobs/recordInfo", params=status); client.retrieve(task)
+read_raw = timed(lambda: raw.get("/api/v1/jobs/recordInfo", params=status).json())
+read_ours = timed(lambda: client.retrieve(task))
+
+def raw_pair():
+    made = raw.post("/api/v1/jobs/createTask", json=body).json()["data"]["taskId"]
+    raw.get("/api/v1/jobs/recordInfo", params={"taskId": made}).json()
+
+def our_pair():
+    client.retrieve(client.submit(VideoRequest(prompt="overhead", seconds=10)))
+
+pair_raw = timed(raw_pair)
+pair_ours = timed(our_pair)
+print(json.dumps({"status_read": {"raw_ms": read_raw * 1e3, "ours_ms": read_ours * 1e3,
+                                  "ratio": read_ours / read_raw},
+                  "submit_and_status": {"raw_ms": pair_raw * 1e3, "ours_ms": pair_ours * 1e3,
+                                        "ratio": pair_ours / pair_raw}}))
+"""
+
+
+# -- concurrent jobs with AsyncClient -----------------------------------------------------------
+
+JOBS = r"""
+import asyncio, json, resource, sys, time
+from sora_unified import AsyncClient, VideoRequest
+from sora_unified.sandbox import client_options
+url, count, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+async def main():
+    client = AsyncClient("kie", **client_options(url, "kie"))
+    requests = 0
+    def counted(video):
+        nonlocal requests
+        requests += 1
+    async def job(n):
+        nonlocal requests
+        task = await client.submit(VideoRequest(prompt=f"{tag} {n}: bench", seconds=10))
+        requests += 1
+        return await client.wait(task, on_progress=counted)
+    started = time.perf_counter()
+    videos = await asyncio.gather(*(job(n) for n in range(count)))
+    wall = time.perf_counter() - started
+    await client.close()
+    assert all(v.status == "completed" for v in videos)
+    return wall, requests
+
+wall, requests = asyncio.run(main())
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"wall_s": wall, "requests": requests, "peak_rss_mb": rss}))
+"""
+
+
+def tasks_per_prompt(state: Path, tag: str) -> dict[str, int]:
+    db = sqlite3.connect(state)
+    try:
+        rows = db.execute("SELECT task FROM tasks").fetchall()
+    finally:
+        db.close()
+    counts: dict[str, int] = {}
+    for (text,) in rows:
+        prompt = json.loads(text)["body"]["input"]["prompt"]
+        if prompt.startswith(tag + " "):
+            counts[prompt] = counts.get(prompt, 0) + 1
+    return counts
+
+
+def async_jobs(url: str, state: Path, count: int, nominal: float) -> dict[str, Any]:
+    tag = f"async-{count}-{time.time_ns()}"
+    found = _python(JOBS, url, str(count), tag)
+    created = tasks_per_prompt(state, tag)
+    return {
+        "jobs": count,
+        "wall_s": found["wall_s"],
+        "vs_nominal": found["wall_s"] / nominal,
+        "peak_rss_mb": found["peak_rss_mb"],
+        "requests_per_s": found["requests"] / found["wall_s"],
+        "duplicates": sum(n - 1 for n in created.values()),
+        "missing": count - len(created),
+    }
+
+
+def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) -> dict[str, Any]:
+    tag = f"batch-{count}-{time.time_ns()}"
+    jobs = folder / f"{tag}.jsonl"
+    jobs.write_text(
+        "".join(
+            json.dumps({"custom_id": f"j{n}", "body": {"prompt": f"{tag} {n}: b", "seconds": 10}})
+            + "\n"
+            for n in range(count)
+        )
+    )
+    started = time.perf_counter()
+    subprocess.run(
+        [PYTHON, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie", "--sandbox"]
+        + ["--out", str(folder / tag), "--json", "--job-slots", str(max(count, 1))],
+        env={**os.environ, "SORA_UNIFIED_SANDBOX_URL": url},
+        capture_output=True,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    created = tasks_per_prompt(state, tag)
+    return {
+        "jobs": count,
+        "wall_s": wall,
+        "vs_nominal": wall / nominal,
+        "peak_rss_mb_any_child": rss,
+        "duplicates": sum(n - 1 for n in created.values()),
+        "missing": count - len(created),
+    }
+
+
+SANDBOX_RATE = r"""
+import asyncio, json, sys, time
+import httpx
+url, count = sys.argv[1], int(sys.argv[2])
+async def main():
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+    async with httpx.AsyncClient(base_url=url + "/kie", limits=limits, timeout=60,
+                                 headers={"Authorization": "Bearer sandbox-key"}) as http:
+        made = (await http.post("/api/v1/jobs/createTask", json={"model": "sora-2-pro-text-to-video",
+                "input": {"prompt": "rate", "n_frames": "10"}})).json()["data"]["taskId"]
+        started = time.perf_counter()
+        await asyncio.gather(*(http.get("/api/v1/jobs/recordInfo", params={"taskId": made})
+                               for _ in range(count)))
+        return count / (time.perf_counter() - started)
+print(json.dumps({"requests_per_s": asyncio.run(main())}))
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", default="100,1000,5000", help="comma-separated job counts")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument("--no-batch", action="store_true", help="skip the batch command figures")
+    args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.jobs.split(",") if n.strip()]
+    repeat = 3 if args.quick else 7
+    report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+
+    def show(name: str, value: Any) -> None:
+        report[name] = value
+        print(f"{name}: {json.dumps(value)}", flush=True)
+
+    show("import", import_times(repeat))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        state = folder / "sandbox.sqlite3"
+        with sandbox_process(state) as url:
+            show("overhead", _python(OVERHEAD, url, "30" if args.quick else "300"))
+            nominal = _python(JOBS, url, "1", "nominal")["wall_s"]
+            show("nominal_job_s", nominal)
+            for count in sizes:
+                show(f"async_{count}", async_jobs(url, state, count, nominal))
+            if not args.no_batch:
+                for count in sizes:
+                    show(f"batch_{count}", batch_jobs(url, state, count, nominal, folder))
+            show("sandbox", _python(SANDBOX_RATE, url, "200" if args.quick else "2000"))
+    largest = [report[f"async_{n}"] for n in sizes]
+    if len(largest) >= 2:
+        first, last = largest[0], largest[-1]
+        growth = (last["wall_s"] / first["wall_s"]) / (last["jobs"] / first["jobs"])
+        show("linearity", {"wall_growth_per_job_growth": growth})
+    runs = [value for name, value in report.items() if name.startswith(("async_", "batch_"))]
+    # Speed is reported, not judged here; paying twice or losing a job is a failure.
+    return 1 if any(run["duplicates"] or run["missing"] for run in runs) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

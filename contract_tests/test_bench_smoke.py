@@ -1,0 +1,36 @@
+"""`make bench` keeps working: a smoke run with tiny sizes (the figures are not judged here;
+speed is load-dependent and measured by `make bench`, never by timed unit tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from contract_tests.specs import ROOT
+
+
+@pytest.mark.timeout(240)
+def test_the_benchmark_runs_and_reports_every_figure() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--jobs", "2,4", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=230,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = {
+        line.split(":", 1)[0]: json.loads(line.split(":", 1)[1])
+        for line in done.stdout.splitlines()
+        if ":" in line
+    }
+    assert set(figures) >= {
+        "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
+        "sandbox", "linearity",
+    }  # fmt: skip
+    for name in ("async_2", "async_4", "batch_2", "batch_4"):
+        assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
+    assert figures["overhead"]["status_read"]["ratio"] > 0
