@@ -745,9 +745,11 @@ class Client(_BaseClient):
         callback_url: str | None = None,
         model: str | None = None,
         vendor_options: VendorOptionsArg | None = None,
+        before_send: BeforeSend | None = None,
     ) -> Task:
         """A new paid task: the video of `task`, remixed as `prompt` says (evolink's
-        sora-2-pro-remix). UnsupportedFeatureError for a vendor without remix."""
+        sora-2-pro-remix). UnsupportedFeatureError for a vendor without remix. `before_send`
+        as for `submit`."""
         options = {
             "seconds": seconds,
             "orientation": orientation,
@@ -757,7 +759,7 @@ class Client(_BaseClient):
             "model": model,
             "vendor_options": vendor_options,
         }
-        return self.submit(self._remix_request(task, prompt, options))
+        return self.submit(self._remix_request(task, prompt, options), before_send=before_send)
 
     def create_character(
         self,
@@ -1041,6 +1043,7 @@ class AsyncClient(_BaseClient):
         callback_url: str | None = None,
         model: str | None = None,
         vendor_options: VendorOptionsArg | None = None,
+        before_send: BeforeSend | None = None,
     ) -> Task:
         options = {
             "seconds": seconds,
@@ -1051,7 +1054,9 @@ class AsyncClient(_BaseClient):
             "model": model,
             "vendor_options": vendor_options,
         }
-        return await self.submit(self._remix_request(task, prompt, options))
+        return await self.submit(
+            self._remix_request(task, prompt, options), before_send=before_send
+        )
 
     async def create_character(
         self,

@@ -110,6 +110,9 @@ class JobStore(Protocol):
         code: str | None,
     ) -> None: ...
     def release(self, custom_id: str) -> None: ...
+    def record(self, custom_id: str) -> JobRecord | None: ...
+    def set_fields(self, custom_id: str, fields: dict[str, Any]) -> None: ...
+    def delete(self, custom_id: str) -> bool: ...
     def records(self) -> list[JobRecord]: ...
     def submits(self) -> list[SubmitRecord]: ...
     def close(self) -> None: ...
@@ -339,6 +342,25 @@ class SQLJobStore:
                 f"UPDATE jobs SET state = ?, {names}, updated = ? WHERE custom_id = ?",  # noqa: S608
                 (state, *values.values(), time.time(), custom_id),
             )
+
+    def record(self, custom_id: str) -> JobRecord | None:
+        with self._transaction() as db:
+            query = f"SELECT {COLUMNS} FROM jobs WHERE custom_id = ?"  # noqa: S608
+            row = db.execute(query, (custom_id,)).fetchone()
+        return None if row is None else record_from_row(row)
+
+    def set_fields(self, custom_id: str, fields: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET fields = ?, updated = ? WHERE custom_id = ?",
+                (json.dumps(fields), time.time(), custom_id),
+            )
+
+    def delete(self, custom_id: str) -> bool:
+        """Forget a job (the submits ledger keeps its rows: what was paid stays on record)."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM jobs WHERE custom_id = ?", (custom_id,))
+            return bool(cursor.rowcount)
 
     def records(self) -> list[JobRecord]:
         with self._transaction() as db:

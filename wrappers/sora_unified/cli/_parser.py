@@ -20,6 +20,7 @@ from ._commands import (
     cmd_wait,
 )
 from ._exit import exit_code_help
+from ._serve import add_serve
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, VENDORS
 
 
@@ -243,4 +244,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_credits(commands)
     _add_sandbox(commands)
     add_batch(commands, _common, _positive_seconds)
+    add_serve(commands, VENDORS, _port)
     return parser

@@ -17,14 +17,13 @@ evolink's file hosts (local images) live under `/kie-files` and `/evolink-files`
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, NotRequired, Protocol, TypedDict
+from typing import NotRequired, Protocol, TypedDict
 
 from .._limits import RateLimit
+from .._server import ThreadedServer
 from ._config import FAULT_KINDS, SANDBOX_KEY, Fault, SandboxConfig, Timing
 from ._state import CallbackAttempt, SandboxState
 
@@ -88,8 +87,7 @@ class Sandbox:
         self.state = SandboxState(path=self.config.state)
         self._now = clock.time if clock is not None else time.time
         self.app = build_app(self.config, self.state, self._now)
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
         self.url: str | None = None
 
     def base_url(self, vendor: str) -> str:
@@ -114,39 +112,19 @@ class Sandbox:
         return client_options(self.url, vendor)
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
-        import uvicorn
-
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox serves on loopback only")
-        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
-        # the listening socket says so; without it every answer waits ~40 ms for delayed ACKs.
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        config = uvicorn.Config(self.app, log_level="critical", lifespan="on", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.01)
-        bound_host, bound_port = sock.getsockname()[:2]
-        self.url = (
-            f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}"
-        )
+        self._server = ThreadedServer(self.app)
+        try:
+            self.url = self._server.start(host, port)
+        except RuntimeError:
+            raise RuntimeError("the sandbox server did not start") from None
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+            self._server.stop()
+        self._server = None
         self.url = None
         self.state.close()
 

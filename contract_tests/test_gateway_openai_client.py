@@ -1,0 +1,223 @@
+"""The gateway driven by the official `openai` package (pinned), backed by the sandbox, for
+every vendor: an unmodified openai-python program keeps working with one `base_url` changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+openai = pytest.importorskip("openai", reason="make test installs the pinned openai package")
+
+from sora_unified.gateway import DEFAULT_MODELS, Gateway, clients_for  # noqa: E402
+from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing, client_options  # noqa: E402
+
+from contract_tests.images import png  # noqa: E402
+
+KEY = "sk-gw-test-key"
+TIMING = Timing(queue_seconds=0.2, run_seconds=0.4, not_visible_seconds=0)
+VENDORS = ["kie", "evolink", "modelverse", "modelverse-openai"]
+# A length each vendor's `sora-2` model offers (OpenAI's own 4 s is not sold by all).
+SECONDS = {"kie": "10", "evolink": "10", "modelverse": "4", "modelverse-openai": "4"}
+REMIX = {"evolink", "modelverse-openai"}
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+class Served:
+    def __init__(self, tmp_path: Path, vendor: str, faults: tuple[Fault, ...] = ()) -> None:
+        self.sandbox = Sandbox(SandboxConfig(timing=TIMING, faults=faults)).start()
+        root = self.sandbox.url or ""
+        self.gateway = Gateway(
+            vendor=vendor,
+            keys=(KEY, "sk-gw-second-key"),
+            db=tmp_path / "gateway.sqlite3",
+            clients=clients_for(lambda v: {**client_options(root, v), "max_retries": 0}),
+            poll_after_ms=50,
+        ).start()
+        self.client = openai.OpenAI(base_url=f"{self.gateway.url}/v1", api_key=KEY)
+
+    def close(self) -> None:
+        self.client.close()
+        self.gateway.stop()
+        self.sandbox.stop()
+
+
+@pytest.fixture(params=VENDORS)
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Served]]:
+    made = Served(tmp_path, request.param)
+    yield request.param, made
+    made.close()
+
+
+def test_create_poll_retrieve_download_delete(served: tuple[str, Served], tmp_path: Path) -> None:
+    vendor, world = served
+    client = world.client
+    created = client.videos.create(prompt="a corgi surfing", seconds=SECONDS[vendor])  # type: ignore[arg-type]
+    assert created.id.startswith("video_") and created.status in ("queued", "in_progress")
+    assert created.object == "video" and created.model == "sora-2"
+    done = client.videos.poll(created.id)
+    assert done.status == "completed" and done.progress == 100
+    assert done.seconds == SECONDS[vendor] and done.size in ("720x1280", "1280x720")
+    assert done.completed_at and done.completed_at >= done.created_at
+    assert client.videos.retrieve(created.id).status == "completed"
+    target = tmp_path / "video.mp4"
+    client.videos.download_content(created.id).write_to_file(target)
+    assert target.read_bytes()[4:8] == b"ftyp"
+    deleted = client.videos.delete(created.id)
+    assert deleted.deleted and deleted.id == created.id
+    with pytest.raises(openai.NotFoundError):
+        client.videos.retrieve(created.id)
+
+
+def test_create_and_poll_and_the_poll_hint(served: tuple[str, Served]) -> None:
+    vendor, world = served
+    video = world.client.videos.create_and_poll(
+        prompt="a cat",
+        seconds=SECONDS[vendor],
+        size="1280x720",  # type: ignore[arg-type]
+    )
+    assert video.status == "completed" and video.size == "1280x720"
+    raw = world.client.videos.with_raw_response.retrieve(video.id)
+    assert raw.headers["openai-poll-after-ms"] == "50"
+
+
+def test_list_pages_through_every_video(served: tuple[str, Served]) -> None:
+    vendor, world = served
+    made = [
+        world.client.videos.create(prompt=f"clip {n}", seconds=SECONDS[vendor]).id  # type: ignore[arg-type]
+        for n in range(5)
+    ]
+    newest_first = [video.id for video in world.client.videos.list(limit=2)]
+    assert newest_first == list(reversed(made))
+    page = world.client.videos.list(limit=2, order="asc")
+    assert [v.id for v in page.data] == made[:2] and page.has_more
+    assert [v.id for v in world.client.videos.list(order="asc", after=made[2])] == made[3:]
+
+
+def test_remix_where_the_vendor_has_it(served: tuple[str, Served]) -> None:
+    vendor, world = served
+    source = world.client.videos.create_and_poll(prompt="a cat", seconds=SECONDS[vendor])  # type: ignore[arg-type]
+    if vendor not in REMIX:
+        with pytest.raises(openai.BadRequestError, match="remix"):
+            world.client.videos.remix(source.id, prompt="the cat plays a violin")
+        return
+    remixed = world.client.videos.remix(source.id, prompt="the cat plays a violin")
+    assert remixed.remixed_from_video_id == source.id and remixed.id != source.id
+    assert world.client.videos.poll(remixed.id).status == "completed"
+
+
+def test_a_first_frame_file_goes_through(served: tuple[str, Served], tmp_path: Path) -> None:
+    vendor, world = served
+    frame = tmp_path / "frame.png"
+    frame.write_bytes(png(1280, 720))
+    video = world.client.videos.create_and_poll(
+        prompt="she turns",
+        seconds=SECONDS[vendor],
+        size="1280x720",
+        input_reference=frame,  # type: ignore[arg-type]
+    )
+    assert video.status == "completed"
+
+
+def test_openai_errors_for_every_refusal(served: tuple[str, Served]) -> None:
+    vendor, world = served
+    with pytest.raises(openai.AuthenticationError):
+        openai.OpenAI(base_url=world.client.base_url, api_key="sk-wrong").videos.list()
+    with pytest.raises(openai.BadRequestError) as refused:
+        world.client.videos.create(prompt="x", seconds="7")  # type: ignore[arg-type]
+    assert "7" in refused.value.message and "seconds" in refused.value.message
+    with pytest.raises(openai.BadRequestError) as unknown:
+        world.client.videos.create(prompt="x", model="sora-3")
+    assert all(name in unknown.value.message for name in DEFAULT_MODELS[vendor])
+    with pytest.raises(openai.NotFoundError):
+        world.client.videos.retrieve("video_unknown")
+    with pytest.raises(openai.BadRequestError, match="variant"):
+        world.client.videos.download_content("video_unknown", variant="thumbnail")
+    assert world.sandbox.state.tasks_created(vendor) == 0  # nothing was paid for
+
+
+def test_a_second_key_works_and_keys_never_leak(served: tuple[str, Served]) -> None:
+    vendor, world = served
+    other = openai.OpenAI(base_url=world.client.base_url, api_key="sk-gw-second-key")
+    video = other.videos.create(prompt="p", seconds=SECONDS[vendor])  # type: ignore[arg-type]
+    text = world.client.videos.with_raw_response.retrieve(video.id).text
+    assert "sandbox-key" not in text and KEY not in text
+    other.close()
+
+
+def test_vendor_model_names_pick_any_model(tmp_path: Path) -> None:
+    world = Served(tmp_path, "kie")
+    try:
+        video = world.client.videos.create_and_poll(
+            prompt="a corgi",
+            model="evolink/sora-2-pro",
+            seconds="15",  # type: ignore[arg-type]
+        )
+        assert video.status == "completed" and video.model == "evolink/sora-2-pro"
+        assert world.sandbox.state.tasks_created("evolink") == 1
+        with pytest.raises(openai.BadRequestError, match="sora-2-pro-storyboard"):
+            world.client.videos.create(prompt="x", model="kie/sora-9")
+    finally:
+        world.close()
+
+
+def test_rate_limits_are_openai_rate_limit_errors(tmp_path: Path) -> None:
+    world = Served(
+        tmp_path, "evolink", faults=(Fault(kind="rate_limit", vendor="evolink", endpoint="submit"),)
+    )
+    try:
+        with pytest.raises(openai.RateLimitError):
+            world.client.with_options(max_retries=0).videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        assert world.sandbox.state.tasks_created("evolink") == 0
+    finally:
+        world.close()
+
+
+def test_an_ambiguous_submit_is_a_failed_video_never_a_second_submit(tmp_path: Path) -> None:
+    """The vendor created the task but the answer was lost: the openai package would retry a
+    5xx on its own and pay twice, so the gateway answers a `failed` video instead."""
+    world = Served(
+        tmp_path, "kie", faults=(Fault(kind="drop_after", vendor="kie", endpoint="submit"),)
+    )
+    try:
+        video = world.client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        assert video.status == "failed" and video.error is not None
+        assert video.error.code == "submission_uncertain"
+        assert world.sandbox.state.tasks_created("kie") == 1
+    finally:
+        world.close()
+
+
+def test_an_idempotency_key_returns_the_first_video(tmp_path: Path) -> None:
+    world = Served(tmp_path, "kie")
+    try:
+        headers = {"Idempotency-Key": "order-42"}
+        first = world.client.videos.create(prompt="x", seconds="10", extra_headers=headers)  # type: ignore[arg-type]
+        again = world.client.videos.create(prompt="x", seconds="10", extra_headers=headers)  # type: ignore[arg-type]
+        assert again.id == first.id
+        assert world.sandbox.state.tasks_created("kie") == 1
+    finally:
+        world.close()
+
+
+def test_ids_survive_a_restart(tmp_path: Path) -> None:
+    world = Served(tmp_path, "kie")
+    video = world.client.videos.create_and_poll(prompt="x", seconds="10")  # type: ignore[arg-type]
+    world.gateway.stop()
+    root = world.sandbox.url or ""
+    again = Gateway(
+        vendor="kie",
+        keys=(KEY,),
+        db=tmp_path / "gateway.sqlite3",
+        clients=clients_for(lambda v: client_options(root, v)),  # type: ignore[arg-type, return-value]
+    ).start()
+    try:
+        client = openai.OpenAI(base_url=f"{again.url}/v1", api_key=KEY)
+        assert client.videos.retrieve(video.id).status == "completed"
+        assert [v.id for v in client.videos.list()] == [video.id]
+    finally:
+        again.stop()
+        world.sandbox.stop()
