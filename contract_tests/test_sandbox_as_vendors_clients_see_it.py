@@ -445,6 +445,7 @@ def test_the_listening_socket_lets_asyncio_set_tcp_nodelay() -> None:
     created with IPPROTO_TCP; without it each answer waits ~40 ms for a delayed ACK (the
     requests-per-second figure is in `make bench`)."""
     with Sandbox() as sandbox:
-        server = sandbox._server
+        assert sandbox._server is not None
+        server = sandbox._server._server  # the uvicorn server behind the shared helper
         sockets = [sock for s in server.servers for sock in s.sockets]
         assert sockets and all(sock.proto == socket.IPPROTO_TCP for sock in sockets)

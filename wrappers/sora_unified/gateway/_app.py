@@ -324,8 +324,8 @@ class Gateway:
             raise OpenAIError(400, f"Invalid 'order': {order!r}; supported: asc, desc.",
                               param="order", code="invalid_value")  # fmt: skip
         limit_text = query.get("limit", "20")
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIST:
-            raise OpenAIError(400, f"Invalid 'limit': {limit_text!r}; 1 to {MAX_LIST}.",
+        if not limit_text.isdigit() or not 0 <= int(limit_text) <= MAX_LIST:
+            raise OpenAIError(400, f"Invalid 'limit': {limit_text!r}; 0 to {MAX_LIST}.",
                               param="limit", code="invalid_value")  # fmt: skip
         limit = int(limit_text)
         records = sorted(
