@@ -4,6 +4,7 @@ every vendor: an unmodified openai-python program keeps working with one `base_u
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,3 +222,52 @@ def test_ids_survive_a_restart(tmp_path: Path) -> None:
     finally:
         again.stop()
         world.sandbox.stop()
+
+
+def test_webhooks_are_signed_so_openai_python_verifies_them(tmp_path: Path) -> None:
+    """Off by default; with a target, each finished video sends one event that
+    `client.webhooks.verify_signature` accepts, and a forged or changed one it refuses."""
+    import base64
+    import time
+
+    import httpx
+    from sora_unified.gateway import WebhookTarget
+
+    secret = "whsec_" + base64.b64encode(b"a webhook secret for tests").decode()
+    received: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        received.append(request)
+        return httpx.Response(200 if len(received) > 1 else 503)  # the first attempt fails
+
+    sandbox = Sandbox(SandboxConfig(timing=TIMING)).start()
+    root = sandbox.url or ""
+    gateway = Gateway(
+        vendor="kie",
+        keys=(KEY,),
+        db=tmp_path / "gateway.sqlite3",
+        clients=clients_for(lambda v: client_options(root, v)),  # type: ignore[arg-type, return-value]
+        webhook=WebhookTarget("https://hooks.example.test/sora", secret),
+        watch_seconds=0.1,
+        webhook_transport=httpx.MockTransport(receiver),
+    ).start()
+    try:
+        client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=KEY, webhook_secret=secret)
+        video = client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        deadline = time.monotonic() + 30
+        while len(received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the watcher finishes the video with nobody polling
+        assert len(received) == 2, "no retried delivery"
+        first, second = received
+        assert first.headers["webhook-id"] == second.headers["webhook-id"]  # one event, retried
+        body = second.content.decode()
+        headers = dict(second.headers)
+        client.webhooks.verify_signature(body, headers)
+        event = json.loads(body)
+        assert event["type"] == "video.completed" and event["data"] == {"id": video.id}
+        with pytest.raises(openai.InvalidWebhookSignatureError):
+            client.webhooks.verify_signature(body.replace(video.id, "video_other"), headers)
+        assert client.videos.retrieve(video.id).status == "completed"
+    finally:
+        gateway.stop()
+        sandbox.stop()

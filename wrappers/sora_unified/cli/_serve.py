@@ -16,6 +16,7 @@ from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, sandbox_config
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WEBHOOK_SECRET_ENV = "SORA_UNIFIED_WEBHOOK_SECRET"  # noqa: S105 - a variable name
 
 
 def cmd_serve(args: argparse.Namespace, output: Output) -> int:
@@ -23,6 +24,16 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
 
     keys, made_up = gateway_keys()
     db = Path(args.db)
+    webhook = None
+    if args.webhook_url:
+        from ..gateway import WebhookTarget
+
+        secret = os.environ.get(WEBHOOK_SECRET_ENV, "")
+        if not secret:
+            raise ConfigurationError(
+                f"--webhook-url needs {WEBHOOK_SECRET_ENV}=whsec_<base64> (the signing secret)"
+            )
+        webhook = WebhookTarget(args.webhook_url, secret)
     with ExitStack() as stack:
         if args.sandbox:
             from ..sandbox import Sandbox, client_options
@@ -47,6 +58,7 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
             db=db,
             clients=clients_for(options),
             poll_after_ms=args.poll_after_ms,
+            webhook=webhook,
         )
         try:
             gateway.start(host=args.host, port=args.port)
@@ -83,6 +95,11 @@ def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
     serve.add_argument("--sandbox", action="store_true", help="back it with the sandbox, no key")
     serve.add_argument(
         "--poll-after-ms", type=int, default=2000, help="the openai-poll-after-ms hint"
+    )
+    serve.add_argument(
+        "--webhook-url",
+        help="send video.completed / video.failed events here, signed with"
+        f" {WEBHOOK_SECRET_ENV} (Standard Webhooks, as OpenAI)",
     )
     serve.add_argument("--json", action="store_true")
     serve.add_argument("--debug", action="store_true")

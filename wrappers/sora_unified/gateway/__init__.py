@@ -15,12 +15,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import httpx
+
 from .._client import AsyncClient
 from .._server import ThreadedServer
 from ..batch import SQLiteJobStore
 from ..errors import ConfigurationError
 from ._app import GatewayConfig, build_app, video_object
 from ._openai import DEFAULT_MODELS, OpenAIError, route
+from ._webhooks import WebhookTarget, sign
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -28,9 +31,11 @@ __all__ = [
     "Gateway",
     "GatewayConfig",
     "OpenAIError",
+    "WebhookTarget",
     "build_app",
     "gateway_keys",
     "route",
+    "sign",
     "video_object",
 ]
 
@@ -59,6 +64,9 @@ class Gateway:
         db: str | Path,
         clients: Callable[[str], AsyncClient],
         poll_after_ms: int = 2000,
+        webhook: WebhookTarget | None = None,
+        watch_seconds: float = 5.0,
+        webhook_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if not keys:
             raise ConfigurationError(f"the gateway needs at least one key ({GATEWAY_KEYS_ENV})")
@@ -70,6 +78,9 @@ class Gateway:
             clients=clients,
             files=Path(f"{db}.files"),
             poll_after_ms=poll_after_ms,
+            webhook=webhook,
+            watch_seconds=watch_seconds,
+            webhook_transport=webhook_transport,
         )
         self.app = build_app(self.config)
         self._server = ThreadedServer(self.app)

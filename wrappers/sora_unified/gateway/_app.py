@@ -9,16 +9,19 @@ a second submit, and never an error status the openai package would retry on its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -26,13 +29,16 @@ from starlette.routing import Route
 
 from .._client import AsyncClient
 from ..batch import Job, JobRecord, JobStore, request_fields
+from ..batch._store import new_worker_id
 from ..errors import SoraError, SubmissionUncertainError, UnsupportedFeatureError
 from ..types import Video, VideoRequest
 from ._openai import OpenAIError, error_body, from_sora_error, route
+from ._webhooks import WebhookTarget, deliver, event_for
+
+logger = logging.getLogger("sora_unified.gateway")
 
 __all__ = ["GatewayConfig", "build_app"]
 
-WORKER = "gateway"
 CREATE_FIELDS = {"prompt", "model", "seconds", "size", "input_reference"}
 MAX_LIST = 100
 OPENAI_DEFAULT_SIZE = "720x1280"
@@ -42,7 +48,8 @@ OPENAI_DEFAULT_SIZE = "720x1280"
 class GatewayConfig:
     """`keys`: the gateway's own Bearer keys. `clients(vendor)` gives the AsyncClient for a
     vendor (its key stays on the server). `files`: where finished videos are kept for
-    `/content`. `poll_after_ms`: the `openai-poll-after-ms` hint."""
+    `/content`. `poll_after_ms`: the `openai-poll-after-ms` hint. `webhook`: where to send
+    `video.completed` / `video.failed` events (off when None)."""
 
     vendor: str
     keys: tuple[str, ...]
@@ -50,6 +57,9 @@ class GatewayConfig:
     clients: Callable[[str], AsyncClient]
     files: Path
     poll_after_ms: int = 2000
+    webhook: WebhookTarget | None = None
+    watch_seconds: float = 5.0  # how often running videos are checked, for webhooks
+    webhook_transport: httpx.AsyncBaseTransport | None = None
 
 
 def _fail(error: OpenAIError) -> JSONResponse:
@@ -104,6 +114,50 @@ class Gateway:
         self.config = config
         self.config.files.mkdir(parents=True, exist_ok=True)
         self._keys = [key.encode() for key in config.keys]
+        # A gateway that died mid-submit left `submitting` rows: they become failed videos
+        # (`submission_uncertain`), never a second submit.
+        self.worker = new_worker_id()
+        config.store.register_worker(self.worker)
+        config.store.recover(resubmit_uncertain=False)
+        self._deliveries: set[asyncio.Task[bool]] = set()
+        self._webhooks: httpx.AsyncClient | None = None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        watching = None
+        if self.config.webhook is not None:
+            self._webhooks = httpx.AsyncClient(
+                transport=self.config.webhook_transport, timeout=10.0
+            )
+            watching = asyncio.create_task(self._watch())
+        try:
+            yield
+        finally:
+            if watching is not None:
+                watching.cancel()
+            if self._deliveries:
+                await asyncio.wait(self._deliveries, timeout=5)
+            if self._webhooks is not None:
+                await self._webhooks.aclose()
+
+    async def _watch(self) -> None:
+        """Finish running videos without waiting for a caller to poll: their events go out."""
+        while True:
+            await asyncio.sleep(self.config.watch_seconds)
+            running = [r for r in self.config.store.records() if r.state == "submitted"]
+            for record in running:
+                try:
+                    await self._current(record)
+                except SoraError as error:  # the vendor is busy: the next round tries again
+                    logger.warning("gateway: cannot read %s: %s", record.custom_id, error)
+
+    def _announce(self, video_id: str, status: str) -> None:
+        if self.config.webhook is None or self._webhooks is None:
+            return
+        event = event_for(video_id, status)
+        delivery = asyncio.create_task(deliver(self._webhooks, self.config.webhook, event))
+        self._deliveries.add(delivery)
+        delivery.add_done_callback(self._deliveries.discard)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -160,6 +214,7 @@ class Gateway:
                 error=video.error_message if video.status == "failed" else None,
                 code=video.error_code if video.status == "failed" else None,
             )
+            self._announce(record.custom_id, video.status)
             record = self._record(record.custom_id)
         return record, video
 
@@ -239,13 +294,14 @@ class Gateway:
 
         def record_the_submit() -> bool:
             if not recorded:
-                recorded.append(store.begin_submit(video_id, WORKER, None))
+                recorded.append(store.begin_submit(video_id, self.worker, None))
             return recorded[0]
 
         try:
             task = await run(before_send=record_the_submit)
         except SubmissionUncertainError as error:
             store.uncertain(video_id, str(error), "submission_uncertain")
+            self._announce(video_id, "failed")
             return JSONResponse(video_object(self._record(video_id)))
         except SoraError as error:
             if error.task is None:
@@ -391,6 +447,7 @@ def build_app(config: GatewayConfig) -> Starlette:
     gateway = Gateway(config)
     g = gateway.guarded
     return Starlette(
+        lifespan=gateway.lifespan,
         routes=[
             Route("/v1/videos", g(gateway.create), methods=["POST"]),
             Route("/v1/videos", g(gateway.list), methods=["GET"]),
@@ -398,5 +455,5 @@ def build_app(config: GatewayConfig) -> Starlette:
             Route("/v1/videos/{video_id}", g(gateway.delete), methods=["DELETE"]),
             Route("/v1/videos/{video_id}/content", g(gateway.content), methods=["GET"]),
             Route("/v1/videos/{video_id}/remix", g(gateway.remix), methods=["POST"]),
-        ]
+        ],
     )
