@@ -271,3 +271,35 @@ def test_webhooks_are_signed_so_openai_python_verifies_them(tmp_path: Path) -> N
     finally:
         gateway.stop()
         sandbox.stop()
+
+
+def test_a_gateway_that_died_mid_submit_reports_the_video_failed(tmp_path: Path) -> None:
+    """The video was recorded and its submit under way when the gateway died: after a restart
+    it is `failed` with `submission_uncertain`; nothing is sent again."""
+    import time
+
+    from sora_unified.batch import Job, SQLiteJobStore
+
+    db = tmp_path / "gateway.sqlite3"
+    store = SQLiteJobStore(db)
+    facts = {"request": {"prompt": "x"}, "model": "sora-2", "created_at": time.time()}
+    store.add([Job(0, "video_crashed", "kie", facts)], "kie")
+    assert store.begin_submit("video_crashed", "gone-host:1:old-gateway", None)
+    store.close()
+    sandbox = Sandbox(SandboxConfig(timing=TIMING)).start()
+    root = sandbox.url or ""
+    gateway = Gateway(
+        vendor="kie",
+        keys=(KEY,),
+        db=db,
+        clients=clients_for(lambda v: client_options(root, v)),  # type: ignore[arg-type, return-value]
+    ).start()
+    try:
+        client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=KEY)
+        video = client.videos.retrieve("video_crashed")
+        assert video.status == "failed" and video.error is not None
+        assert video.error.code == "submission_uncertain"
+        assert sandbox.state.tasks_created("kie") == 0
+    finally:
+        gateway.stop()
+        sandbox.stop()
