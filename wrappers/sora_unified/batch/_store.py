@@ -276,8 +276,7 @@ class SQLJobStore:
                 "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
             ).fetchone()
             db.execute(
-                "UPDATE jobs SET state = 'submitting', worker = ?, updated = ?"
-                " WHERE custom_id = ?",
+                "UPDATE jobs SET state = 'submitting', worker = ?, updated = ? WHERE custom_id = ?",
                 (worker, now, custom_id),
             )
             db.execute(
