@@ -201,7 +201,8 @@ class _BaseClient:
         self._adapter = self._config.adapter
         self._policy = RetryPolicy(self._config.max_retries)
         self._clock: Clock = clock or SystemClock()
-        self._auth = _HeaderAuth(self._adapter.auth_headers(self._config.api_key))
+        self._auth_headers = self._adapter.auth_headers(self._config.api_key)
+        self._auth = _HeaderAuth(self._auth_headers)
         self._headers = {"User-Agent": f"sora-unified/{__version__}"}
         self._log_filter = install_log_filter(self._config.api_key)
         limits = self._adapter.documented_rate_limits if chosen_limits is None else chosen_limits
@@ -549,7 +550,6 @@ class Client(_BaseClient):
             base_url=self.base_url,
             transport=transport,
             headers=self._headers,
-            auth=self._auth,
             **self._http_options(),
         )
         if transport is None:
@@ -585,7 +585,7 @@ class Client(_BaseClient):
                 seconds = self._request_seconds(until)
                 with self._slots:
                     _announce(before_send)
-                    reply = send(self._http, self.vendor, call, seconds)
+                    reply = send(self._http, self.vendor, call, seconds, self._auth_headers)
                 return self._interpret(call, reply)
             except SubmitCancelledError:
                 raise
@@ -862,7 +862,6 @@ class AsyncClient(_BaseClient):
             base_url=self.base_url,
             transport=transport,
             headers=self._headers,
-            auth=self._auth,
             **self._http_options(),
         )
         if transport is None:
@@ -895,7 +894,9 @@ class AsyncClient(_BaseClient):
                 seconds = self._request_seconds(until)
                 async with self._slots:
                     _announce(before_send)
-                    reply = await send_async(self._http, self.vendor, call, seconds)
+                    reply = await send_async(
+                        self._http, self.vendor, call, seconds, self._auth_headers
+                    )
                 return self._interpret(call, reply)
             except SubmitCancelledError:
                 raise

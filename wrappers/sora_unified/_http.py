@@ -277,19 +277,34 @@ def _log(vendor: str, call: HttpCall, status: int | str, started: float) -> None
     )
 
 
-def _build(client: httpx.Client | httpx.AsyncClient, call: HttpCall) -> httpx.Request:
+def _build(
+    client: httpx.Client | httpx.AsyncClient, call: HttpCall, headers: Mapping[str, str] | None
+) -> httpx.Request:
     return client.build_request(
-        call.method, call.path, params=call.params, json=call.json, files=call.files, data=call.data
+        call.method,
+        call.path,
+        params=call.params,
+        json=call.json,
+        files=call.files,
+        data=call.data,
+        headers=headers,
     )
 
 
-def send(client: httpx.Client, vendor: str, call: HttpCall, seconds: float | None) -> HttpReply:
-    """Make the call within `seconds` overall (body included)."""
+def send(
+    client: httpx.Client,
+    vendor: str,
+    call: HttpCall,
+    seconds: float | None,
+    headers: Mapping[str, str] | None = None,
+) -> HttpReply:
+    """Make the call within `seconds` overall (body included), with `headers` (the key's:
+    per request, so the client object never holds it)."""
     started = time.monotonic()
     status: int | None = None
     try:
         with deadline(seconds):
-            response = client.send(_build(client, call), stream=True)
+            response = client.send(_build(client, call, headers), stream=True)
             status = response.status_code
             try:
                 content = response.read()
@@ -306,13 +321,17 @@ def send(client: httpx.Client, vendor: str, call: HttpCall, seconds: float | Non
 
 
 async def send_async(
-    client: httpx.AsyncClient, vendor: str, call: HttpCall, seconds: float | None
+    client: httpx.AsyncClient,
+    vendor: str,
+    call: HttpCall,
+    seconds: float | None,
+    headers: Mapping[str, str] | None = None,
 ) -> HttpReply:
     started = time.monotonic()
     status: int | None = None
     try:
         with deadline(seconds):
-            response = await client.send(_build(client, call), stream=True)
+            response = await client.send(_build(client, call, headers), stream=True)
             status = response.status_code
             try:
                 content = await response.aread()
