@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ._exit import UsageError
-from ._output import Output, video_dict
+from ._output import Output, serve_until_interrupted, video_dict
 from ._session import (
     VENDORS,
     client_for,
@@ -306,10 +305,5 @@ def cmd_sandbox(args: argparse.Namespace, output: Output) -> int:
             + [f"  {vendor:<11} {url}" for vendor, url in vendors.items()]
             + ["Ctrl-C to stop."]
         )
-        output.result({"url": sandbox.url, "key": SANDBOX_KEY, "vendors": vendors}, text)
-        sys.stdout.flush()
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            return 0
+        data = {"url": sandbox.url, "key": SANDBOX_KEY, "vendors": vendors}
+        return serve_until_interrupted(output, data, text)

@@ -92,3 +92,15 @@ class Output:
             yield bar
         finally:
             bar.done()
+
+
+def serve_until_interrupted(output: Output, data: dict[str, Any], text: str) -> int:
+    """Announce a server (its URL first, for scripts reading stdout) and keep it up until
+    Ctrl-C or SIGTERM."""
+    output.result(data, text)
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-import time
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError
-from ._output import Output
+from ._output import Output, serve_until_interrupted
 from ._session import SANDBOX_CONFIG_ENV, sandbox_config
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -76,14 +74,7 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
         data = {"url": f"{gateway.url}/v1", "vendor": args.vendor}
         if made_up:
             data["key"] = keys[0]
-        output.result(data, "\n".join(lines))
-        sys.stdout.flush()
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            return 0
-    return 0
+        return serve_until_interrupted(output, data, "\n".join(lines))
 
 
 def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
