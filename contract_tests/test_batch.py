@@ -245,7 +245,7 @@ def test_max_cost_reads_the_vendors_credits(world: World) -> None:
     assert summary.counts == {"completed": 2, "skipped": 2}
 
 
-def test_many_jobs_with_a_small_pool_finish_linearly(world: World) -> None:
+def test_a_hundred_and_twenty_jobs_at_once_are_each_submitted_once(world: World) -> None:
     world.store.add(_jobs(120), default_vendor="kie")
     summary, _ = world.run(job_slots=120)
     assert summary.counts == {"completed": 120}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from ._input import InvalidLine, Job, read_jobs, request_fields, request_from_fields
 from ._runner import (
@@ -68,5 +67,4 @@ def run_batch(
     on_event: EventHandler | None = None,
 ) -> BatchSummary:
     """`run_batch_async` for synchronous code (runs its own event loop)."""
-    result: Any = asyncio.run(run_batch_async(store, clients, options, on_event=on_event))
-    return result  # type: ignore[no-any-return]
+    return asyncio.run(run_batch_async(store, clients, options, on_event=on_event))
