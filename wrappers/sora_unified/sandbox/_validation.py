@@ -132,7 +132,57 @@ def _known_values(
         )
 
 
-_EXTRA_KEYWORDS = {"contentSchema": _content_schema, "x-cross-field-rules": _cross_field_rules}
+def _model_constants(validator: Any, branches: Any) -> list[Any] | None:
+    """Each branch's `properties.model.const` (a `$ref` followed once), or None when any
+    branch does not pin the model to a constant."""
+    found = []
+    for written in branches:
+        if not isinstance(written, dict):
+            return None
+        branch = written
+        if "$ref" in written:
+            branch = validator._resolver.lookup(written["$ref"]).contents
+        model = branch.get("properties", {}).get("model") if isinstance(branch, dict) else None
+        if not isinstance(model, dict) or "const" not in model:
+            return None
+        found.append(model["const"])
+    return found if len(set(map(repr, found))) == len(found) else None
+
+
+_ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
+# id(branches) -> (branches, constants); holding the list keeps its id from being reused.
+_model_branches: dict[int, tuple[Any, list[Any] | None]] = {}
+
+
+def _one_of_by_model(
+    validator: Any, branches: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`oneOf` over request variants that each pin `model` to a different constant: only the
+    branch naming the instance's model can match (every other fails on `model`), so a valid
+    instance is checked against that branch alone. Anything else, an invalid instance
+    included, goes through the full `oneOf` (same verdict, same error messages)."""
+    if isinstance(instance, dict) and "model" in instance:
+        cached = _model_branches.get(id(branches))
+        if cached is None or cached[0] is not branches:
+            cached = _model_branches[id(branches)] = (
+                branches,
+                _model_constants(validator, branches),
+            )
+        constants = cached[1]
+        if constants is not None:
+            for index, constant in enumerate(constants):
+                if constant == instance["model"] and type(constant) is type(instance["model"]):
+                    if not any(validator.descend(instance, branches[index], schema_path=index)):
+                        return
+                    break
+    yield from _ONE_OF(validator, branches, instance, schema)
+
+
+_EXTRA_KEYWORDS = {
+    "contentSchema": _content_schema,
+    "x-cross-field-rules": _cross_field_rules,
+    "oneOf": _one_of_by_model,
+}
 _extend: Any = validators.extend  # untyped in types-jsonschema
 _CLASSES = {
     (strict, hosts): _extend(
