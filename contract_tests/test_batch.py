@@ -473,3 +473,25 @@ def test_before_send_runs_last_and_can_cancel_the_paid_request(world: World) -> 
     with pytest.raises(ValidationError):
         asyncio.run(invalid())
     assert 9 not in calls  # refused locally: the hook never ran
+
+
+def test_the_ledgers_steps_reach_the_disk_and_the_rest_skip_the_fsync(tmp_path: Path) -> None:
+    """A submit begun and a task id learned are committed with an fsync (a power cut must not
+    make a resume pay twice); claims and outcomes, which can be redone, are not."""
+    store = SQLiteJobStore(tmp_path / "batch.sqlite3")
+    store.add(_jobs(1), "kie")
+    seen: list[str] = []
+    store._db.set_trace_callback(seen.append)
+    claimed = store.claim("w")
+    assert claimed is not None
+    claim, seen[:] = list(seen), []
+    store.begin_submit(claimed.custom_id, "w", None)
+    begin, seen[:] = list(seen), []
+    store.submitted(claimed.custom_id, "kie:t")
+    submitted, seen[:] = list(seen), []
+    store.finished(claimed.custom_id, "completed", file="f.mp4", error=None, code=None)
+    assert not any("synchronous" in statement for statement in claim + seen)
+    for statements in (begin, submitted):
+        assert statements[0] == "PRAGMA synchronous=FULL"
+        assert statements[-2:] == ["COMMIT", "PRAGMA synchronous=NORMAL"]
+    store.close()

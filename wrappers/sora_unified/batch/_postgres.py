@@ -65,7 +65,8 @@ class PostgresJobStore(SQLJobStore):
         return "PostgresJobStore(<url redacted>)"  # a URL may carry a password
 
     @contextmanager
-    def _transaction(self) -> Iterator[Database]:
+    def _transaction(self, *, durable: bool = False) -> Iterator[Database]:
+        # PostgreSQL commits are durable (synchronous_commit on): `durable` asks nothing more.
         with self._lock, self._connection.transaction():
             yield _Placeholders(self._connection)
 
