@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+import json
 import re
 from typing import Any
 
@@ -255,3 +256,44 @@ def test_validate_request_checks_like_submit_with_no_key_and_no_request(
     assert validate_request("evolink", VideoRequest(prompt="p", seconds=4)) == "sora-2-preview"
     with pytest.raises(ValidationError, match="seconds 10, 15; got 7"):
         validate_request("kie", VideoRequest(prompt="p", seconds=7))
+
+
+def test_a_pooled_connection_the_server_closed_is_not_reused() -> None:
+    """The pool asks each idle connection whether it is readable (a closed one is: the end of
+    the stream waits there); the fast answer sora_unified gives must keep that true, or the
+    next request would be written into a dead connection."""
+    import socket
+    import threading
+
+    closed_after_answer = threading.Event()
+
+    def serve(listener: socket.socket) -> None:
+        for _ in range(2):
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            body = json.dumps(status_body("evolink", "processing")).encode()
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                + f"content-length: {len(body)}\r\nconnection: keep-alive\r\n\r\n".encode()
+                + body
+            )
+            connection.close()  # keep-alive promised, then closed: the pooled socket is dead
+            closed_after_answer.set()
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    threading.Thread(target=serve, args=(listener,), daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    async def twice() -> list[str]:
+        client = AsyncClient("evolink", api_key=KEY, base_url=url, max_retries=0)
+        first = await client.retrieve("evolink:task-unified-1")
+        closed_after_answer.wait(5)
+        await asyncio.sleep(0.05)  # the FIN reaches our socket
+        second = await client.retrieve("evolink:task-unified-1")
+        await client.close()
+        return [first.status, second.status]
+
+    assert asyncio.run(twice()) == ["in_progress", "in_progress"]
+    listener.close()
