@@ -495,3 +495,17 @@ def test_the_ledgers_steps_reach_the_disk_and_the_rest_skip_the_fsync(tmp_path: 
         assert statements[0] == "PRAGMA synchronous=FULL"
         assert statements[-2:] == ["COMMIT", "PRAGMA synchronous=NORMAL"]
     store.close()
+
+
+def test_a_server_error_at_submit_never_falls_back(tmp_path: Path) -> None:
+    """A 5xx says nothing about whether a task was made elsewhere in the vendor: the job is
+    failed and named, not sent to the next vendor."""
+    world = World(tmp_path, faults=(Fault(kind="server_error", vendor="kie", endpoint="submit"),))
+    try:
+        world.store.add(_jobs(1), default_vendor="kie")
+        summary, events = world.run(fallback=("evolink",))
+        assert summary.counts == {"failed": 1}
+        assert world.tasks_per_job("evolink") == {}
+        assert "fallback" not in [name for name, _ in events]
+    finally:
+        world.close()
