@@ -37,7 +37,7 @@ from ..errors import (
     ValidationError,
     WaitTimeoutError,
 )
-from ._store import JobRecord, JobStore, new_worker_id
+from ._store import JobRecord, JobStore, new_worker_id, submit_recorder
 
 __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
 
@@ -68,10 +68,6 @@ class BatchSummary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     results: Path | None = None
-
-    @property
-    def uncertain(self) -> int:
-        return self.counts.get("uncertain", 0)
 
 
 def file_name(custom_id: str) -> str:
@@ -179,17 +175,9 @@ class _Run:
         except SoraError as error:
             self.refuse(record, error)
             return
-        recorded: list[bool] = []
-
-        def record_the_submit() -> bool:
-            # Right before the paid request leaves (not while it queues for a connection):
-            # a crash after this point leaves the job `uncertain`, before it `pending`.
-            if not recorded:
-                recorded.append(
-                    self.store.begin_submit(record.custom_id, self.worker, self.options.max_jobs)
-                )
-            return recorded[0]
-
+        record_the_submit = submit_recorder(
+            self.store, record.custom_id, self.worker, self.options.max_jobs
+        )
         try:
             if not affordable:
                 raise SubmitCancelledError("--max-cost reached")

@@ -32,7 +32,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,13 +48,13 @@ __all__ = [
     "SQLiteJobStore",
     "SubmitRecord",
     "new_worker_id",
+    "submit_recorder",
     "worker_is_gone",
 ]
 
 JobState = Literal[
     "pending", "submitting", "submitted", "completed", "failed", "uncertain", "invalid", "skipped"
 ]
-FINAL_STATES = ("completed", "failed", "uncertain", "invalid")
 # A worker that has not been heard of for this long is gone (another machine's crash).
 WORKER_LEASE_SECONDS = 60.0
 
@@ -116,6 +116,23 @@ class JobStore(Protocol):
     def records(self) -> list[JobRecord]: ...
     def submits(self) -> list[SubmitRecord]: ...
     def close(self) -> None: ...
+
+
+def submit_recorder(
+    store: JobStore, custom_id: str, worker: str, max_jobs: int | None
+) -> Callable[[], bool]:
+    """A `before_send` hook for `submit`: records the submit once (retries of a refused
+    submit call it again), right before the paid request leaves, not while it queues. A
+    crash after it leaves the job `uncertain`, before it `pending`. False (the budget is
+    spent) cancels the submit."""
+    recorded: list[bool] = []
+
+    def record() -> bool:
+        if not recorded:
+            recorded.append(store.begin_submit(custom_id, worker, max_jobs))
+        return recorded[0]
+
+    return record
 
 
 def new_worker_id() -> str:

@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from .._client import AsyncClient
 from ..batch import Job, JobRecord, JobStore, request_fields
-from ..batch._store import new_worker_id
+from ..batch._store import new_worker_id, submit_recorder
 from ..errors import SoraError, SubmissionUncertainError, UnsupportedFeatureError
 from ..types import Video, VideoRequest
 from ._openai import OpenAIError, error_body, from_sora_error, route
@@ -290,15 +290,8 @@ class Gateway:
         if store.add([Job(0, video_id, vendor, facts)], default_vendor=vendor) == 0:
             record, video = await self._current(self._record(video_id))  # idempotent repeat
             return JSONResponse(video_object(record, video))
-        recorded: list[bool] = []
-
-        def record_the_submit() -> bool:
-            if not recorded:
-                recorded.append(store.begin_submit(video_id, self.worker, None))
-            return recorded[0]
-
         try:
-            task = await run(before_send=record_the_submit)
+            task = await run(before_send=submit_recorder(store, video_id, self.worker, None))
         except SubmissionUncertainError as error:
             store.uncertain(video_id, str(error), "submission_uncertain")
             self._announce(video_id, "failed")
