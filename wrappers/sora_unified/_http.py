@@ -30,6 +30,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from ._tls import LazyTrustContext
 from .errors import APIConnectionError, APIError, APITimeoutError
 
 logger = logging.getLogger("sora_unified")
@@ -214,8 +215,8 @@ def bound_by_deadlines(client: httpx.Client | httpx.AsyncClient) -> int:
 
 @cache
 def shared_ssl_context() -> ssl.SSLContext:
-    """One verified TLS context per process: loading the CA bundle costs tens of ms."""
-    return httpx.create_ssl_context()
+    """One verifying TLS context per process, reading its CA bundle at the first handshake."""
+    return LazyTrustContext()
 
 
 @dataclass(frozen=True, slots=True)
