@@ -189,9 +189,12 @@ CANNED_SERVER = r"""
 import json, socket, sys
 import uvicorn
 created = json.dumps({"code": 200, "msg": "success", "data": {"taskId": "a" * 32}}).encode()
-status = json.dumps({"code": 200, "message": "success", "data": {
-    "taskId": "a" * 32, "model": "sora-2-pro-text-to-video", "state": "generating",
-    "param": "{}", "resultJson": None, "failCode": "", "failMsg": "",
+# `param` is, as documented, the complete createTask body (the one the overhead run sends).
+param = json.dumps({"model": "sora-2-text-to-video", "input": {
+    "prompt": "overhead", "n_frames": "10", "aspect_ratio": "landscape"}})
+status = json.dumps({"code": 200, "msg": "success", "data": {
+    "taskId": "a" * 32, "model": "sora-2-text-to-video", "state": "generating",
+    "param": param, "resultJson": "", "failCode": "", "failMsg": "",
     "createTime": 1762852000000, "completeTime": None, "progress": 40}}).encode()
 
 async def app(scope, receive, send):

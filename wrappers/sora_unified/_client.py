@@ -53,6 +53,7 @@ from ._limits import (
     check_rate_limits,
     shared_limiter,
 )
+from ._pool import linear_pools
 from ._redact import install_log_filter, scrub_error
 from ._retry import RetryPolicy, uncertain_submission
 from ._wait import WaitTracker, finish
@@ -164,6 +165,13 @@ class _HeaderAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return "_HeaderAuth(<redacted>)"
+
+
+def _tune_own_transport(client: httpx.Client | httpx.AsyncClient) -> None:
+    """What a client built on httpx's own transport gets: whole-request deadlines and a
+    connection pool whose bookkeeping stays linear (see _http and _pool)."""
+    bound_by_deadlines(client)
+    linear_pools(client)
 
 
 def _note_task(error: BaseException, task: Task) -> None:
@@ -555,7 +563,7 @@ class Client(_BaseClient):
             **self._http_options(),
         )
         if transport is None:
-            bound_by_deadlines(self._http)
+            _tune_own_transport(self._http)
         self._slots = threading.BoundedSemaphore(self._max_concurrency)
         self._files_client: httpx.Client | None = None
         self._files_lock = threading.Lock()
@@ -573,7 +581,7 @@ class Client(_BaseClient):
                     **self._http_options(),
                 )
                 if self._transport is None:
-                    bound_by_deadlines(self._files_client)
+                    _tune_own_transport(self._files_client)
             return self._files_client
 
     def _request(
@@ -867,7 +875,7 @@ class AsyncClient(_BaseClient):
             **self._http_options(),
         )
         if transport is None:
-            bound_by_deadlines(self._http)
+            _tune_own_transport(self._http)
         self._slots = AsyncSlots(self._max_concurrency)
         self._files_client: httpx.AsyncClient | None = None
 
@@ -882,7 +890,7 @@ class AsyncClient(_BaseClient):
                 **self._http_options(),
             )
             if self._transport is None:
-                bound_by_deadlines(self._files_client)
+                _tune_own_transport(self._files_client)
         return self._files_client
 
     async def _request(
