@@ -301,15 +301,14 @@ def _log(vendor: str, call: HttpCall, status: int | str, started: float) -> None
 def _build(
     client: httpx.Client | httpx.AsyncClient, call: HttpCall, headers: Mapping[str, str] | None
 ) -> httpx.Request:
-    return client.build_request(
-        call.method,
-        call.path,
-        params=call.params,
-        json=call.json,
-        files=call.files,
-        data=call.data,
-        headers=headers,
+    request = client.build_request(
+        call.method, call.path, params=call.params, json=call.json, files=call.files, data=call.data
     )
+    # Set on the built request rather than merged by build_request (a copy of every header,
+    # ~2% of a loopback request); a header set here replaces the client's of that name alike.
+    for name, value in (headers or {}).items():
+        request.headers[name] = value
+    return request
 
 
 def send(

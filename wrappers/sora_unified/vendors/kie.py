@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from io import BytesIO
+from types import MappingProxyType
 from typing import Any
 
 from kie_client.api.account import get_account_credits, get_download_url
@@ -94,17 +96,23 @@ def _unset(value: Any) -> Any:
     return UNSET if value is None else value
 
 
-def _json_text(value: Any) -> dict[str, Any]:
+def _json_text(value: Any) -> Mapping[str, Any]:
     """kie sends JSON inside strings (`param`, `resultJson`); "" while running."""
     if isinstance(value, dict):
         return value
     if isinstance(value, str) and value.strip():
-        try:
-            decoded = json.loads(value)
-        except (ValueError, RecursionError):
-            return {}
-        return decoded if isinstance(decoded, dict) else {}
+        return _decoded_object(value)
     return {}
+
+
+@lru_cache(maxsize=1024)
+def _decoded_object(text: str) -> Mapping[str, Any]:
+    """A task's `param` is the same text on every poll: decoded once, shared read-only."""
+    try:
+        decoded = json.loads(text)
+    except (ValueError, RecursionError):
+        return MappingProxyType({})
+    return MappingProxyType(decoded if isinstance(decoded, dict) else {})
 
 
 def _message(body: dict[str, Any]) -> str:
@@ -113,7 +121,7 @@ def _message(body: dict[str, Any]) -> str:
     return str(text) if text else ""
 
 
-def _character(result: dict[str, Any]) -> tuple[str | None, str | None]:
+def _character(result: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """A character task's id and handle, in any of the three documented spellings."""
     inner = mapping(result.get("resultObject"))
     for value in (
