@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
-from sora_unified import Client, DownloadError, LinkExpiredError, Video
+from sora_unified import AsyncClient, Client, DownloadError, LinkExpiredError, Video
 
 from contract_tests.fakes import BASE_URLS, KEY, MP4, VIDEO_URL, FakeClock
 from contract_tests.mocking import strict_router, transport
@@ -146,3 +152,89 @@ def test_nothing_to_download(tmp_path: Path) -> None:
     client = Client("kie", api_key=KEY)
     with pytest.raises(DownloadError, match="nothing to download"):
         client.download(Video(vendor="kie", task_id="t", status="in_progress"), tmp_path / "x.mp4")
+
+
+# -- more downloads than the client's max_concurrency ---------------------------------------------
+
+
+class _SlowVideo(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state: ClassVar[dict[str, int]]
+    lock: ClassVar[threading.Lock]
+
+    def do_GET(self) -> None:
+        with self.lock:
+            self.state["now"] += 1
+            self.state["most"] = max(self.state["most"], self.state["now"])
+        time.sleep(0.15)  # a download takes a while; the pool's timeout is shorter
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(len(MP4)))
+        self.end_headers()
+        self.wfile.write(MP4)
+        with self.lock:
+            self.state["now"] -= 1
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_host() -> Iterator[tuple[str, dict[str, int]]]:
+    state = {"now": 0, "most": 0}
+    handler = type("Handler", (_SlowVideo,), {"state": state, "lock": threading.Lock()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# A pool timeout shorter than one download: a download that queued inside the pool would fail.
+TURNS = {"max_concurrency": 2, "max_retries": 0, "timeout": httpx.Timeout(10, pool=0.1)}
+
+
+def test_downloads_beyond_max_concurrency_wait_their_turn_sync(
+    tmp_path: Path, slow_host: tuple[str, dict[str, int]]
+) -> None:
+    url, state = slow_host
+    video = replace(VIDEO, video_urls=(f"{url}/v.mp4",))
+    saved: list[Path] = []
+    with Client("kie", api_key=KEY, clock=FakeClock(), **TURNS) as client:  # type: ignore[arg-type]
+        threads = [
+            threading.Thread(
+                target=lambda n=n: saved.append(client.download(video, tmp_path / f"{n}.mp4"))
+            )
+            for n in range(6)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert len(saved) == 6 and all(path.read_bytes() == MP4 for path in saved)
+    assert state["most"] <= 2
+
+
+def test_downloads_beyond_max_concurrency_wait_their_turn_async(
+    tmp_path: Path, slow_host: tuple[str, dict[str, int]]
+) -> None:
+    url, state = slow_host
+    video = replace(VIDEO, video_urls=(f"{url}/v.mp4",))
+
+    async def all_of_them() -> list[Path]:
+        client = AsyncClient("kie", api_key=KEY, clock=FakeClock(), **TURNS)  # type: ignore[arg-type]
+        try:
+            return list(
+                await asyncio.gather(
+                    *(client.download(video, tmp_path / f"{n}.mp4") for n in range(6))
+                )
+            )
+        finally:
+            await client.close()
+
+    saved = asyncio.run(all_of_them())
+    assert len(saved) == 6 and all(path.read_bytes() == MP4 for path in saved)
+    assert state["most"] <= 2

@@ -565,6 +565,8 @@ class Client(_BaseClient):
         if transport is None:
             _tune_own_transport(self._http)
         self._slots = threading.BoundedSemaphore(self._max_concurrency)
+        # Downloads have their own pool (the files client's) and their own turns.
+        self._download_slots = threading.BoundedSemaphore(self._max_concurrency)
         self._files_client: httpx.Client | None = None
         self._files_lock = threading.Lock()
 
@@ -664,7 +666,8 @@ class Client(_BaseClient):
         timeout: float = DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
     ) -> Path:
         """Save the result to `path` (atomically, only a whole video); retries the download,
-        never the generation. `timeout` bounds each attempt as a whole."""
+        never the generation. `timeout` bounds each attempt as a whole, from its turn: a client
+        runs at most `max_concurrency` downloads at once, the rest wait (without timing out)."""
         task = video.task
         with self._exit(task=task):
             target = check_output_path(path, "path")
@@ -674,6 +677,7 @@ class Client(_BaseClient):
                 try:
                     keyed = self._keyed(url)
                     with (
+                        self._download_slots,  # a turn first: waiting is not part of `timeout`
                         deadline(timeout),
                         self._files.stream(
                             "GET", url, auth=self._auth if keyed else None
@@ -877,6 +881,8 @@ class AsyncClient(_BaseClient):
         if transport is None:
             _tune_own_transport(self._http)
         self._slots = AsyncSlots(self._max_concurrency)
+        # Downloads have their own pool (the files client's) and their own turns.
+        self._download_slots = AsyncSlots(self._max_concurrency)
         self._files_client: httpx.AsyncClient | None = None
 
     @property
@@ -976,29 +982,31 @@ class AsyncClient(_BaseClient):
             while True:
                 try:
                     keyed = self._keyed(url)
-                    with deadline(timeout):
-                        async with self._files.stream(
-                            "GET", url, auth=self._auth if keyed else None
-                        ) as response:
-                            if keyed and response.status_code >= 400:
-                                refusal = b""
-                                async for chunk in response.aiter_bytes():
-                                    refusal += chunk
-                                    if len(refusal) > REFUSAL_BYTES:
-                                        break
-                                raise self._keyed_refusal(
-                                    url, response.status_code, response.headers, refusal, task
-                                )
-                            self._check_download(response, url, max_bytes, task)
-                            with PartFile(
-                                target,
-                                url=url,
-                                max_bytes=max_bytes,
-                                expected=expected_length(response.headers),
-                                task=task,
-                            ) as part:
-                                async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
-                                    part.write(chunk)
+                    # A turn first: waiting for it is not part of `timeout`.
+                    async with self._download_slots:
+                        with deadline(timeout):
+                            async with self._files.stream(
+                                "GET", url, auth=self._auth if keyed else None
+                            ) as response:
+                                if keyed and response.status_code >= 400:
+                                    refusal = b""
+                                    async for chunk in response.aiter_bytes():
+                                        refusal += chunk
+                                        if len(refusal) > REFUSAL_BYTES:
+                                            break
+                                    raise self._keyed_refusal(
+                                        url, response.status_code, response.headers, refusal, task
+                                    )
+                                self._check_download(response, url, max_bytes, task)
+                                with PartFile(
+                                    target,
+                                    url=url,
+                                    max_bytes=max_bytes,
+                                    expected=expected_length(response.headers),
+                                    task=task,
+                                ) as part:
+                                    async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
+                                        part.write(chunk)
                     return target
                 except httpx.HTTPError as error:
                     failure = self._download_failure(error, url, task)
