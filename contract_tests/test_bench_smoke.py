@@ -29,8 +29,9 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
     }
     assert set(figures) >= {
         "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
-        "sandbox", "linearity",
+        "sandbox", "linearity", "batch_nominal_s",
     }  # fmt: skip
     for name in ("async_2", "async_4", "batch_2", "batch_4"):
         assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
+        assert not figures[name]["errors" if name.startswith("async") else "not_completed"]
     assert figures["overhead"]["status_read"]["ratio"] > 0
