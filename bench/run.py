@@ -237,14 +237,14 @@ url, count, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 async def main():
     client = AsyncClient("kie", **client_options(url, "kie"))
     requests = 0
-    def counted(video):
+    async def counted(request):
         nonlocal requests
         requests += 1
+    # Every HTTP request the client makes (submits and polls), counted where httpx sends it.
+    client._http.event_hooks = {"request": [counted], "response": []}
     async def job(n):
-        nonlocal requests
         task = await client.submit(VideoRequest(prompt=f"{tag} {n}: bench", seconds=10))
-        requests += 1
-        return await client.wait(task, on_progress=counted)
+        return await client.wait(task)
     started = time.perf_counter()
     outcomes = await asyncio.gather(*(job(n) for n in range(count)), return_exceptions=True)
     wall = time.perf_counter() - started
