@@ -25,7 +25,7 @@ import httpx
 
 from . import __version__
 from ._api_errors import excerpt
-from ._capabilities import ModelCapabilities, Plan, capabilities, check_request
+from ._capabilities import Plan, capabilities, check_request
 from ._clock import Clock, SystemClock
 from ._config import DEFAULT_TIMEOUT, resolve_config
 from ._constants import (
@@ -147,10 +147,11 @@ def validate_request(vendor: str, request: AnyRequest) -> str:
 
 
 @lru_cache(maxsize=256)
-def _planned(request: AnyRequest, caps: ModelCapabilities) -> Plan:
+def _planned(request: AnyRequest, vendor: str, model: str) -> Plan:
     """check_request, once per request: wait() reads the plan again on every poll. A local
-    image was read and checked at submit; here it only counts as given."""
-    return check_request(request, caps, read_images=False)
+    image was read and checked at submit; here it only counts as given. (Keyed by names: a
+    capability entry hashes all its fields on every lookup.)"""
+    return check_request(request, capabilities().model(vendor, model), read_images=False)
 
 
 class _HeaderAuth(httpx.Auth):
@@ -437,7 +438,7 @@ class _BaseClient:
             return video
         # What was asked for (and paid) is the length: vendors' own figures disagree with it
         # (evolink documents video_duration 9 for a 4 s request). Fill a missing size likewise.
-        plan = _planned(request, capabilities().model(self.vendor, task.model or ""))
+        plan = _planned(request, self.vendor, task.model or "")
         wanted: dict[str, Any] = {
             "seconds": float(plan.seconds) if plan.seconds else video.seconds,
             "size": video.size or plan.size,

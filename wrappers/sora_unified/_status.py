@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from .types import Status
@@ -47,17 +48,22 @@ def from_unix_s(value: object) -> datetime | None:
     """A UTC datetime, or None for a missing, non-numeric or out-of-range time."""
     if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
         return None
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
+    return _utc(value)
 
 
 def from_unix_ms(value: object) -> datetime | None:
-    scaled = (
-        value / 1000 if isinstance(value, int | float) and not isinstance(value, bool) else None
-    )
-    return from_unix_s(scaled)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return from_unix_s(value / 1000)
+
+
+@lru_cache(maxsize=4096)
+def _utc(seconds: float) -> datetime | None:
+    # A task's creation time comes back on every poll: converted once (datetimes are immutable).
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def is_content_policy(*texts: object) -> bool:

@@ -367,7 +367,7 @@ class KieAdapter(LinkedResults):
         fail_message = text_or_none(data.get("failMsg"))
         seconds = submitted_input.get("n_frames")
         orientation = submitted_input.get("aspect_ratio", "landscape" if submitted else None)
-        character_id, character_name = _character(result)
+        character_id, character_name = _character(result) if result else (None, None)
         return Video(
             vendor=self.name,
             task_id=str(data.get("taskId") or task_id or ""),
