@@ -297,3 +297,22 @@ def test_a_pooled_connection_the_server_closed_is_not_reused() -> None:
 
     assert asyncio.run(twice()) == ["in_progress", "in_progress"]
     listener.close()
+
+
+def test_a_thread_slot_comes_back_when_the_request_fails() -> None:
+    import threading
+
+    from sora_unified._limits import ThreadSlots
+
+    slots = ThreadSlots(1)
+    with pytest.raises(RuntimeError), slots:
+        raise RuntimeError("the request failed")
+    entered = threading.Event()
+
+    def take() -> None:
+        with slots:
+            entered.set()
+
+    worker = threading.Thread(target=take, daemon=True)
+    worker.start()
+    assert entered.wait(5)  # the one slot is free again

@@ -49,6 +49,7 @@ from ._limits import (
     AsyncSlots,
     RateLimit,
     RateLimiter,
+    ThreadSlots,
     check_max_concurrency,
     check_rate_limits,
     shared_limiter,
@@ -565,9 +566,9 @@ class Client(_BaseClient):
         )
         if transport is None:
             _tune_own_transport(self._http)
-        self._slots = threading.BoundedSemaphore(self._max_concurrency)
+        self._slots = ThreadSlots(self._max_concurrency)
         # Downloads have their own pool (the files client's) and their own turns.
-        self._download_slots = threading.BoundedSemaphore(self._max_concurrency)
+        self._download_slots = ThreadSlots(self._max_concurrency)
         self._files_client: httpx.Client | None = None
         self._files_lock = threading.Lock()
 
