@@ -125,10 +125,10 @@ def plan_request(adapter: VendorAdapter, request: AnyRequest) -> Plan:
             f" got {type(request).__name__}"
         )
     model = adapter.choose_model(request)
-    offered = capabilities().vendor(adapter.name)
-    caps = next((m for m in offered if m.model == model), None)
-    if caps is None:
-        allowed = ", ".join(m.model for m in offered)
+    try:
+        caps = capabilities().model(adapter.name, model)
+    except KeyError:
+        allowed = ", ".join(m.model for m in capabilities().vendor(adapter.name))
         raise ValidationError(
             f"{adapter.name} offers models {allowed}; got {model!r}",
             vendor=adapter.name,
@@ -136,7 +136,7 @@ def plan_request(adapter: VendorAdapter, request: AnyRequest) -> Plan:
             field="model",
             value=model,
             allowed=allowed,
-        )
+        ) from None
     return check_request(request, caps)
 
 
