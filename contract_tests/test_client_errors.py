@@ -18,6 +18,9 @@ from sora_unified import (
     RateLimitError,
     ServerError,
     ServiceUnavailableError,
+    SoraError,
+    SubmissionUncertainError,
+    VideoRequest,
 )
 
 from contract_tests.fakes import BASE_URLS, KEY, TASK_IDS, status_path
@@ -197,3 +200,28 @@ def test_rate_limit_retry_after_header_seconds_and_date() -> None:
         ),
     )
     assert isinstance(error, RateLimitError) and error.retry_after == 0
+
+
+# -- an exception sora_unified did not foresee ----------------------------------------------------
+
+
+def _raising(request: httpx.Request) -> httpx.Response:
+    # Not an httpx error: the boundary in _http lets it through, the client's one exit wraps it.
+    raise ValueError(f"a transport bug while sending to {KEY}")
+
+
+def test_an_unforeseen_error_during_a_submit_is_an_uncertain_submission() -> None:
+    client = Client("kie", api_key=KEY, transport=httpx.MockTransport(_raising), max_retries=0)
+    with pytest.raises(SubmissionUncertainError) as caught:
+        client.submit(VideoRequest(prompt="a corgi", seconds=10))
+    assert "ValueError" in str(caught.value) and KEY not in str(caught.value)
+    assert KEY not in str(caught.value.__cause__)
+
+
+def test_an_unforeseen_error_during_a_status_read_names_the_task() -> None:
+    client = Client("kie", api_key=KEY, transport=httpx.MockTransport(_raising), max_retries=0)
+    with pytest.raises(SoraError) as caught:
+        client.retrieve(f"kie:{TASK_IDS['kie']}")
+    assert not isinstance(caught.value, SubmissionUncertainError)
+    assert caught.value.task is not None and caught.value.task.id == TASK_IDS["kie"]
+    assert "unexpected ValueError" in str(caught.value) and KEY not in str(caught.value)

@@ -11,15 +11,14 @@ the API key scrubbed from it and, once a task exists, the task attached.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -184,6 +183,36 @@ def _note_task(error: BaseException, task: Task) -> None:
         error.add_note(note)
 
 
+class _Exit:
+    """`_BaseClient._exit`: a class, not a generator, because every request passes through it."""
+
+    __slots__ = ("_key", "_submitting", "_task", "_vendor")
+
+    def __init__(self, vendor: str, key: str, task: Task | None, submitting: bool) -> None:
+        self._vendor, self._key, self._task, self._submitting = vendor, key, task, submitting
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _: object
+    ) -> Literal[False]:
+        if isinstance(error, SoraError):
+            if self._task is not None and error.task is None:
+                error.task = self._task
+            scrub_error(error, (self._key,))
+            return False  # the same error goes on
+        if isinstance(error, UNFORESEEN):
+            detail = f"{type(error).__name__}: {error}"
+            wrapped: SoraError
+            if self._submitting:
+                wrapped = uncertain_submission(self._vendor, SoraError(f"unexpected {detail}"))
+            else:
+                wrapped = SoraError(f"{self._vendor}: unexpected {detail}", task=self._task)
+            raise scrub_error(wrapped, (self._key,)) from scrub_error(error, (self._key,))
+        return False
+
+
 class _BaseClient:
     def __init__(
         self,
@@ -261,30 +290,12 @@ class _BaseClient:
 
     # -- the one exit ---------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _exit(self, *, task: Task | None = None, submitting: bool = False) -> Iterator[None]:
+    def _exit(self, *, task: Task | None = None, submitting: bool = False) -> _Exit:
         """Everything raised inside leaves as a scrubbed SoraError carrying `task`.
 
         An exception sora_unified did not foresee becomes a SoraError saying so, or, while a
         paid submit is on the wire (`submitting`), a SubmissionUncertainError."""
-        try:
-            yield
-        except SoraError as error:
-            if task is not None and error.task is None:
-                error.task = task
-            scrub_error(error, (self._config.api_key,))
-            raise
-        except UNFORESEEN as error:
-            detail = f"{type(error).__name__}: {error}"
-            wrapped: SoraError
-            if submitting:
-                cause = SoraError(f"unexpected {detail}")
-                wrapped = uncertain_submission(self.vendor, cause)
-            else:
-                wrapped = SoraError(f"{self.vendor}: unexpected {detail}", task=task)
-            raise scrub_error(wrapped, (self._config.api_key,)) from scrub_error(
-                error, (self._config.api_key,)
-            )
+        return _Exit(self.vendor, self._config.api_key, task, submitting)
 
     # -- decisions shared by both clients -----------------------------------------------------
 
