@@ -77,23 +77,23 @@ def assign_linear(pool: Any) -> list[Any]:
     queued = [request for request in pool._requests if request.is_queued()]
     if not queued:
         return closing
-    available = [c for c in kept if id(c) not in reserved and c.is_available()]
-    idle = [c for c in kept if id(c) not in reserved and c.is_idle()]
+    # Insertion-ordered sets (dicts): taken in the pool's order, removed in constant time.
+    available = {c: None for c in kept if id(c) not in reserved and c.is_available()}
+    idle = {c: None for c in kept if id(c) not in reserved and c.is_idle()}
     for request in queued:
         origin = request.request.url.origin
         connection = next((c for c in available if c.can_handle_request(origin)), None)
         if connection is not None:
-            # HTTP/1.1: one request per connection, so it leaves both lists.
-            available.remove(connection)
-            if connection in idle:
-                idle.remove(connection)
+            # HTTP/1.1: one request per connection, so it leaves both sets.
+            del available[connection]
+            idle.pop(connection, None)
         elif len(pool._connections) < pool._max_connections:
             connection = pool.create_connection(origin)
             pool._connections.append(connection)
         elif idle:
-            surplus = idle.pop(0)
-            if surplus in available:
-                available.remove(surplus)
+            surplus = next(iter(idle))
+            del idle[surplus]
+            available.pop(surplus, None)
             pool._connections.remove(surplus)
             closing.append(surplus)
             connection = pool.create_connection(origin)
