@@ -239,7 +239,8 @@ def test_end_to_end_generate_subprocess(tmp_path: Path) -> None:
         json.dumps({"timing": {"queue_seconds": 0, "run_seconds": 0.2, "not_visible_seconds": 0.1}})
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {
-        "SORA_UNIFIED_SANDBOX_CONFIG": str(config)
+        "SORA_UNIFIED_SANDBOX_CONFIG": str(config),
+        "PYTHONFAULTHANDLER": "1",  # stacks on SIGABRT, should an interruption ever hang
     }
     result = subprocess.run(
         [
@@ -308,11 +309,26 @@ def test_a_task_that_never_finishes_ends_in_a_wait_timeout(
     assert code == 9 and "still queued" in err and "sora-unified wait kie:" in err
 
 
+def _interrupt(process: subprocess.Popen[str], signum: int) -> tuple[str, str]:
+    """Send `signum`; the command must exit within 30 s. If it does not, its threads' stacks
+    (faulthandler, on SIGABRT) go into the failure, so a rare hang can be diagnosed."""
+    import signal
+
+    process.send_signal(signum)
+    try:
+        return process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, err = process.communicate(timeout=30)
+        pytest.fail(f"still running 30 s after signal {signum}; its stacks:\n{err[-6000:]}")
+
+
 def _start_slow_generate(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     config = tmp_path / "slow.json"
     config.write_text(json.dumps({"timing": {"queue_seconds": 3600, "run_seconds": 1}}))
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {
-        "SORA_UNIFIED_SANDBOX_CONFIG": str(config)
+        "SORA_UNIFIED_SANDBOX_CONFIG": str(config),
+        "PYTHONFAULTHANDLER": "1",  # stacks on SIGABRT, should an interruption ever hang
     }
     return subprocess.Popen(
         [
@@ -347,8 +363,7 @@ def test_json_mode_names_the_task_at_submit_and_on_interruption(
         assert process.stdout is not None
         submitted = json.loads(process.stdout.readline())  # printed before any waiting
         assert submitted["event"] == "submitted" and submitted["task"].startswith("kie:")
-        process.send_signal(getattr(signal, signal_name))
-        out, err = process.communicate(timeout=30)
+        out, err = _interrupt(process, getattr(signal, signal_name))
     finally:
         process.kill()
     assert process.returncode == code, err
@@ -366,8 +381,7 @@ def test_text_mode_says_how_to_resume_after_ctrl_c(tmp_path: Path) -> None:
         first = process.stderr.readline()
         assert first.startswith("submitted kie:")
         task = first.split()[1]
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, err = _interrupt(process, signal.SIGINT)
     finally:
         process.kill()
     assert process.returncode == 130
