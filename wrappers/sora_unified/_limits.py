@@ -33,6 +33,7 @@ __all__ = [
     "AsyncSlots",
     "RateLimit",
     "RateLimiter",
+    "ThreadSlots",
     "check_max_concurrency",
     "check_rate_limits",
     "shared_limiter",
