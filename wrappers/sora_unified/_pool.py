@@ -54,35 +54,50 @@ def assign_linear(pool: Any) -> list[Any]:
     closing: list[Any] = []
     # A connection handed to a request that has not started on it yet is still idle: it is
     # spoken for, neither to be given to another request nor closed to make room.
-    reserved = {id(request.connection) for request in pool._requests if request.connection}
+    reserved: set[int] = set()
+    queued: list[Any] = []
+    for request in pool._requests:
+        if request.connection:
+            reserved.add(id(request.connection))
+        if request.is_queued():
+            queued.append(request)
 
     # Clean-up, as httpcore does it: drop closed connections, close expired ones, and close an
     # idle connection while the pool holds more connections than it keeps alive.
     size = len(pool._connections)
+    keep_alive = pool._max_keepalive_connections
     kept: list[Any] = []
     for connection in pool._connections:
         if connection.is_closed():
             size -= 1
         elif connection.has_expired() or (
-            connection.is_idle()
-            and size > pool._max_keepalive_connections
-            and id(connection) not in reserved
+            size > keep_alive and connection.is_idle() and id(connection) not in reserved
         ):
             size -= 1
             closing.append(connection)
         else:
             kept.append(connection)
-    pool._connections[:] = kept
-
-    queued = [request for request in pool._requests if request.is_queued()]
+    if len(kept) != len(pool._connections):
+        pool._connections[:] = kept
     if not queued:
         return closing
+
     # Insertion-ordered sets (dicts): taken in the pool's order, removed in constant time.
-    available = {c: None for c in kept if id(c) not in reserved and c.is_available()}
-    idle = {c: None for c in kept if id(c) not in reserved and c.is_idle()}
+    available: dict[Any, None] = {}
+    idle: dict[Any, None] = {}
+    for connection in kept:
+        if id(connection) not in reserved:
+            if connection.is_available():
+                available[connection] = None
+            if connection.is_idle():
+                idle[connection] = None
     for request in queued:
         origin = request.request.url.origin
-        connection = next((c for c in available if c.can_handle_request(origin)), None)
+        connection = None
+        for candidate in available:
+            if candidate.can_handle_request(origin):
+                connection = candidate
+                break
         if connection is not None:
             # HTTP/1.1: one request per connection, so it leaves both sets.
             del available[connection]
