@@ -104,11 +104,14 @@ def import_times(python: str, repeat: int) -> dict[str, float]:
     # As installed packages run: from bytecode (pip compiles at install; this environment may
     # set PYTHONDONTWRITEBYTECODE, which would time the compiler instead).
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    times = {}
-    for name, code in IMPORT_CODE.items():
+    samples: dict[str, list[float]] = {name: [] for name in IMPORT_CODE}
+    for code in IMPORT_CODE.values():
         _python(code, python=python, env=env, inherit=False)  # writes the bytecode
-        samples = [_python(code, python=python, env=env, inherit=False) for _ in range(repeat)]
-        times[name] = statistics.median(samples)
+    # Interleaved rounds, so drift in the machine's load hits all three alike.
+    for _ in range(repeat):
+        for name, code in IMPORT_CODE.items():
+            samples[name].append(_python(code, python=python, env=env, inherit=False))
+    times = {name: statistics.median(values) for name, values in samples.items()}
     times["ours_vs_httpx_client"] = times["ours_s"] / times["httpx_client_s"]
     times["own_share_s"] = times["ours_s"] - times["httpx_client_s"]
     return times
@@ -354,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-batch", action="store_true", help="skip the batch command figures")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.jobs.split(",") if n.strip()]
-    repeat = 3 if args.quick else 7
+    repeat = 3 if args.quick else 15
     report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
 
     def show(name: str, value: Any) -> None:
