@@ -2,13 +2,15 @@
 handshake still verifies the certificate chain and the host name (sync and async).
 
 A loopback HTTPS server presents certificates from a throwaway CA (trustme): untrusted by
-default, trusted only through `SSL_CERT_FILE`, the variable httpx honours.
+default, trusted only through `SSL_CERT_FILE` or `SSL_CERT_DIR`, read as httpx reads them.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,6 +103,24 @@ def trusting(
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
 
 
+@pytest.fixture
+def trusting_dir(
+    certificate_authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_DIR", str(_hashed_dir(certificate_authority, tmp_path / "cas")))
+
+
+def _hashed_dir(ca: trustme.CA, folder: Path) -> Path:
+    """A CA directory as OpenSSL searches it: certificates found by subject-name hash."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl command to hash a CA directory (`openssl rehash`)")
+    folder.mkdir()
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    subprocess.run([openssl, "rehash", str(folder)], check=True, capture_output=True)
+    return folder
+
+
 def _client(url: str) -> sora_unified.Client:
     return sora_unified.Client("kie", api_key="tls-test", base_url=url, max_retries=0)
 
@@ -179,6 +199,38 @@ def test_a_missing_ssl_cert_file_fails_when_the_client_is_built(
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "absent.pem"))
     with pytest.raises(FileNotFoundError, match=r"absent\.pem"):
         sora_unified.Client("kie", api_key="tls-test")
+
+
+@pytest.mark.usefixtures("trusting_dir")
+def test_a_certificate_from_ssl_cert_dir_is_trusted(https_url: str) -> None:
+    with _client(https_url) as client:
+        assert client.retrieve(TASK).progress == 40
+
+
+@pytest.mark.usefixtures("trusting_dir")
+def test_ssl_cert_file_is_read_instead_of_ssl_cert_dir(
+    https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx's order: with both set, only the file is read, so a CA only the directory holds
+    # is not trusted.
+    other = tmp_path / "other-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    monkeypatch.setenv("SSL_CERT_FILE", str(other))
+    with _client(https_url) as client, pytest.raises(APIConnectionError) as caught:
+        client.retrieve(TASK)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+
+
+def test_a_missing_ssl_cert_dir_trusts_nothing(
+    https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As with httpx: the client is built (plain-HTTP requests still work), and every HTTPS
+    # handshake fails verification instead of falling back to certifi's bundle.
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "absent"))
+    with _client(https_url) as client, pytest.raises(APIConnectionError) as caught:
+        client.retrieve(TASK)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+    assert shared_ssl_context().cert_store_stats()["x509_ca"] == 0
 
 
 def test_one_context_loads_once_under_threads(https_url: str, trusting: None) -> None:

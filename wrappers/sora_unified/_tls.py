@@ -57,15 +57,15 @@ class LazyTrustContext(ssl.SSLContext):
 
 
 def _trust_source() -> dict[str, str]:
-    """Where httpx (`create_ssl_context`) would read trusted CAs from; a configured path that does
-    not exist fails here, when the client is built, as it did when the bundle was read eagerly."""
+    """Where httpx (`create_ssl_context`) would read trusted CAs from, and failing where it fails:
+    an `SSL_CERT_FILE` that names no file when the client is built; an `SSL_CERT_DIR` is only
+    searched during handshakes (OpenSSL looks certificates up there by hash), so one that does
+    not exist leaves nothing trusted and every HTTPS handshake fails verification."""
     if cafile := os.environ.get("SSL_CERT_FILE"):
         if not os.path.isfile(cafile):
             raise FileNotFoundError(f"SSL_CERT_FILE names no file: {cafile!r}")
         return {"cafile": cafile}
     if capath := os.environ.get("SSL_CERT_DIR"):
-        if not os.path.isdir(capath):
-            raise FileNotFoundError(f"SSL_CERT_DIR names no directory: {capath!r}")
         return {"capath": capath}
     import certifi  # httpx's own dependency, imported only where a client is built
 
