@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import io
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -33,7 +35,10 @@ from sora_unified.batch import (
     request_fields,
     run_batch,
 )
+from sora_unified.cli import _batch as batch_command
 from sora_unified.cli import main
+from sora_unified.cli._batch import _Progress
+from sora_unified.cli._output import Output
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
 from contract_tests.fakes import FakeClock
@@ -509,3 +514,113 @@ def test_a_server_error_at_submit_never_falls_back(tmp_path: Path) -> None:
         assert "fallback" not in [name for name, _ in events]
     finally:
         world.close()
+
+
+# -- the progress display -----------------------------------------------------------------------
+
+
+class _Stopwatch:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _job_event(n: int, task: bool = True) -> dict[str, Any]:
+    return {"custom_id": f"job-{n}", "vendor": "kie", **({"task": f"kie:t{n}"} if task else {})}
+
+
+def test_the_progress_line_counts_each_status_with_rate_and_eta() -> None:
+    clock = _Stopwatch()
+    progress = _Progress(Output(as_json=False), 10, collections.Counter(pending=10), clock)
+    for n in range(4):
+        progress.event("submitted", _job_event(n))
+    progress.event("completed", _job_event(0))
+    progress.event("completed", _job_event(1))
+    progress.event("failed", _job_event(2))  # the task failed
+    progress.event("invalid", _job_event(9, task=False))  # not a job: out of the total
+    clock.now += 2.0
+    # 3 finished in 2 s; 6 of the 9 jobs left at 1.5 jobs/s.
+    assert progress.line() == (
+        "batch 3/9: 2 completed, 1 running, 5 pending, 1 failed | 1.5 jobs/s ETA 4s"
+    )
+    progress.event("failed", _job_event(4, task=False))  # refused before any task existed
+    progress.event("uncertain", _job_event(5, task=False))
+    progress.event("skipped", _job_event(6, task=False))
+    clock.now += 2.0
+    # Uncertain and skipped jobs are not waited for: 3 left, at 1 job/s.
+    assert progress.line() == (
+        "batch 4/9: 2 completed, 1 running, 2 pending, 2 failed, 1 uncertain, 1 skipped"
+        " | 1.0 jobs/s ETA 3s"
+    )
+
+
+def test_a_resumed_progress_line_rates_only_this_runs_jobs() -> None:
+    clock = _Stopwatch()
+    counts = collections.Counter(completed=6, running=2, pending=2)
+    progress = _Progress(Output(as_json=False), 10, counts, clock)
+    clock.now += 4.0
+    assert progress.line() == "batch 6/10: 6 completed, 2 running, 2 pending | 0.0 jobs/s"
+    progress.event("completed", _job_event(7))
+    assert progress.line().endswith("| 0.2 jobs/s ETA 12s")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_line_is_redrawn_in_place_and_kept_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    clock = _Stopwatch()
+    progress = _Progress(Output(as_json=False), 2, collections.Counter(pending=2), clock)
+    progress.render()
+    progress.event("submitted", _job_event(0))
+    progress.render()
+    progress.event("completed", _job_event(0))
+    clock.now += 1.0
+    progress.finish()
+    assert terminal.getvalue() == (
+        "\r\x1b[2Kbatch 0/2: 2 pending | 0.0 jobs/s"
+        "\r\x1b[2Kbatch 0/2: 1 running, 1 pending | 0.0 jobs/s"
+        "\r\x1b[2Kbatch 1/2: 1 completed, 1 pending | 1.0 jobs/s ETA 1s\n"
+    )
+
+
+def test_with_json_the_progress_line_is_never_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    progress = _Progress(Output(as_json=True), 1, collections.Counter(pending=1), _Stopwatch())
+    asyncio.run(asyncio.wait_for(progress.show(), 1))  # returns at once
+    progress.finish()
+    assert terminal.getvalue() == ""
+
+
+def test_batch_shows_its_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "sandbox.json"
+    settings.write_text(json.dumps(SANDBOX_SETTINGS))
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(settings))
+    monkeypatch.setattr(batch_command, "PROGRESS_SECONDS", 0.05)
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", 4)
+    code = main(["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(tmp_path / "o")])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    lines = [line for line in captured.err.splitlines() if line.startswith("batch ")]
+    assert lines, captured.err
+    shown = [re.fullmatch(r"batch (\d)/4: (.+) \| \d+\.\d jobs/s( ETA \d+s)?", s) for s in lines]
+    assert all(shown), lines
+    # Not a tty: a new line each time it changes, ending where the run ended.
+    assert len(set(lines)) == len(lines)
+    finished = [int(match.group(1)) for match in shown if match]
+    assert finished == sorted(finished)
+    assert lines[-1].startswith("batch 4/4: 4 completed | "), lines
+    assert "ETA" not in lines[-1]
+    assert "batch finished in" in captured.out and "4 completed" in captured.out

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -143,13 +143,21 @@ def _client_options(args: argparse.Namespace, out: Path) -> Iterator[Any]:
 class _Progress:
     """Per-status counts, rate and ETA on one line (stderr), or JSON events on stdout."""
 
-    def __init__(self, output: Output, total: int, counts: Counter[str]) -> None:
+    def __init__(
+        self,
+        output: Output,
+        total: int,
+        counts: Counter[str],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.output = output
         self.total = total
         self.counts = counts
-        self.started = time.monotonic()
+        self.clock = clock
+        self.started = clock()
         self.done_at_start = counts["completed"] + counts["failed"]
         self.live = sys.stderr.isatty()
+        self.shown = ""
 
     def event(self, name: str, data: dict[str, Any]) -> None:
         if name == "invalid":
@@ -176,10 +184,10 @@ class _Progress:
 
     def line(self) -> str:
         finished = self.counts["completed"] + self.counts["failed"]
-        elapsed = max(time.monotonic() - self.started, 1e-6)
+        elapsed = max(self.clock() - self.started, 1e-6)
         rate = (finished - self.done_at_start) / elapsed
         left = self.total - finished - self.counts["uncertain"] - self.counts["skipped"]
-        eta = f"ETA {left / rate:5.0f}s" if rate > 0 and left > 0 else ""
+        eta = f"ETA {left / rate:.0f}s" if rate > 0 and left > 0 else ""
         shown = ", ".join(
             f"{self.counts[name]} {name}"
             for name in ("completed", "running", "pending", "failed", "uncertain", "skipped")
@@ -187,19 +195,30 @@ class _Progress:
         )
         return f"batch {finished}/{self.total}: {shown} | {rate:.1f} jobs/s {eta}".rstrip()
 
+    def render(self) -> None:
+        """The line in place on a terminal; elsewhere a new line each time it changes."""
+        text = self.line()
+        if self.live:
+            sys.stderr.write("\r\x1b[2K" + text)
+        elif text != self.shown:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+        self.shown = text
+
     async def show(self) -> None:
         if self.output.as_json:
             return
-        last = ""
         while True:
             await asyncio.sleep(PROGRESS_SECONDS)
-            text = self.line()
-            if self.live:
-                sys.stderr.write("\r\x1b[2K" + text)
-            elif text != last:
-                sys.stderr.write(text + "\n")
-            sys.stderr.flush()
-            last = text
+            self.render()
+
+    def finish(self) -> None:
+        """The last line says where the run ended, however close together its last jobs did."""
+        if self.output.as_json:
+            return
+        self.render()
+        if self.live:
+            sys.stderr.write("\n")
 
 
 async def _run(
@@ -228,8 +247,7 @@ async def _run(
         showing.cancel()
         for made_client in made.values():
             await made_client.close()
-        if not output.as_json and progress.live:
-            sys.stderr.write("\n")
+        progress.finish()
 
 
 def cmd_batch(args: argparse.Namespace, output: Output) -> int:

@@ -69,9 +69,8 @@ class Output:
     events as they happen (`submitted` first, then `progress`, then `completed` or `error`),
     so a task id is on stdout the moment it exists."""
 
-    def __init__(self, as_json: bool, quiet_progress: bool = False) -> None:
+    def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
-        self.quiet_progress = quiet_progress
 
     def result(self, data: dict[str, Any], text: str) -> None:
         print(json.dumps(data, ensure_ascii=False) if self.as_json else text, flush=True)
@@ -84,7 +83,7 @@ class Output:
 
     @contextmanager
     def progress(self, label: str) -> Iterator[Progress | None]:
-        if self.as_json or self.quiet_progress:
+        if self.as_json:
             yield None
             return
         bar = Progress(sys.stderr, label)
