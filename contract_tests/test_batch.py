@@ -8,6 +8,7 @@ a store whose jobs belong to a worker that is gone; the command is also killed f
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import collections
 import io
@@ -34,10 +35,11 @@ from sora_unified.batch import (
     read_jobs,
     request_fields,
     run_batch,
+    run_batch_async,
 )
 from sora_unified.cli import _batch as batch_command
 from sora_unified.cli import main
-from sora_unified.cli._batch import _Progress
+from sora_unified.cli._batch import _GracefulStop, _Progress, _store_named
 from sora_unified.cli._output import Output
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
@@ -129,6 +131,49 @@ def test_every_job_is_submitted_once_waited_on_and_downloaded(world: World) -> N
     again, _ = world.run()
     assert again.counts == {"completed": 12}
     assert sum(world.tasks_per_job().values()) == 12
+
+
+def test_a_cancelled_run_records_the_submits_on_the_wire_and_lets_go_of_its_jobs(
+    tmp_path: Path,
+) -> None:
+    """Cancelling a run (what the command's first Ctrl-C does): a submit on the wire is carried
+    to its answer and its task recorded, never left uncertain; the run gives its jobs back, so
+    the next run, even in the same process, takes them all up."""
+    slow = Fault(kind="slow", endpoint="submit", nth=tuple(range(2, 7)), delay=1.0)
+    world = World(tmp_path, faults=(slow,))
+    world.store.add(_jobs(6), default_vendor="kie")
+
+    async def cancelled_after_the_first_submit() -> list[str]:
+        events: list[str] = []
+        first = asyncio.Event()
+
+        def on_event(name: str, data: dict[str, Any]) -> None:
+            events.append(name)
+            if name == "submitted":
+                first.set()
+
+        running = asyncio.create_task(
+            run_batch_async(
+                world.store, world.clients(), BatchOptions(out=world.out), on_event=on_event
+            )
+        )
+        await first.wait()
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+        return events
+
+    try:
+        events = asyncio.run(cancelled_after_the_first_submit())
+        assert events.count("submitted") == 6  # the first, then five answered after the stop
+        records = world.store.records()
+        assert {r.state for r in records} == {"submitted"}
+        assert all(r.worker is None for r in records)
+        summary, _ = world.run()
+        assert summary.counts == {"completed": 6}
+        assert set(world.tasks_per_job().values()) == {1}
+    finally:
+        world.close()
 
 
 def test_a_crash_while_submitting_leaves_the_job_uncertain_never_resubmitted(world: World) -> None:
@@ -430,6 +475,116 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: P
     assert summary["counts"].get("completed", 0) >= count - 3 * 20  # at most a pool per kill
 
 
+def _start_batch(
+    tmp_path: Path, count: int, settings: dict[str, Any], *extra: str
+) -> subprocess.Popen[str]:
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", count)
+    config = tmp_path / "sandbox.json"
+    config.write_text(json.dumps(settings))
+    env = os.environ | {
+        "SORA_UNIFIED_SANDBOX_CONFIG": str(config),
+        "PYTHONFAULTHANDLER": "1",  # stacks on SIGABRT, should a stop ever hang
+    }
+    return subprocess.Popen(
+        _command(jobs, tmp_path / "out", *extra),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C as a terminal delivers it, whatever the shell that started the tests ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+
+
+def _stop_after_the_first_submit(
+    process: subprocess.Popen[str], signum: int, times: int
+) -> list[dict[str, Any]]:
+    """Signal the batch once it has submitted a job (`times` 2: again when it is stopping);
+    returns every event it printed."""
+    assert process.stdout is not None
+    events = []
+    for line in process.stdout:
+        events.append(json.loads(line))
+        if events[-1]["event"] == "submitted":
+            break
+    process.send_signal(signum)
+    if times == 2:  # again once the command says it is stopping, as a person would
+        for line in process.stdout:
+            events.append(json.loads(line))
+            if events[-1]["event"] == "stopping":
+                break
+        process.send_signal(signum)
+    try:
+        out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, err = process.communicate(timeout=30)
+        pytest.fail(f"still running 30 s after the signal; its stacks:\n{err[-6000:]}")
+    return events + [json.loads(line) for line in out.splitlines()]
+
+
+# The first submit answers at once, the other nine only after 3 s: they are on the wire when the
+# signal comes.
+SLOW_SUBMITS = SANDBOX_SETTINGS | {
+    "faults": [{"kind": "slow", "endpoint": "submit", "nth": list(range(2, 11)), "delay": 3}]
+}
+
+
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stop_lets_submits_on_the_wire_answer_and_records_their_tasks(
+    tmp_path: Path, signal_name: str, code: int
+) -> None:
+    # Four requests in flight: when the signal comes, slow submits are on the wire and other
+    # jobs still wait for their turn.
+    process = _start_batch(tmp_path, 10, SLOW_SUBMITS, "--max-concurrency", "4")
+    events = _stop_after_the_first_submit(process, getattr(signal, signal_name), times=1)
+    assert process.returncode == code
+    names = [event["event"] for event in events]
+    assert names.index("stopping") < len(names) - 1 and names[-1] == "interrupted"
+    assert "--resume" in events[-1]["resume"]
+    # The submits on the wire answered after the stop and were recorded with their tasks;
+    # none that was waiting for its turn was sent.
+    submitted = names.count("submitted")
+    assert 2 <= submitted <= 1 + 4
+    with sqlite3.connect(tmp_path / "out" / "batch.sqlite3") as ledger:
+        states = dict(ledger.execute("SELECT state, count(*) FROM jobs GROUP BY state"))
+    assert states == {"submitted": submitted, "pending": 10 - submitted}
+    assert len(_sandbox_tasks(tmp_path / "out")) == submitted
+    resumed = subprocess.run(
+        [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
+        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(tmp_path / "sandbox.json")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert json.loads(resumed.stdout.splitlines()[-1])["counts"] == {"completed": 10}
+    assert set(_sandbox_tasks(tmp_path / "out").values()) == {1}
+
+
+def test_a_second_signal_stops_at_once_and_the_submits_it_cut_off_are_uncertain(
+    tmp_path: Path,
+) -> None:
+    process = _start_batch(tmp_path, 10, SLOW_SUBMITS)
+    events = _stop_after_the_first_submit(process, signal.SIGINT, times=2)
+    assert process.returncode == 130
+    assert [event["event"] for event in events].count("submitted") == 1
+    resumed = subprocess.run(
+        [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
+        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(tmp_path / "sandbox.json")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # Never resubmitted: the nine cut off on the wire are left for the user to check.
+    assert json.loads(resumed.stdout.splitlines()[-1])["counts"] == {
+        "completed": 1,
+        "uncertain": 9,
+    }
+    assert max(_sandbox_tasks(tmp_path / "out").values()) == 1
+
+
 def test_max_cost_is_refused_where_the_vendor_has_no_credits_endpoint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -624,3 +779,53 @@ def test_batch_shows_its_progress_on_stderr(
     assert lines[-1].startswith("batch 4/4: 4 completed | "), lines
     assert "ETA" not in lines[-1]
     assert "batch finished in" in captured.out and "4 completed" in captured.out
+
+
+def test_the_gentle_stop_gives_the_signals_back_to_the_command() -> None:
+    def the_commands_own(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    before = {signum: signal.getsignal(signum) for signum in _GracefulStop.SIGNALS}
+    signal.signal(signal.SIGTERM, the_commands_own)
+    try:
+
+        async def install_and_remove() -> None:
+            stop = _GracefulStop(Output(as_json=True))
+            running = asyncio.current_task()
+            assert running is not None
+            stop.install(running)
+            assert set(stop.previous) == set(_GracefulStop.SIGNALS)  # installed, main thread
+            assert signal.getsignal(signal.SIGTERM) is not the_commands_own
+            stop.remove()
+
+        asyncio.run(install_and_remove())
+        assert signal.getsignal(signal.SIGTERM) is the_commands_own
+        assert signal.getsignal(signal.SIGINT) is before[signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGTERM, before[signal.SIGTERM])
+
+
+def test_an_interrupted_batch_says_how_to_resume_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sora_unified.batch
+
+    async def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sora_unified.batch, "run_batch_async", interrupted)
+    jobs = _write_jobs(tmp_path / "jobs.jsonl", 1)
+    out = tmp_path / "o"
+    code = main(["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert f"the batch is kept in {out / 'batch.sqlite3'}" in err
+    assert "run the same command with --resume" in err
+
+
+def test_messages_never_repeat_a_database_store_url() -> None:
+    # A PostgreSQL URL may carry the database password.
+    url = "postgresql://batch:s3cret@db.example/videos"
+    assert "s3cret" not in _store_named(argparse.Namespace(store=url), Path("out"))
+    named = _store_named(argparse.Namespace(store=None), Path("out"))
+    assert named == str(Path("out") / "batch.sqlite3")

@@ -37,6 +37,7 @@ from ..errors import (
     ValidationError,
     WaitTimeoutError,
 )
+from ..types import VideoRequest
 from ._store import JobRecord, JobStore, new_worker_id, submit_recorder
 
 __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
@@ -133,11 +134,22 @@ class _Run:
                     await self.finish(record, str(record.task))
                 else:
                     await self.submit(record)
+            except asyncio.CancelledError:
+                self.let_go(record.custom_id)
+                raise
             except Exception as error:
                 # Kept as recorded (a task id stays) and held until the run ends: a resume
                 # takes it up again, this run does not loop on it.
                 self.parked.append(record.custom_id)
                 self.emit("error", record, error=f"{type(error).__name__}: {error}")
+
+    def let_go(self, custom_id: str) -> None:
+        """The run stopped while holding this job: back to the store for the next run, unless
+        its submit was abandoned on the wire (`submitting`, which the next run's recovery
+        turns `uncertain`)."""
+        current = self.store.record(custom_id)
+        if current is not None and current.state != "submitting":
+            self.store.release(custom_id)
 
     def next_vendor(self, record: JobRecord) -> str | None:
         return next((v for v in self.options.fallback if v not in record.tried), None)
@@ -175,32 +187,75 @@ class _Run:
         except SoraError as error:
             self.refuse(record, error)
             return
+        if not affordable:
+            self.skip(record, "--max-cost reached")
+            return
         record_the_submit = submit_recorder(
             self.store, record.custom_id, self.worker, self.options.max_jobs
         )
+        on_the_wire = False
+
+        def before_send() -> bool:
+            nonlocal on_the_wire
+            on_the_wire = record_the_submit()
+            return on_the_wire
+
+        submitting = asyncio.ensure_future(
+            self.submit_and_record(record, client, request, before_send)
+        )
+        stopping = False
         try:
-            if not affordable:
-                raise SubmitCancelledError("--max-cost reached")
-            task = await client.submit(request, before_send=record_the_submit)
+            await asyncio.wait([submitting])
+        except asyncio.CancelledError:
+            # The run is stopping. A submit still queueing is dropped (nothing was sent); one on
+            # the wire is carried to its answer, its request timeout at most, so its task is
+            # recorded instead of left uncertain. Cancelling again abandons it.
+            if not on_the_wire:
+                submitting.cancel()
+                raise
+            stopping = True
+            try:
+                await asyncio.wait([submitting])
+            except asyncio.CancelledError:
+                submitting.cancel()
+                raise
+        task = submitting.result()
+        if stopping:
+            raise asyncio.CancelledError
+        if task is not None:
+            await self.finish(record, task)
+
+    async def submit_and_record(
+        self,
+        record: JobRecord,
+        client: AsyncClient,
+        request: VideoRequest,
+        before_send: Callable[[], bool],
+    ) -> str | None:
+        """The submit, its outcome recorded the moment it is known (in the same step as the
+        answer); returns the task to wait on, if one exists."""
+        try:
+            task = await client.submit(request, before_send=before_send)
         except SubmitCancelledError:
-            reason = "--max-cost reached" if not affordable else "--max-jobs reached"
-            self.store.skipped(record.custom_id, reason)
-            self.emit("skipped", record, reason=reason)
-            return
+            self.skip(record, "--max-jobs reached")
+            return None
         except SubmissionUncertainError as error:
             self.store.uncertain(record.custom_id, str(error), "submission_uncertain")
             self.emit("uncertain", record, error=str(error))
-            return
+            return None
         except SoraError as error:
             if error.task is not None:  # a task exists after all: never dropped
                 self.store.submitted(record.custom_id, str(error.task))
-                await self.finish(record, str(error.task))
-                return
+                return str(error.task)
             self.refuse(record, error)
-            return
+            return None
         self.store.submitted(record.custom_id, str(task))
         self.emit("submitted", record, task=str(task))
-        await self.finish(record, str(task))
+        return str(task)
+
+    def skip(self, record: JobRecord, reason: str) -> None:
+        self.store.skipped(record.custom_id, reason)
+        self.emit("skipped", record, reason=reason)
 
     async def finish(self, record: JobRecord, task: str) -> None:
         vendor = task.partition(":")[0]
@@ -260,7 +315,12 @@ async def run_batch_async(
     store.recover(resubmit_uncertain=options.resubmit_uncertain)
     beating = asyncio.create_task(run.heartbeat())
     try:
-        await asyncio.gather(*(run.slot() for _ in range(options.job_slots)))
+        # A TaskGroup, not gather: cancelled (a stop), it cancels every slot and waits for all
+        # of them, so a slot carrying a submit on the wire records its task before the run ends
+        # (gather would end at the first cancelled slot, and the caller close the clients).
+        async with asyncio.TaskGroup() as slots:
+            for _ in range(options.job_slots):
+                slots.create_task(run.slot())
     finally:
         beating.cancel()
         for custom_id in run.parked:

@@ -35,6 +35,8 @@ def _resume_hint(task: object, code: int) -> str:
 
 def _report(error: BaseException, code: int, args: argparse.Namespace, output: Output) -> None:
     task = getattr(error, "task", None)
+    # A command with its own way to pick up again (batch: --resume) says so on the error.
+    hint = getattr(error, "resume_hint", None) or (_resume_hint(task, code) if task else None)
     if isinstance(error, KeyboardInterrupt):
         what = "terminated" if isinstance(error, Terminated) else "interrupted"
         message = what
@@ -50,13 +52,13 @@ def _report(error: BaseException, code: int, args: argparse.Namespace, output: O
                 "message": message if isinstance(error, KeyboardInterrupt) else str(error),
                 "exit_code": code,
                 "task": str(task) if task else None,
-                "resume": _resume_hint(task, code) if task else None,
+                "resume": hint,
             },
         )
         return
     print(f"sora-unified: {message}", file=sys.stderr)
-    if task is not None and code != exit_code_for(GenerationFailedError):
-        print(f"sora-unified: {_resume_hint(task, code)}", file=sys.stderr)
+    if hint is not None and code != exit_code_for(GenerationFailedError):
+        print(f"sora-unified: {hint}", file=sys.stderr)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, SoraError
-from ._exit import UsageError
+from ._exit import Terminated, UsageError
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, SANDBOX_URL_ENV, sandbox_config
 
@@ -103,6 +104,14 @@ def _store(args: argparse.Namespace, out: Path) -> JobStore:
     from ..batch import open_store
 
     return open_store(args.store or out / STORE_FILE)
+
+
+def _store_named(args: argparse.Namespace, out: Path) -> str:
+    """The job store as messages name it: a database URL may carry a password, so it is not
+    repeated."""
+    if args.store and "://" in args.store:
+        return "the --store database"
+    return str(args.store or out / STORE_FILE)
 
 
 @contextmanager
@@ -221,6 +230,51 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+class _GracefulStop:
+    """Ctrl-C or SIGTERM while the batch runs: the first stops it gently (nothing new is sent;
+    submits already on the wire are let answer, so their tasks are recorded rather than left
+    uncertain); a second stops it at once. Ends as KeyboardInterrupt (Terminated for SIGTERM)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, output: Output) -> None:
+        self.output = output
+        self.received: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def install(self, running: asyncio.Task[Any]) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self.SIGNALS:
+            previous = signal.getsignal(signum)
+            try:
+                loop.add_signal_handler(signum, self.on_signal, signum, running)
+            except (RuntimeError, ValueError):  # not the main thread: signals stay as they were
+                return
+            self.previous[signum] = previous
+
+    def remove(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum, previous in self.previous.items():
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, previous)  # the command's own handlers (SIGTERM: Terminated)
+
+    def on_signal(self, signum: int, running: asyncio.Task[Any]) -> None:
+        self.received.append(signum)
+        if len(self.received) > 1:
+            raise self.interruption(signum)
+        self.output.event(
+            "stopping",
+            {"signal": signal.Signals(signum).name},
+            "sora-unified: stopping: nothing new is sent, submits on the wire are let answer"
+            " (again to stop at once: those would be left uncertain)",
+        )
+        running.cancel()
+
+    @staticmethod
+    def interruption(signum: int) -> KeyboardInterrupt:
+        return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
 async def _run(
     args: argparse.Namespace, store: JobStore, options: Any, client_kwargs: Any, output: Output
 ) -> BatchSummary:
@@ -241,9 +295,18 @@ async def _run(
     total = len(records) - counts["invalid"]
     progress = _Progress(output, total, counts)
     showing = asyncio.create_task(progress.show())
+    stop = _GracefulStop(output)
+    running = asyncio.current_task()
+    assert running is not None
+    stop.install(running)
     try:
         return await run_batch_async(store, client, options, on_event=progress.event)
+    except asyncio.CancelledError:
+        if len(stop.received) != 1:  # not ours, or a second signal already interrupted the run
+            raise
+        raise stop.interruption(stop.received[0]) from None
     finally:
+        stop.remove()
         showing.cancel()
         for made_client in made.values():
             await made_client.close()
@@ -263,7 +326,7 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
         existing = store.records()
         if existing and not args.resume:
             raise UsageError(
-                f"{args.store or out / STORE_FILE} already holds a batch ({len(existing)} jobs):"
+                f"{_store_named(args, out)} already holds a batch ({len(existing)} jobs):"
                 " add --resume to continue it (submitted jobs are never resubmitted), or choose"
                 " another --out"
             )
@@ -280,8 +343,15 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
         )
         if args.max_cost is not None:
             _check_credits_endpoints({args.vendor, *fallback})
-        with _client_options(args, out) as client_kwargs:
-            summary = asyncio.run(_run(args, store, options, client_kwargs, output))
+        try:
+            with _client_options(args, out) as client_kwargs:
+                summary = asyncio.run(_run(args, store, options, client_kwargs, output))
+        except KeyboardInterrupt as stopped:  # Ctrl-C or SIGTERM
+            stopped.resume_hint = (  # type: ignore[attr-defined]
+                f"the batch is kept in {_store_named(args, out)}: run the same command"
+                " with --resume to continue it (submitted jobs are waited on, never resubmitted)"
+            )
+            raise
         uncertain = [r for r in store.records() if r.state == "uncertain"]
     finally:
         store.close()
