@@ -41,6 +41,7 @@ from sora_unified.cli import _batch as batch_command
 from sora_unified.cli import main
 from sora_unified.cli._batch import _GracefulStop, _Progress, _store_named
 from sora_unified.cli._output import Output
+from sora_unified.cli._stopping import SIGNALS
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
 from contract_tests.fakes import FakeClock
@@ -785,7 +786,7 @@ def test_the_gentle_stop_gives_the_signals_back_to_the_command() -> None:
     def the_commands_own(signum: int, frame: object) -> None:
         raise AssertionError("not called")
 
-    before = {signum: signal.getsignal(signum) for signum in _GracefulStop.SIGNALS}
+    before = {signum: signal.getsignal(signum) for signum in SIGNALS}
     signal.signal(signal.SIGTERM, the_commands_own)
     try:
 
@@ -794,7 +795,7 @@ def test_the_gentle_stop_gives_the_signals_back_to_the_command() -> None:
             running = asyncio.current_task()
             assert running is not None
             stop.install(running)
-            assert set(stop.previous) == set(_GracefulStop.SIGNALS)  # installed, main thread
+            assert set(stop.previous) == set(SIGNALS)  # installed, main thread
             assert signal.getsignal(signal.SIGTERM) is not the_commands_own
             stop.remove()
 

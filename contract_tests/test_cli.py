@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sora_unified.cli import EXIT_CODES, build_parser, exit_code_for, main
 from sora_unified.vendors import VENDOR_NAMES
 
 from contract_tests.fakes import FakeClock
+from contract_tests.images import png
 from contract_tests.mp4 import read_mp4
 
 FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
@@ -387,3 +389,86 @@ def test_text_mode_says_how_to_resume_after_ctrl_c(tmp_path: Path) -> None:
     assert process.returncode == 130
     assert "interrupted" in err and f"resume with: sora-unified wait {task}" in err
     assert not (tmp_path / "v.mp4").exists()
+
+
+# -- a signal while the paid submit is on the wire ----------------------------------------------
+
+SLOW_SUBMIT = FAST | {"faults": [{"kind": "slow", "endpoint": "submit", "delay": 3}]}
+
+
+def _generate_on_the_wire(
+    tmp_path: Path, settings: dict[str, Any] = SLOW_SUBMIT, *arguments: str
+) -> subprocess.Popen[str]:
+    """A generate against a sandbox with `settings`; returns once its first request has left
+    (httpcore's debug log says its body is sent): by default the submit, answered after 3 s."""
+    import signal
+
+    config = tmp_path / "sandbox.json"
+    config.write_text(json.dumps(settings))
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {
+        "SORA_UNIFIED_SANDBOX_CONFIG": str(config),
+        "PYTHONFAULTHANDLER": "1",
+    }
+    command = [sys.executable, "-m", "sora_unified.cli", "generate", "a corgi"]
+    command += [*(arguments or ("--vendor", "kie")), "--sandbox", "--json", "--debug"]
+    process = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "v.mp4")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        # Ctrl-C as a terminal delivers it, whatever the shell that started the tests ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if "send_request_body.complete" in line:
+            return process
+    pytest.fail(f"the submit never left; exit {process.wait(30)}")
+
+
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_during_the_submit_waits_for_its_task_and_names_it(
+    tmp_path: Path, signal_name: str, code: int
+) -> None:
+    import signal
+
+    process = _generate_on_the_wire(tmp_path)
+    out, _ = _interrupt(process, getattr(signal, signal_name))
+    assert process.returncode == code
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["stopping", "submitted", "interrupted"]
+    task = events[1]["task"]
+    assert task.startswith("kie:")
+    assert events[2]["task"] == task and f"sora-unified wait {task}" in events[2]["resume"]
+
+
+def test_a_second_signal_during_the_submit_stops_at_once_and_says_a_task_may_exist(
+    tmp_path: Path,
+) -> None:
+    import signal
+
+    process = _generate_on_the_wire(tmp_path)
+    process.send_signal(signal.SIGINT)
+    assert process.stdout is not None
+    assert json.loads(process.stdout.readline())["event"] == "stopping"
+    out, _ = _interrupt(process, signal.SIGINT)
+    assert process.returncode == 130
+    (interrupted,) = [json.loads(line) for line in out.splitlines()]
+    assert interrupted["event"] == "interrupted" and interrupted["task"] is None
+    assert "may have created a task" in interrupted["resume"]
+
+
+def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None:
+    # The local image is uploaded first (slowly): Ctrl-C then must not let the paid submit go.
+    import signal
+
+    (tmp_path / "frame.png").write_bytes(png(1280, 720))
+    slow_upload = FAST | {"faults": [{"kind": "slow", "endpoint": "upload", "delay": 3}]}
+    arguments = ("--vendor", "evolink", "--image", str(tmp_path / "frame.png"))
+    process = _generate_on_the_wire(tmp_path, slow_upload, *arguments)
+    out, _ = _interrupt(process, signal.SIGINT)
+    assert process.returncode == 130
+    (interrupted,) = [json.loads(line) for line in out.splitlines()]
+    assert interrupted["event"] == "interrupted" and interrupted["task"] is None

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, SoraError
-from ._exit import Terminated, UsageError
+from ._exit import UsageError
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, SANDBOX_URL_ENV, sandbox_config
+from ._stopping import SIGNALS, interruption
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
@@ -235,8 +236,6 @@ class _GracefulStop:
     submits already on the wire are let answer, so their tasks are recorded rather than left
     uncertain); a second stops it at once. Ends as KeyboardInterrupt (Terminated for SIGTERM)."""
 
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
     def __init__(self, output: Output) -> None:
         self.output = output
         self.received: list[int] = []
@@ -244,7 +243,7 @@ class _GracefulStop:
 
     def install(self, running: asyncio.Task[Any]) -> None:
         loop = asyncio.get_running_loop()
-        for signum in self.SIGNALS:
+        for signum in SIGNALS:
             previous = signal.getsignal(signum)
             try:
                 loop.add_signal_handler(signum, self.on_signal, signum, running)
@@ -261,7 +260,7 @@ class _GracefulStop:
     def on_signal(self, signum: int, running: asyncio.Task[Any]) -> None:
         self.received.append(signum)
         if len(self.received) > 1:
-            raise self.interruption(signum)
+            raise interruption(signum)
         self.output.event(
             "stopping",
             {"signal": signal.Signals(signum).name},
@@ -269,10 +268,6 @@ class _GracefulStop:
             " (again to stop at once: those would be left uncertain)",
         )
         running.cancel()
-
-    @staticmethod
-    def interruption(signum: int) -> KeyboardInterrupt:
-        return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 async def _run(
@@ -304,7 +299,7 @@ async def _run(
     except asyncio.CancelledError:
         if len(stop.received) != 1:  # not ours, or a second signal already interrupted the run
             raise
-        raise stop.interruption(stop.received[0]) from None
+        raise interruption(stop.received[0]) from None
     finally:
         stop.remove()
         showing.cancel()

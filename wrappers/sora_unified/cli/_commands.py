@@ -20,9 +20,10 @@ from ._session import (
     sandbox_config,
     wait_with_progress,
 )
+from ._stopping import SubmitGuard
 
 if TYPE_CHECKING:
-    from .._client import Client
+    from .._client import BeforeSend, Client
     from ..types import Task
 
 
@@ -82,7 +83,9 @@ def _vendor_selling(kind: str, given: str | None) -> str:
 
 def cmd_generate(args: argparse.Namespace, output: Output) -> int:
     request = _request_from(args)
-    return _paid_video(args, output, args.vendor, lambda client: client.submit(request))
+    return _paid_video(
+        args, output, args.vendor, lambda client, hook: client.submit(request, before_send=hook)
+    )
 
 
 def cmd_remix(args: argparse.Namespace, output: Output) -> int:
@@ -90,7 +93,7 @@ def cmd_remix(args: argparse.Namespace, output: Output) -> int:
 
     source = Task.parse(args.task)
 
-    def submit(client: Client) -> Task:
+    def submit(client: Client, hook: BeforeSend) -> Task:
         return client.remix(
             source,
             args.prompt,
@@ -100,6 +103,7 @@ def cmd_remix(args: argparse.Namespace, output: Output) -> int:
             remove_watermark=args.remove_watermark,
             callback_url=args.callback_url,
             model=args.model,
+            before_send=hook,
         )
 
     return _paid_video(args, output, source.vendor, submit)
@@ -112,11 +116,16 @@ def cmd_remove_watermark(args: argparse.Namespace, output: Output) -> int:
         video_url=args.video_url, callback_url=args.callback_url, model=args.model
     )
     vendor = _vendor_selling("watermark_removal", args.vendor)
-    return _paid_video(args, output, vendor, lambda client: client.submit(request))
+    return _paid_video(
+        args, output, vendor, lambda client, hook: client.submit(request, before_send=hook)
+    )
 
 
 def _paid_video(
-    args: argparse.Namespace, output: Output, vendor: str, submit: Callable[[Client], Task]
+    args: argparse.Namespace,
+    output: Output,
+    vendor: str,
+    submit: Callable[[Client, BeforeSend], Task],
 ) -> int:
     """Submit one paid video task, then (unless --no-wait) wait for it and download it."""
     from .._download import check_output_path
@@ -126,13 +135,15 @@ def _paid_video(
         check_output_path(args.out or Path("out") / "video.mp4", "--out")
     with client_for(args, vendor) as client:
         started = time.monotonic()
-        task = submit(client)
+        with SubmitGuard(output) as guard:
+            task = submit(client, guard.before_send)
         try:  # from here on, whatever stops the command names the paid task
             output.event(
                 "submitted",
                 {"task": str(task), "vendor": task.vendor, "model": task.model},
                 f"submitted {task}",
             )
+            guard.stop_if_asked()
             if args.no_wait:
                 output.result({"task": str(task), "status": "queued"}, str(task))
                 return 0
@@ -175,13 +186,15 @@ def cmd_character(args: argparse.Namespace, output: Output) -> int:
         model=args.model,
     )
     with client_for(args, vendor) as client:
-        task = client.submit(request)
+        with SubmitGuard(output) as guard:
+            task = client.submit(request, before_send=guard.before_send)
         try:  # from here on, whatever stops the command names the paid task
             output.event(
                 "submitted",
                 {"task": str(task), "vendor": task.vendor, "model": task.model},
                 f"submitted {task}",
             )
+            guard.stop_if_asked()
             video = wait_with_progress(client, task, output, args.timeout)
             character = video.character
             if character is None:
