@@ -39,9 +39,9 @@ from sora_unified.batch import (
 )
 from sora_unified.cli import _batch as batch_command
 from sora_unified.cli import main
-from sora_unified.cli._batch import _GracefulStop, _Progress, _store_named
+from sora_unified.cli._batch import _Progress, _store_named
 from sora_unified.cli._output import Output
-from sora_unified.cli._stopping import SIGNALS
+from sora_unified.cli._stopping import SIGNALS, GracefulStop
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
 from contract_tests.fakes import FakeClock
@@ -791,7 +791,7 @@ def test_the_gentle_stop_gives_the_signals_back_to_the_command() -> None:
     try:
 
         async def install_and_remove() -> None:
-            stop = _GracefulStop(Output(as_json=True))
+            stop = GracefulStop(Output(as_json=True))
             running = asyncio.current_task()
             assert running is not None
             stop.install(running)

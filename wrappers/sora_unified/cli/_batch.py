@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from ..errors import ConfigurationError, SoraError
 from ._exit import UsageError
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, SANDBOX_URL_ENV, sandbox_config
-from ._stopping import SIGNALS, interruption
+from ._stopping import GracefulStop, interruption
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
@@ -231,45 +230,6 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-class _GracefulStop:
-    """Ctrl-C or SIGTERM while the batch runs: the first stops it gently (nothing new is sent;
-    submits already on the wire are let answer, so their tasks are recorded rather than left
-    uncertain); a second stops it at once. Ends as KeyboardInterrupt (Terminated for SIGTERM)."""
-
-    def __init__(self, output: Output) -> None:
-        self.output = output
-        self.received: list[int] = []
-        self.previous: dict[int, Any] = {}
-
-    def install(self, running: asyncio.Task[Any]) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in SIGNALS:
-            previous = signal.getsignal(signum)
-            try:
-                loop.add_signal_handler(signum, self.on_signal, signum, running)
-            except (RuntimeError, ValueError):  # not the main thread: signals stay as they were
-                return
-            self.previous[signum] = previous
-
-    def remove(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum, previous in self.previous.items():
-            loop.remove_signal_handler(signum)
-            signal.signal(signum, previous)  # the command's own handlers (SIGTERM: Terminated)
-
-    def on_signal(self, signum: int, running: asyncio.Task[Any]) -> None:
-        self.received.append(signum)
-        if len(self.received) > 1:
-            raise interruption(signum)
-        self.output.event(
-            "stopping",
-            {"signal": signal.Signals(signum).name},
-            "sora-unified: stopping: nothing new is sent, submits on the wire are let answer"
-            " (again to stop at once: those would be left uncertain)",
-        )
-        running.cancel()
-
-
 async def _run(
     args: argparse.Namespace, store: JobStore, options: Any, client_kwargs: Any, output: Output
 ) -> BatchSummary:
@@ -290,7 +250,7 @@ async def _run(
     total = len(records) - counts["invalid"]
     progress = _Progress(output, total, counts)
     showing = asyncio.create_task(progress.show())
-    stop = _GracefulStop(output)
+    stop = GracefulStop(output)
     running = asyncio.current_task()
     assert running is not None
     stop.install(running)

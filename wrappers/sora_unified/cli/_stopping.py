@@ -1,14 +1,15 @@
 """Ctrl-C and SIGTERM while a paid submit is on the wire.
 
 Interrupting the submit's request would leave nobody knowing whether the vendor created (and
-charged for) a task. So while it is on the wire the first signal only takes note: the submit
-is let answer, its request timeout at most, and the command then stops naming the task it made,
-as it does for any later interruption. A second signal stops at once, and the command says the
-submit may have created a task.
+charged for) a task. So while one is on the wire the first signal only takes note: the submit
+is let answer, its request timeout at most, and the command then stops naming the task it made
+(`SubmitGuard`, for the commands that submit one task; `GracefulStop` for `batch`, which also
+sends nothing new). A second signal stops at once: what it cuts off may have created a task.
 """
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 from types import FrameType, TracebackType
@@ -77,3 +78,43 @@ class SubmitGuard:
     def stop_if_asked(self) -> None:
         if self.asked is not None:
             raise interruption(self.asked)
+
+
+class GracefulStop:
+    """Ctrl-C or SIGTERM while an event loop runs a batch: the first cancels `running` (the
+    batch then sends nothing new and lets submits on the wire answer, so their tasks are
+    recorded rather than left uncertain); a second stops it at once. The command ends as
+    KeyboardInterrupt (Terminated for SIGTERM)."""
+
+    def __init__(self, output: Output) -> None:
+        self.output = output
+        self.received: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def install(self, running: asyncio.Task[Any]) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in SIGNALS:
+            previous = signal.getsignal(signum)
+            try:
+                loop.add_signal_handler(signum, self.on_signal, signum, running)
+            except (RuntimeError, ValueError):  # not the main thread: signals stay as they were
+                return
+            self.previous[signum] = previous
+
+    def remove(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum, previous in self.previous.items():
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, previous)  # the command's own handlers (SIGTERM: Terminated)
+
+    def on_signal(self, signum: int, running: asyncio.Task[Any]) -> None:
+        self.received.append(signum)
+        if len(self.received) > 1:
+            raise interruption(signum)
+        self.output.event(
+            "stopping",
+            {"signal": signal.Signals(signum).name},
+            "sora-unified: stopping: nothing new is sent, submits on the wire are let answer"
+            " (again to stop at once: those would be left uncertain)",
+        )
+        running.cancel()
