@@ -16,7 +16,29 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
+from typing import ClassVar
+
+
+class JsonAnswer(BaseHTTPRequestHandler):
+    """A well-behaved handler: every GET gets `body` as JSON (subclasses set it), quietly."""
+
+    body: ClassVar[bytes] = b"{}"
+
+    def do_GET(self) -> None:
+        self.answering()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def answering(self) -> None:
+        """Called for each request before it is answered."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @dataclass(frozen=True)

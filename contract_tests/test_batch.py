@@ -524,6 +524,20 @@ def _stop_after_the_first_submit(
     return events + [json.loads(line) for line in out.splitlines()]
 
 
+def _resumed(tmp_path: Path) -> dict[str, int]:
+    """`--resume` of the batch `_start_batch` began, to the end; its counts by state."""
+    resumed = subprocess.run(
+        [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
+        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(tmp_path / "sandbox.json")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    counts: dict[str, int] = json.loads(resumed.stdout.splitlines()[-1])["counts"]
+    return counts
+
+
 # The first submit answers at once, the other nine only after 3 s: they are on the wire when the
 # signal comes.
 SLOW_SUBMITS = SANDBOX_SETTINGS | {
@@ -551,15 +565,7 @@ def test_a_stop_lets_submits_on_the_wire_answer_and_records_their_tasks(
         states = dict(ledger.execute("SELECT state, count(*) FROM jobs GROUP BY state"))
     assert states == {"submitted": submitted, "pending": 10 - submitted}
     assert len(_sandbox_tasks(tmp_path / "out")) == submitted
-    resumed = subprocess.run(
-        [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
-        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(tmp_path / "sandbox.json")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert json.loads(resumed.stdout.splitlines()[-1])["counts"] == {"completed": 10}
+    assert _resumed(tmp_path) == {"completed": 10}
     assert set(_sandbox_tasks(tmp_path / "out").values()) == {1}
 
 
@@ -570,16 +576,8 @@ def test_a_second_signal_stops_at_once_and_the_submits_it_cut_off_are_uncertain(
     events = _stop_after_the_first_submit(process, signal.SIGINT, times=2)
     assert process.returncode == 130
     assert [event["event"] for event in events].count("submitted") == 1
-    resumed = subprocess.run(
-        [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
-        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(tmp_path / "sandbox.json")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
     # Never resubmitted: the nine cut off on the wire are left for the user to check.
-    assert json.loads(resumed.stdout.splitlines()[-1])["counts"] == {
+    assert _resumed(tmp_path) == {
         "completed": 1,
         "uncertain": 9,
     }

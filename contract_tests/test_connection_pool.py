@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import anyio
@@ -23,6 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sora_unified import AsyncClient, Client
 from sora_unified._pool import assign_linear, linear_pools
+
+from contract_tests.loopback import JsonAnswer
 
 ORIGINS = [httpcore.URL(f"http://host-{n}.test/").origin for n in range(3)]
 
@@ -194,26 +196,18 @@ def test_clean_up_matches_httpcores_count_of_surplus_keep_alive() -> None:
 # -- end to end -----------------------------------------------------------------------------------
 
 
-class _Ok(BaseHTTPRequestHandler):
+class _Ok(JsonAnswer):
     protocol_version = "HTTP/1.1"  # keep-alive, so connections are reused
+    body = (
+        b'{"code":200,"msg":"success","data":{"taskId":"t","model":"sora-2-text-to-video",'
+        b'"state":"waiting","param":"","resultJson":"","failCode":"","failMsg":""}}'
+    )
     peers: ClassVar[set[int]] = set()
     lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def do_GET(self) -> None:
+    def answering(self) -> None:
         with self.lock:
             self.peers.add(self.client_address[1])
-        body = (
-            b'{"code":200,"msg":"success","data":{"taskId":"t","model":"sora-2-text-to-video",'
-            b'"state":"waiting","param":"","resultJson":"","failCode":"","failMsg":""}}'
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import ssl
 import subprocess
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import anyio
@@ -22,6 +22,8 @@ import sora_unified
 import trustme
 from sora_unified import APIConnectionError
 from sora_unified._http import shared_ssl_context
+
+from contract_tests.loopback import JsonAnswer
 
 TASK = "kie:" + "t" * 32
 STATUS = {
@@ -42,17 +44,8 @@ STATUS = {
 }
 
 
-class _Status(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = json.dumps(STATUS).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+class _Status(JsonAnswer):
+    body = json.dumps(STATUS).encode()
 
 
 @pytest.fixture
