@@ -828,3 +828,54 @@ def test_messages_never_repeat_a_database_store_url() -> None:
     assert "s3cret" not in _store_named(argparse.Namespace(store=url), Path("out"))
     named = _store_named(argparse.Namespace(store=None), Path("out"))
     assert named == str(Path("out") / "batch.sqlite3")
+
+
+class _HeldBackoff(FakeClock):
+    """A clock whose first wait (the backoff after a refused submit) lasts until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.backing_off = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def sleep_async(self, seconds: float) -> None:
+        if not self.backing_off.is_set():
+            self.backing_off.set()
+            await self.release.wait()
+        self.sleep(seconds)
+
+
+def test_a_stop_during_the_backoff_after_a_refused_submit_sends_no_retry(tmp_path: Path) -> None:
+    refused = Fault(kind="rate_limit", endpoint="submit", nth=(1,), retry_after=2.0)
+    world = World(tmp_path, faults=(refused,))
+    world.store.add(_jobs(1), default_vendor="kie")
+
+    async def stopped_in_the_backoff() -> None:
+        clock = _HeldBackoff()
+        options = world.sandbox.client_options("kie")
+        client = AsyncClient("kie", **options, clock=clock, max_retries=2)
+        running = asyncio.create_task(
+            run_batch_async(world.store, {"kie": client}, BatchOptions(out=world.out))
+        )
+        try:
+            await asyncio.wait_for(clock.backing_off.wait(), 30)  # refused (429): a retry due
+            running.cancel()
+            for _ in range(20):  # the cancellation reaches the job's slot (a few loop turns)
+                await asyncio.sleep(0)
+            clock.release.set()
+            with pytest.raises(asyncio.CancelledError):
+                await running
+        finally:
+            await client.close()
+
+    try:
+        asyncio.run(stopped_in_the_backoff())
+        (record,) = world.store.records()
+        assert record.state == "skipped" and record.error is not None
+        assert "stopped" in record.error
+        assert world.tasks_per_job() == {}
+        summary, _ = world.run()
+        assert summary.counts == {"completed": 1}
+        assert world.tasks_per_job() == {"job-0": 1}
+    finally:
+        world.close()

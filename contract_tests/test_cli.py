@@ -397,10 +397,13 @@ SLOW_SUBMIT = FAST | {"faults": [{"kind": "slow", "endpoint": "submit", "delay":
 
 
 def _generate_on_the_wire(
-    tmp_path: Path, settings: dict[str, Any] = SLOW_SUBMIT, *arguments: str
+    tmp_path: Path,
+    settings: dict[str, Any] = SLOW_SUBMIT,
+    *arguments: str,
+    until: str = "send_request_body.complete",
 ) -> subprocess.Popen[str]:
-    """A generate against a sandbox with `settings`; returns once its first request has left
-    (httpcore's debug log says its body is sent): by default the submit, answered after 3 s."""
+    """A generate against a sandbox with `settings`; returns once its debug log shows `until`
+    (by default: its first request has left, the submit, answered after 3 s)."""
     import signal
 
     config = tmp_path / "sandbox.json"
@@ -423,7 +426,7 @@ def _generate_on_the_wire(
     )
     assert process.stderr is not None
     for line in process.stderr:
-        if "send_request_body.complete" in line:
+        if until in line:
             return process
     pytest.fail(f"the submit never left; exit {process.wait(30)}")
 
@@ -472,3 +475,19 @@ def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None
     assert process.returncode == 130
     (interrupted,) = [json.loads(line) for line in out.splitlines()]
     assert interrupted["event"] == "interrupted" and interrupted["task"] is None
+
+
+def test_a_signal_in_the_backoff_after_a_refused_submit_sends_no_retry(tmp_path: Path) -> None:
+    # The vendor refuses the first submit (429, nothing created); the client waits 3 s before
+    # the retry. Asked to stop meanwhile, the command stops without sending it.
+    import signal
+
+    refused = FAST | {
+        "faults": [{"kind": "rate_limit", "endpoint": "submit", "nth": [1], "retry_after": 3}]
+    }
+    process = _generate_on_the_wire(tmp_path, refused, until="POST /api/v1/jobs/createTask -> 429")
+    out, _ = _interrupt(process, signal.SIGINT)
+    assert process.returncode == 130
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["stopping", "interrupted"]
+    assert events[-1]["task"] is None

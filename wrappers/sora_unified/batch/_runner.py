@@ -193,17 +193,21 @@ class _Run:
         record_the_submit = submit_recorder(
             self.store, record.custom_id, self.worker, self.options.max_jobs
         )
-        on_the_wire = False
+        on_the_wire = stopping = False
 
         def before_send() -> bool:
             nonlocal on_the_wire
+            if stopping:  # a retry of a refused submit (nothing made), after the stop: not sent
+                return False
             on_the_wire = record_the_submit()
             return on_the_wire
 
+        def declined() -> str:
+            return "stopped before the submit was retried" if stopping else "--max-jobs reached"
+
         submitting = asyncio.ensure_future(
-            self.submit_and_record(record, client, request, before_send)
+            self.submit_and_record(record, client, request, before_send, declined)
         )
-        stopping = False
         try:
             await asyncio.wait([submitting])
         except asyncio.CancelledError:
@@ -231,13 +235,15 @@ class _Run:
         client: AsyncClient,
         request: VideoRequest,
         before_send: Callable[[], bool],
+        declined: Callable[[], str],
     ) -> str | None:
         """The submit, its outcome recorded the moment it is known (in the same step as the
-        answer); returns the task to wait on, if one exists."""
+        answer); returns the task to wait on, if one exists. `declined` says why, should
+        `before_send` keep it from leaving."""
         try:
             task = await client.submit(request, before_send=before_send)
         except SubmitCancelledError:
-            self.skip(record, "--max-jobs reached")
+            self.skip(record, declined())
             return None
         except SubmissionUncertainError as error:
             self.store.uncertain(record.custom_id, str(error), "submission_uncertain")

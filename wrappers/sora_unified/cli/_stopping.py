@@ -42,6 +42,10 @@ class SubmitGuard:
         self.previous: dict[int, Any] = {}
 
     def before_send(self) -> bool:
+        # Called again before each retry of a refused submit: asked to stop by then (in the
+        # backoff, say), the retry does not leave.
+        if self.asked is not None:
+            raise interruption(self.asked)
         self.on_the_wire = True
         return True
 
