@@ -170,6 +170,10 @@ def test_a_cancelled_run_records_the_submits_on_the_wire_and_lets_go_of_its_jobs
         records = world.store.records()
         assert {r.state for r in records} == {"submitted"}
         assert all(r.worker is None for r in records)
+        written = _results(world.out)  # written on the way out, task ids included
+        assert [(r["status"], r["task"]) for r in written] == [
+            ("submitted", r.task) for r in records
+        ]
         summary, _ = world.run()
         assert summary.counts == {"completed": 6}
         assert set(world.tasks_per_job().values()) == {1}

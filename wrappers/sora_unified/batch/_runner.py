@@ -331,7 +331,8 @@ async def run_batch_async(
         beating.cancel()
         for custom_id in run.parked:
             store.release(custom_id)
-    results = write_results(store, options.out)
+        # Stopped too: what is known so far, every task id recorded included.
+        results = write_results(store, options.out)
     counts: dict[str, int] = {}
     for record in store.records():
         # A job another worker (another machine) still holds is theirs to finish.
