@@ -135,7 +135,8 @@ def test_openai_errors_for_every_refusal(served: tuple[str, Served]) -> None:
     assert all(name in unknown.value.message for name in DEFAULT_MODELS[vendor])
     with pytest.raises(openai.NotFoundError):
         world.client.videos.retrieve("video_unknown")
-    with pytest.raises(openai.BadRequestError, match="variant"):
+    # An unknown id is a 404 before any other check (nothing says whether a video exists).
+    with pytest.raises(openai.NotFoundError):
         world.client.videos.download_content("video_unknown", variant="thumbnail")
     assert world.sandbox.state.tasks_created(vendor) == 0  # nothing was paid for
 
@@ -144,8 +145,10 @@ def test_a_second_key_works_and_keys_never_leak(served: tuple[str, Served]) -> N
     vendor, world = served
     other = openai.OpenAI(base_url=world.client.base_url, api_key="sk-gw-second-key")
     video = other.videos.create(prompt="p", seconds=SECONDS[vendor])  # type: ignore[arg-type]
-    text = world.client.videos.with_raw_response.retrieve(video.id).text
-    assert "sandbox-key" not in text and KEY not in text
+    text = other.videos.with_raw_response.retrieve(video.id).text
+    assert "sandbox-key" not in text and KEY not in text and "sk-gw-second-key" not in text
+    with pytest.raises(openai.NotFoundError):  # another tenant's video is not there for KEY
+        world.client.videos.retrieve(video.id)
     other.close()
 
 
@@ -165,26 +168,32 @@ def test_vendor_model_names_pick_any_model(tmp_path: Path) -> None:
         world.close()
 
 
-def test_rate_limits_are_openai_rate_limit_errors(tmp_path: Path) -> None:
+def test_a_vendor_rate_limit_fails_the_video_and_pays_nothing(tmp_path: Path) -> None:
+    """The create was answered before the submit: a refusal the client's retries did not get
+    past is the video's `failed` status with OpenAI's code, never a second create."""
     world = Served(
         tmp_path, "evolink", faults=(Fault(kind="rate_limit", vendor="evolink", endpoint="submit"),)
     )
     try:
-        with pytest.raises(openai.RateLimitError):
-            world.client.with_options(max_retries=0).videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        created = world.client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        assert created.status == "queued"
+        video = world.client.videos.poll(created.id)
+        assert video.status == "failed" and video.error is not None
+        assert video.error.code == "rate_limit_exceeded"
         assert world.sandbox.state.tasks_created("evolink") == 0
     finally:
         world.close()
 
 
 def test_an_ambiguous_submit_is_a_failed_video_never_a_second_submit(tmp_path: Path) -> None:
-    """The vendor created the task but the answer was lost: the openai package would retry a
-    5xx on its own and pay twice, so the gateway answers a `failed` video instead."""
+    """The vendor created the task but the answer was lost: the video is `failed` with
+    `submission_uncertain`, and nothing is sent again."""
     world = Served(
         tmp_path, "kie", faults=(Fault(kind="drop_after", vendor="kie", endpoint="submit"),)
     )
     try:
-        video = world.client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        created = world.client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
+        video = world.client.videos.poll(created.id)
         assert video.status == "failed" and video.error is not None
         assert video.error.code == "submission_uncertain"
         assert world.sandbox.state.tasks_created("kie") == 1
@@ -197,8 +206,9 @@ def test_an_idempotency_key_returns_the_first_video(tmp_path: Path) -> None:
     try:
         headers = {"Idempotency-Key": "order-42"}
         first = world.client.videos.create(prompt="x", seconds="10", extra_headers=headers)  # type: ignore[arg-type]
+        world.client.videos.poll(first.id)
         again = world.client.videos.create(prompt="x", seconds="10", extra_headers=headers)  # type: ignore[arg-type]
-        assert again.id == first.id
+        assert again.id == first.id and again.status == "completed"
         assert world.sandbox.state.tasks_created("kie") == 1
     finally:
         world.close()
@@ -276,15 +286,15 @@ def test_webhooks_are_signed_so_openai_python_verifies_them(tmp_path: Path) -> N
 def test_a_gateway_that_died_mid_submit_reports_the_video_failed(tmp_path: Path) -> None:
     """The video was recorded and its submit under way when the gateway died: after a restart
     it is `failed` with `submission_uncertain`; nothing is sent again."""
-    import time
-
-    from sora_unified.batch import Job, SQLiteJobStore
+    from sora_unified.gateway import GatewayStore, fingerprint
 
     db = tmp_path / "gateway.sqlite3"
-    store = SQLiteJobStore(db)
-    facts = {"request": {"prompt": "x"}, "model": "sora-2", "created_at": time.time()}
-    store.add([Job(0, "video_crashed", "kie", facts)], "kie")
-    assert store.begin_submit("video_crashed", "gone-host:1:old-gateway", None)
+    store = GatewayStore(db)
+    facts = {"request": {"prompt": "x"}, "model": "sora-2", "seconds": 10, "size": "720x1280"}
+    store.create_video(video_id="video_crashed", owner=fingerprint(KEY), tenant="a",
+                       vendor="kie", fields=facts, request_hash="h", idempotency_key=None)  # fmt: skip
+    assert store.claim_pending("gone-host:1:old-gateway") is not None
+    assert store.begin_video_submit("video_crashed", "gone-host:1:old-gateway")
     store.close()
     sandbox = Sandbox(SandboxConfig(timing=TIMING)).start()
     root = sandbox.url or ""

@@ -83,7 +83,7 @@ from .types import (
 from .vendors import load_adapter
 from .vendors.base import VendorAdapter
 
-__all__ = ["AsyncClient", "Client", "validate_request"]
+__all__ = ["AsyncClient", "Client", "plan_request", "remix_request", "validate_request"]
 
 logger = logging.getLogger("sora_unified")
 ProgressCallback = Callable[[Video], Any]
@@ -144,6 +144,36 @@ def validate_request(vendor: str, request: AnyRequest) -> str:
     and return the model it would use. Raises ValidationError (naming the field, value and
     what is allowed) or UnsupportedFeatureError. A local image is read and checked too."""
     return plan_request(load_adapter(vendor), request).model.model
+
+
+def remix_request(vendor: str, source: Task, prompt: str, options: dict[str, Any]) -> VideoRequest:
+    """The VideoRequest for a remix of `source` on `vendor`, refused (before any request) when
+    the vendor, or the model the task was made with when known, cannot be remixed."""
+    remixers = [m for m in capabilities().vendor(vendor) if m.kind == "remix"]
+    chosen = options.pop("model", None)
+    caps = next((m for m in remixers if chosen in (None, m.model)), None)
+    if caps is None:
+        offered = ", ".join(m.model for m in remixers) or "none"
+        raise UnsupportedFeatureError(
+            f"{vendor} offers no remix{f' with {chosen}' if chosen else ''}"
+            f" (its remix models: {offered})",
+            vendor=vendor,
+            model=chosen,
+            field="remix",
+            value=str(source),
+            allowed="a vendor with a remix model (see sora_unified.capabilities())",
+        )
+    if source.model is not None and source.model not in caps.remix_sources:
+        raise ValidationError(
+            f"{vendor} {caps.model} remixes tasks of {', '.join(caps.remix_sources)};"
+            f" {source} was made with {source.model}",
+            vendor=vendor,
+            model=caps.model,
+            field="task",
+            value=str(source),
+            allowed=", ".join(caps.remix_sources),
+        )
+    return VideoRequest(prompt=prompt, remix_of=source.id, model=caps.model, **options)
 
 
 @lru_cache(maxsize=256)
@@ -339,34 +369,7 @@ class _BaseClient:
     def _remix_request(
         self, task: Task | str, prompt: str, options: dict[str, Any]
     ) -> VideoRequest:
-        """The VideoRequest for a remix of `task`, refused when the vendor (or the model the
-        task was made with, when known) cannot be remixed."""
-        source = self._coerce_task(task)
-        remixers = [m for m in capabilities().vendor(self.vendor) if m.kind == "remix"]
-        chosen = options.pop("model", None)
-        caps = next((m for m in remixers if chosen in (None, m.model)), None)
-        if caps is None:
-            offered = ", ".join(m.model for m in remixers) or "none"
-            raise UnsupportedFeatureError(
-                f"{self.vendor} offers no remix{f' with {chosen}' if chosen else ''}"
-                f" (its remix models: {offered})",
-                vendor=self.vendor,
-                model=chosen,
-                field="remix",
-                value=str(source),
-                allowed="a vendor with a remix model (see sora_unified.capabilities())",
-            )
-        if source.model is not None and source.model not in caps.remix_sources:
-            raise ValidationError(
-                f"{self.vendor} {caps.model} remixes tasks of {', '.join(caps.remix_sources)};"
-                f" {source} was made with {source.model}",
-                vendor=self.vendor,
-                model=caps.model,
-                field="task",
-                value=str(source),
-                allowed=", ".join(caps.remix_sources),
-            )
-        return VideoRequest(prompt=prompt, remix_of=source.id, model=caps.model, **options)
+        return remix_request(self.vendor, self._coerce_task(task), prompt, options)
 
     def _character_request(
         self, task: Task | str | None, video_url: str | None, options: dict[str, Any]

@@ -26,7 +26,15 @@ from ._runner import (
     run_batch_async,
     write_results,
 )
-from ._store import JobRecord, JobState, JobStore, SQLiteJobStore, SubmitRecord
+from ._store import (
+    JobRecord,
+    JobState,
+    JobStore,
+    SQLiteJobStore,
+    SubmitRecord,
+    new_worker_id,
+    submit_recorder,
+)
 
 __all__ = [
     "BatchOptions",
@@ -39,12 +47,14 @@ __all__ = [
     "SQLiteJobStore",
     "SubmitRecord",
     "file_name",
+    "new_worker_id",
     "open_store",
     "read_jobs",
     "request_fields",
     "request_from_fields",
     "run_batch",
     "run_batch_async",
+    "submit_recorder",
     "write_results",
 ]
 

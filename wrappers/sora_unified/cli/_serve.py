@@ -18,9 +18,24 @@ WEBHOOK_SECRET_ENV = "SORA_UNIFIED_WEBHOOK_SECRET"  # noqa: S105 - a variable na
 
 
 def cmd_serve(args: argparse.Namespace, output: Output) -> int:
-    from ..gateway import Gateway, clients_for, gateway_keys
+    from ..gateway import (
+        GATEWAY_KEYS_ENV,
+        GATEWAY_KEYS_FILE_ENV,
+        Gateway,
+        clients_for,
+        gateway_keys,
+    )
+    from ..vendors import VENDOR_NAMES, load_adapter
 
     keys, made_up = gateway_keys()
+    if made_up and args.host not in LOOPBACK:
+        raise ConfigurationError(
+            f"--host {args.host} serves beyond this machine: set {GATEWAY_KEYS_ENV} (or"
+            f" {GATEWAY_KEYS_FILE_ENV}) to the keys callers use, so no one else can spend"
+            " the vendor key"
+        )
+    if args.max_body_mb <= 0:
+        raise ConfigurationError(f"--max-body-mb must be above 0; got {args.max_body_mb:g}")
     db = Path(args.db)
     webhook = None
     if args.webhook_url:
@@ -45,18 +60,31 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
             def options(vendor: str) -> dict[str, Any]:
                 return {**client_options(root, vendor)}
 
+            served = VENDOR_NAMES
         else:
 
             def options(vendor: str) -> dict[str, Any]:
                 return {}  # keys and URLs from <VENDOR>_API_KEY / <VENDOR>_BASE_URL
 
+            # The vendors whose key is set (the default one must be: its absence is exit 3
+            # naming the variable, not a gateway that refuses every create later).
+            served = tuple(
+                vendor
+                for vendor in VENDOR_NAMES
+                if vendor == args.vendor or os.environ.get(load_adapter(vendor).api_key_env)
+            )
+        clients = clients_for(options)
+        clients(args.vendor)  # raises ConfigurationError without the vendor's key
+
         gateway = Gateway(
             vendor=args.vendor,
             keys=keys,
             db=db,
-            clients=clients_for(options),
+            clients=clients,
             poll_after_ms=args.poll_after_ms,
             webhook=webhook,
+            vendors=served,
+            max_body_bytes=int(args.max_body_mb * 1024 * 1024),
         )
         try:
             gateway.start(host=args.host, port=args.port)
@@ -65,20 +93,29 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
                 f"cannot serve on {args.host}:{args.port} ({error.strerror or error})"
             ) from None
         stack.callback(gateway.stop)
-        lines = [f"sora-unified gateway on {gateway.url}/v1 (vendor {args.vendor})"]
+        names = ", ".join(key.name for key in keys)
+        lines = [
+            f"sora-unified gateway on {gateway.url}/v1 (vendor {args.vendor}; tenants {names})"
+        ]
         if made_up:
-            lines.append(f"key for this run (set SORA_UNIFIED_GATEWAY_KEYS to choose): {keys[0]}")
+            lines.append(f"key for this run (set {GATEWAY_KEYS_ENV} to choose): {keys[0].key}")
         if args.host not in LOOPBACK:
             lines.append(f"WARNING: listening on {args.host}, not loopback only")
         lines.append("Ctrl-C to stop.")
         data = {"url": f"{gateway.url}/v1", "vendor": args.vendor}
         if made_up:
-            data["key"] = keys[0]
+            data["key"] = keys[0].key
         return serve_until_interrupted(output, data, "\n".join(lines))
 
 
 def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
-    serve = commands.add_parser("serve", help="OpenAI's Videos API in front of a vendor")
+    serve = commands.add_parser(
+        "serve",
+        help="OpenAI's Videos API in front of a vendor",
+        description="OpenAI's Videos API in front of a vendor, for a team: each key in"
+        " SORA_UNIFIED_GATEWAY_KEYS (name:key,name:key) or SORA_UNIFIED_GATEWAY_KEYS_FILE is one"
+        " tenant, who sees only its own videos. The vendor key comes from <VENDOR>_API_KEY.",
+    )
     serve.add_argument("--vendor", choices=vendors, default="kie", help="for sora-2 / sora-2-pro")
     serve.add_argument("--port", type=port_type, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="default: loopback only")
@@ -91,6 +128,12 @@ def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
         "--webhook-url",
         help="send video.completed / video.failed events here, signed with"
         f" {WEBHOOK_SECRET_ENV} (Standard Webhooks, as OpenAI)",
+    )
+    serve.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=32.0,
+        help="refuse larger request bodies with a 413 (default: 32)",
     )
     serve.add_argument("--json", action="store_true")
     serve.add_argument("--debug", action="store_true")

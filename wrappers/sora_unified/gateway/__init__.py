@@ -2,14 +2,13 @@
 
 Applications written for OpenAI's (shut down) Sora API keep their code and change one
 `base_url`: `OpenAI(base_url="http://127.0.0.1:8000/v1", api_key=<a gateway key>)`.
-The gateway has its own keys (`SORA_UNIFIED_GATEWAY_KEYS`, comma-separated, Bearer); the
-vendor keys stay on the server. It binds 127.0.0.1 unless told otherwise.
+The gateway has its own keys (`SORA_UNIFIED_GATEWAY_KEYS`, `name:key` items, comma-separated,
+Bearer), one per tenant: each sees and pays with only its own videos. The vendor keys stay on
+the server. It binds 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -19,61 +18,74 @@ import httpx
 
 from .._client import AsyncClient
 from .._server import ThreadedServer
-from ..batch import SQLiteJobStore
 from ..errors import ConfigurationError
-from ._app import GatewayConfig, build_app, video_object
+from ..vendors import VENDOR_NAMES
+from ._app import DEFAULT_MAX_BODY_BYTES, GatewayConfig, build_app
+from ._keys import (
+    GATEWAY_KEYS_ENV,
+    GATEWAY_KEYS_FILE_ENV,
+    GatewayKey,
+    Tenant,
+    fingerprint,
+    gateway_keys,
+    parse_keys,
+)
 from ._openai import DEFAULT_MODELS, OpenAIError, route
+from ._store import GatewayStore
+from ._videos import video_object
 from ._webhooks import WebhookTarget, sign
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MODELS",
     "GATEWAY_KEYS_ENV",
+    "GATEWAY_KEYS_FILE_ENV",
     "Gateway",
     "GatewayConfig",
+    "GatewayKey",
+    "GatewayStore",
     "OpenAIError",
+    "Tenant",
     "WebhookTarget",
     "build_app",
+    "clients_for",
+    "fingerprint",
     "gateway_keys",
+    "parse_keys",
     "route",
     "sign",
     "video_object",
 ]
 
-GATEWAY_KEYS_ENV = "SORA_UNIFIED_GATEWAY_KEYS"
-
-
-def gateway_keys(given: str | None = None) -> tuple[tuple[str, ...], bool]:
-    """The gateway's keys (argument, then SORA_UNIFIED_GATEWAY_KEYS), or one made up for this
-    run (the bool says so, to print it once)."""
-    text = given if given is not None else os.environ.get(GATEWAY_KEYS_ENV, "")
-    keys = tuple(key.strip() for key in text.split(",") if key.strip())
-    if keys:
-        return keys, False
-    return (f"sk-gw-{secrets.token_urlsafe(24)}",), True
-
 
 class Gateway:
     """The gateway served on a background thread (tests, notebooks): `with Gateway(...) as g:`
-    then `OpenAI(base_url=g.url + "/v1", api_key=key)`."""
+    then `OpenAI(base_url=g.url + "/v1", api_key=key)`. `keys`: `GatewayKey`s (named tenants)
+    or plain key strings (each its own tenant)."""
 
     def __init__(
         self,
         *,
         vendor: str,
-        keys: tuple[str, ...],
+        keys: tuple[GatewayKey | str, ...],
         db: str | Path,
         clients: Callable[[str], AsyncClient],
         poll_after_ms: int = 2000,
         webhook: WebhookTarget | None = None,
         watch_seconds: float = 5.0,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
+        vendors: tuple[str, ...] = VENDOR_NAMES,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        submit_slots: int = 4,
+        retry_window_seconds: float = 600.0,
     ) -> None:
         if not keys:
             raise ConfigurationError(f"the gateway needs at least one key ({GATEWAY_KEYS_ENV})")
-        self.store = SQLiteJobStore(db)
+        tenants = tuple(k if isinstance(k, GatewayKey) else GatewayKey(k) for k in keys)
+        self.store = GatewayStore(db)
         self.config = GatewayConfig(
             vendor=vendor,
-            keys=keys,
+            keys=tenants,
             store=self.store,
             clients=clients,
             files=Path(f"{db}.files"),
@@ -81,6 +93,10 @@ class Gateway:
             webhook=webhook,
             watch_seconds=watch_seconds,
             webhook_transport=webhook_transport,
+            vendors=vendors,
+            max_body_bytes=max_body_bytes,
+            submit_slots=submit_slots,
+            retry_window_seconds=retry_window_seconds,
         )
         self.app = build_app(self.config)
         self._server = ThreadedServer(self.app)

@@ -1,424 +1,488 @@
 """The gateway's ASGI app: OpenAI's Videos API paths under /v1, answered by a vendor.
 
-Video ids (`video_...`) map to vendor tasks in the job store (`sora_unified.batch`), so they
-survive a restart. A create is recorded before its paid submit leaves (the same ledger as
-`batch`); an ambiguous submit makes the video `failed` with code `submission_uncertain`, never
-a second submit, and never an error status the openai package would retry on its own.
+- Tenants: every video belongs to the key that created it; another key finds it exactly as
+  absent as an unknown id, and lists only its own.
+- A create is checked, recorded and answered at once (`queued`); the paid submit runs in the
+  gateway's own worker (`_worker`), so no caller's timeout or retry can start a second one. An
+  Idempotency-Key (per tenant, per request) finds the first video; a create the openai package
+  marks as its own retry finds the same tenant's identical create of the last minutes.
+- A final status is written with its webhook event (the outbox), once however many readers race.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
-import json
 import logging
-import time
+import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .._client import AsyncClient
-from ..batch import Job, JobRecord, JobStore, request_fields
-from ..batch._store import new_worker_id, submit_recorder
-from ..errors import SoraError, SubmissionUncertainError, UnsupportedFeatureError
-from ..types import Video, VideoRequest
-from ._openai import OpenAIError, error_body, from_sora_error, route
-from ._webhooks import WebhookTarget, deliver, event_for
+from .._client import AsyncClient, plan_request, remix_request
+from ..batch import new_worker_id, request_fields
+from ..errors import (
+    APIConnectionError,
+    RateLimitError,
+    ServerError,
+    ServiceUnavailableError,
+    SoraError,
+    UnsupportedFeatureError,
+)
+from ..types import Task, Video, VideoRequest
+from ..vendors import VENDOR_NAMES, load_adapter
+from ._asgi import BodyLimit, BodyTooLargeError, RequestLog, envelope, not_served, unforeseen
+from ._keys import GatewayKey, Tenant, find_tenant
+from ._openai import OpenAIError, from_sora_error, model_list, route
+from ._requests import (
+    MAX_PROMPT,
+    Body,
+    check_text,
+    invalid,
+    json_object,
+    read_body,
+    request_hash,
+    shown,
+    whole_number,
+)
+from ._store import GatewayStore, VideoRow
+from ._videos import OPENAI_DEFAULT_SIZE, live_status, video_object
+from ._webhooks import WebhookTarget
+from ._worker import Outbox, SubmitWorker, input_path
 
 logger = logging.getLogger("sora_unified.gateway")
 
-__all__ = ["GatewayConfig", "build_app"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "GatewayConfig", "build_app"]
 
-CREATE_FIELDS = {"prompt", "model", "seconds", "size", "input_reference"}
+CREATE_FIELDS = ("prompt", "model", "seconds", "size", "input_reference")
 MAX_LIST = 100
-OPENAI_DEFAULT_SIZE = "720x1280"
+MAX_IMAGE_URL = 20_971_520  # OpenAI's maxLength for input_reference.image_url
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+SIZE_TEXT = re.compile(r"[0-9]{2,5}x[0-9]{2,5}")
+LIMIT_TEXT = re.compile(r"[0-9]{1,3}")
+IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
+HEARTBEAT_SECONDS = 15.0
+# A vendor that cannot answer a status read now: the last known state is answered instead.
+PASSING = (APIConnectionError, RateLimitError, ServerError, ServiceUnavailableError)
 
 
 @dataclass(frozen=True, slots=True)
 class GatewayConfig:
-    """`keys`: the gateway's own Bearer keys. `clients(vendor)` gives the AsyncClient for a
-    vendor (its key stays on the server). `files`: where finished videos are kept for
-    `/content`. `poll_after_ms`: the `openai-poll-after-ms` hint. `webhook`: where to send
-    `video.completed` / `video.failed` events (off when None)."""
+    """`keys`: the gateway's own keys, one per tenant. `clients(vendor)` gives the AsyncClient
+    for a vendor (its key stays on the server); `vendors`: the ones this gateway may route to.
+    `files`: where finished videos are kept for `/content`. `poll_after_ms`: the
+    `openai-poll-after-ms` hint. `webhook`: where to send `video.completed` / `video.failed`
+    (off when None). `max_body_bytes`: larger bodies are refused (413) while being read.
+    `submit_slots`: paid submits on the wire at once. `retry_window_seconds`: how long a create
+    the openai package marks as a retry finds its tenant's identical earlier create."""
 
     vendor: str
-    keys: tuple[str, ...]
-    store: JobStore
+    keys: tuple[GatewayKey, ...]
+    store: GatewayStore
     clients: Callable[[str], AsyncClient]
     files: Path
     poll_after_ms: int = 2000
     webhook: WebhookTarget | None = None
     watch_seconds: float = 5.0  # how often running videos are checked, for webhooks
     webhook_transport: httpx.AsyncBaseTransport | None = None
+    vendors: tuple[str, ...] = VENDOR_NAMES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    submit_slots: int = 4
+    retry_window_seconds: float = 600.0
+    drain_seconds: float = 30.0  # at shutdown, how long submits on the wire may still answer
 
 
-def _fail(error: OpenAIError) -> JSONResponse:
-    return JSONResponse(error_body(error), status_code=error.status)
-
-
-def _status(record: JobRecord, video: Video | None) -> str:
-    if video is not None:
-        return video.status
-    return {
-        "completed": "completed",
-        "failed": "failed",
-        "uncertain": "failed",
-        "pending": "queued",
-        "submitting": "queued",
-    }.get(record.state, "in_progress")
-
-
-def video_object(record: JobRecord, video: Video | None = None) -> dict[str, Any]:
-    """A job as OpenAI's `video` object."""
-    facts = record.fields
-    asked = facts.get("request", {})
-    status = _status(record, video)
-    seconds = (video.seconds if video else None) or facts.get("seconds") or asked.get("seconds")
-    progress = video.progress if video is not None else (100 if status == "completed" else 0)
-    error = None
-    if status == "failed":
-        error = {
-            "code": record.error_code or (video.error_code if video else None) or "failed",
-            "message": record.error or (video.error_message if video else None) or "failed",
-        }
-    return {
-        "id": record.custom_id,
-        "object": "video",
-        "model": facts.get("model", "sora-2"),
-        "status": status,
-        "progress": 100 if status == "completed" else int(progress or 0),
-        "created_at": int(facts.get("created_at", 0)),
-        "completed_at": facts.get("completed_at"),
-        # The gateway keeps the file and refreshes vendor links itself: no schedule to expire on.
-        "expires_at": None,
-        "prompt": asked.get("prompt"),
-        "remixed_from_video_id": facts.get("remixed_from"),
-        "seconds": str(int(seconds)) if seconds else "0",
-        "size": (video.size if video else None) or facts.get("size") or asked.get("size") or "",
-        "error": error,
-    }
+Handler = Callable[[Request, Tenant], Awaitable[Response]]
 
 
 class Gateway:
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
-        self.config.files.mkdir(parents=True, exist_ok=True)
-        self._keys = [key.encode() for key in config.keys]
-        # A gateway that died mid-submit left `submitting` rows: they become failed videos
-        # (`submission_uncertain`), never a second submit.
+        self.store = config.store
+        config.files.mkdir(parents=True, exist_ok=True)
         self.worker = new_worker_id()
-        config.store.register_worker(self.worker)
-        config.store.recover(resubmit_uncertain=False)
-        self._deliveries: set[asyncio.Task[bool]] = set()
-        self._webhooks: httpx.AsyncClient | None = None
+        self.store.register_worker(self.worker)
+        # Videos a gone gateway had on the wire: failed, `submission_uncertain` (never sent
+        # again); those it had claimed but not sent: sent by this one.
+        self.store.recover_videos()
+        self.submitter = SubmitWorker(
+            self.store, self.worker, config.clients, config.files, slots=config.submit_slots
+        )
+        self.outbox: Outbox | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        watching = None
+        loops = [asyncio.create_task(self.submitter.run()), asyncio.create_task(self._beat())]
         if self.config.webhook is not None:
-            self._webhooks = httpx.AsyncClient(
-                transport=self.config.webhook_transport, timeout=10.0
-            )
-            watching = asyncio.create_task(self._watch())
+            self.outbox = Outbox(self.store, self.config.webhook, self.config.webhook_transport)
+            loops += [asyncio.create_task(self.outbox.run()), asyncio.create_task(self._watch())]
         try:
             yield
         finally:
-            if watching is not None:
-                watching.cancel()
-            if self._deliveries:
-                await asyncio.wait(self._deliveries, timeout=5)
-            if self._webhooks is not None:
-                await self._webhooks.aclose()
+            for loop in loops:
+                loop.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
+            await self.submitter.drain(self.config.drain_seconds)
+            self.store.release_claims(self.worker)
+            if self.outbox is not None:
+                await self.outbox.close()
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            self.store.heartbeat(self.worker)
 
     async def _watch(self) -> None:
         """Finish running videos without waiting for a caller to poll: their events go out."""
         while True:
             await asyncio.sleep(self.config.watch_seconds)
-            running = [r for r in self.config.store.records() if r.state == "submitted"]
-            for record in running:
-                try:
-                    await self._current(record)
-                except SoraError as error:  # the vendor is busy: the next round tries again
-                    logger.warning("gateway: cannot read %s: %s", record.custom_id, error)
-
-    def _announce(self, video_id: str, status: str) -> None:
-        if self.config.webhook is None or self._webhooks is None:
-            return
-        event = event_for(video_id, status)
-        delivery = asyncio.create_task(deliver(self._webhooks, self.config.webhook, event))
-        self._deliveries.add(delivery)
-        delivery.add_done_callback(self._deliveries.discard)
+            for record in self.store.running():
+                row = self.store.video(record.custom_id, None)
+                if row is not None:
+                    await self._current(row)
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def authorized(self, request: Request) -> bool:
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not given:
-            return False
-        # Every key compared in constant time, all of them: no early exit to time.
-        matches = [hmac.compare_digest(given.encode(), key) for key in self._keys]
-        return any(matches)
+    def tenant(self, request: Request) -> Tenant | None:
+        return find_tenant(self.config.keys, request.headers.get("authorization", ""))
 
-    def guarded(self, handler: Callable[..., Any]) -> Callable[[Request], Any]:
+    def refusal(self, request: Request) -> OpenAIError | None:
+        """Why the request is not authorised, if it is not; its tenant is noted for the log."""
+        tenant = self.tenant(request)
+        if tenant is None:
+            return OpenAIError(401, "Incorrect API key provided.", code="invalid_api_key")
+        request.state.tenant = tenant.name
+        return None
+
+    def guarded(
+        self, handlers: dict[str, Handler], query: tuple[str, ...] = ()
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """One endpoint for a path: authenticated, dispatched by method, every refusal in
+        OpenAI's envelope; a query parameter the path does not take is refused by name."""
+
         async def run(request: Request) -> Response:
-            if not self.authorized(request):
-                return _fail(
+            tenant = self.tenant(request)
+            if tenant is None:
+                return envelope(
                     OpenAIError(401, "Incorrect API key provided.", code="invalid_api_key")
                 )
+            request.state.tenant = tenant.name
+            handler = handlers["GET" if request.method == "HEAD" else request.method]
+            unknown = sorted(set(request.query_params) - set(query))
+            if unknown:
+                return envelope(
+                    OpenAIError(
+                        400,
+                        f"Unknown parameter: {shown(unknown[0])}.",
+                        param=unknown[0][:64],
+                        code="unknown_parameter",
+                    )
+                )
             try:
-                answer: Response = await handler(request)
-                return answer
+                return await handler(request, tenant)
             except OpenAIError as error:
-                return _fail(error)
+                return envelope(error)
+            except BodyTooLargeError as error:
+                return envelope(error.answer(), {"connection": "close"})
             except SoraError as error:
-                return _fail(from_sora_error(error))
+                return envelope(from_sora_error(error))
 
         return run
 
-    def _record(self, video_id: str) -> JobRecord:
-        record = self.config.store.record(video_id)
-        if record is None:
-            raise OpenAIError(404, f"No video found with id '{video_id}'.", code="not_found")
-        return record
+    def _owned(self, video_id: str, tenant: Tenant) -> VideoRow:
+        row = self.store.video(video_id, tenant.owner)
+        if row is None:
+            raise OpenAIError(
+                404, f"No video found with id {shown(video_id)}.", param="video_id",
+                code="not_found",
+            )  # fmt: skip
+        return row
 
-    async def _current(self, record: JobRecord) -> tuple[JobRecord, Video | None]:
-        """The record and, while the task runs, the vendor's live view; a final state is kept."""
+    async def _current(self, row: VideoRow) -> tuple[VideoRow, Video | None]:
+        """The row and, while its task runs, the vendor's live view; a final state is written
+        (with its event) by the first reader that sees it."""
+        record = row.record
         if record.state != "submitted" or record.task is None:
-            return record, None
+            return row, None
         client = self.config.clients(record.task.partition(":")[0])
-        video = await client.retrieve(record.task)
+        try:
+            video = await client.retrieve(record.task)
+        except PASSING as error:
+            logger.warning("gateway: cannot read %s now: %s", record.custom_id, error)
+            return row, None
         if video.status in ("completed", "failed"):
-            facts = {
-                **record.fields,
-                "completed_at": int(video.completed_at.timestamp())
-                if video.completed_at
-                else int(time.time()),
-                "seconds": video.seconds,
-                "size": video.size,
-            }
-            self.config.store.set_fields(record.custom_id, facts)
-            self.config.store.finished(
-                record.custom_id,
-                video.status,
-                file=None,
-                error=video.error_message if video.status == "failed" else None,
-                code=video.error_code if video.status == "failed" else None,
+            facts = dict(record.fields)
+            finished = video.completed_at.timestamp() if video.completed_at else None
+            facts["completed_at"] = int(finished or row.created_at)
+            facts["seconds"] = video.seconds or facts.get("seconds")
+            facts["size"] = video.size or facts.get("size")
+            failed = video.status == "failed"
+            if (
+                self.store.settle(
+                    record.custom_id,
+                    video.status,
+                    fields=facts,
+                    error=video.error_message if failed else None,
+                    code=(video.error_code or "generation_failed") if failed else None,
+                )
+                and self.outbox is not None
+            ):
+                self.outbox.wake()
+            row = self.store.video(record.custom_id, None) or row
+        return row, video
+
+    def _answer(self, row: VideoRow, video: Video | None = None) -> dict[str, Any]:
+        status = self.store.show_status(row.record.custom_id, live_status(row, video))
+        return video_object(row, status, video)
+
+    # -- create and remix -------------------------------------------------------------------
+
+    def _create_request(self, body: Body) -> tuple[str, VideoRequest, dict[str, Any]]:
+        """The vendor, the checked request and what the store keeps of it, or OpenAI's 400."""
+        fields, files = body.fields, body.files
+        for name in [*fields, *files]:
+            if name not in CREATE_FIELDS or (name in files and name != "input_reference"):
+                raise OpenAIError(400, f"Unknown parameter: {shown(name)}.", param=name[:64],
+                                  code="unknown_parameter")  # fmt: skip
+        for name, value in fields.items():
+            if value is None:
+                raise invalid(name, None, "null is not a value here; omit the field instead")
+        prompt = check_text("prompt", fields.get("prompt"), required=True, limit=MAX_PROMPT)
+        assert prompt is not None
+        name = check_text("model", fields.get("model"), required=False, limit=200) or "sora-2"
+        seconds = None
+        if "seconds" in fields:
+            seconds = whole_number(
+                "seconds", fields["seconds"], "a whole number of seconds, such as '10'"
             )
-            self._announce(record.custom_id, video.status)
-            record = self._record(record.custom_id)
-        return record, video
-
-    # -- create -----------------------------------------------------------------------------
-
-    async def _create_fields(self, request: Request) -> dict[str, Any]:
-        kind = request.headers.get("content-type", "")
-        if kind.startswith("multipart/form-data"):
-            form = await request.form()
-            fields: dict[str, Any] = {}
-            for name, value in form.multi_items():
-                if hasattr(value, "read"):
-                    fields[name] = ("file", await value.read())
-                else:
-                    fields[name] = value
-            return fields
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            raise OpenAIError(400, "The body is neither JSON nor multipart form data.") from None
-        if not isinstance(body, dict):
-            raise OpenAIError(400, "The body must be a JSON object.")
-        return body
-
-    def _video_request(self, fields: dict[str, Any], model: str | None) -> VideoRequest:
-        unknown = sorted(set(fields) - CREATE_FIELDS)
-        if unknown:
-            raise OpenAIError(400, f"Unknown parameter: '{unknown[0]}'.", param=unknown[0],
-                              code="unknown_parameter")  # fmt: skip
-        prompt = fields.get("prompt")
-        if not isinstance(prompt, str) or not prompt.strip():
-            raise OpenAIError(400, "Missing required parameter: 'prompt'.", param="prompt",
-                              code="missing_required_parameter")  # fmt: skip
-        values: dict[str, Any] = {"prompt": prompt, "model": model}
-        seconds = fields.get("seconds")
-        if seconds is not None:
-            if not str(seconds).isdigit():
-                raise OpenAIError(400, f"Invalid 'seconds': {seconds!r} is not a whole number"
-                                  " of seconds, such as '4' or '10'.", param="seconds",
-                                  code="invalid_value")  # fmt: skip
-            values["seconds"] = int(seconds)
-        # OpenAI's default size when none is asked for (every vendor sells portrait); an
-        # omitted length is the vendor model's default (OpenAI's 4 s is not sold by all).
-        values["size"] = str(fields.get("size") or OPENAI_DEFAULT_SIZE)
-        reference = fields.get("input_reference")
-        if isinstance(reference, tuple):
-            values["image"] = reference[1]
-        elif isinstance(reference, dict) and isinstance(reference.get("image_url"), str):
-            values["image_url"] = reference["image_url"]
-        elif isinstance(reference, str) and reference.startswith("{"):
-            found = json.loads(reference)
-            values["image_url"] = found.get("image_url") if isinstance(found, dict) else None
-        elif reference is not None:
-            raise OpenAIError(400, "Invalid 'input_reference': a file, or {\"image_url\": ...}.",
-                              param="input_reference", code="invalid_value")  # fmt: skip
-        return VideoRequest(**values)
-
-    def _video_id(self, request: Request) -> str:
-        """A fresh id, or the same one for a repeated Idempotency-Key (a retried create
-        returns the first video instead of paying twice)."""
-        key = request.headers.get("idempotency-key")
-        if not key:
-            return f"video_{uuid.uuid4().hex}"
-        caller = request.headers.get("authorization", "")
-        return "video_" + hashlib.sha256(f"{caller}\n{key}".encode()).hexdigest()[:32]
-
-    async def _submit(
-        self, video_id: str, vendor: str, facts: dict[str, Any], run: Callable[..., Any]
-    ) -> Response:
-        """Record the video, submit it (recorded right before the paid request leaves) and
-        answer the video object."""
-        store = self.config.store
-        if store.add([Job(0, video_id, vendor, facts)], default_vendor=vendor) == 0:
-            record, video = await self._current(self._record(video_id))  # idempotent repeat
-            return JSONResponse(video_object(record, video))
-        try:
-            task = await run(before_send=submit_recorder(store, video_id, self.worker, None))
-        except SubmissionUncertainError as error:
-            store.uncertain(video_id, str(error), "submission_uncertain")
-            self._announce(video_id, "failed")
-            return JSONResponse(video_object(self._record(video_id)))
-        except SoraError as error:
-            if error.task is None:
-                store.delete(video_id)  # nothing was created: there is no video
-                raise
-            task = error.task
-        store.submitted(video_id, str(task))
-        return JSONResponse(video_object(self._record(video_id)))
-
-    async def create(self, request: Request) -> Response:
-        fields = await self._create_fields(request)
-        name = str(fields.get("model") or "sora-2")
-        with_image = fields.get("input_reference") is not None
-        target = route(name, self.config.vendor, with_image=with_image)
-        video_request = self._video_request(fields, target.model)
-        client = self.config.clients(target.vendor)
+        size = fields.get("size")
+        if size is not None and (not isinstance(size, str) or not SIZE_TEXT.fullmatch(size)):
+            raise invalid("size", size, "a size such as '720x1280' or '1280x720'")
+        image, image_url = self._reference(body)
+        target = route(
+            name,
+            self.config.vendor,
+            with_image=image is not None or image_url is not None,
+            served=self.config.vendors,
+        )
+        if size is None and image is None:
+            size = OPENAI_DEFAULT_SIZE  # OpenAI's default; a first frame's own shape otherwise
+        request = VideoRequest(
+            prompt=prompt,
+            model=target.model,
+            seconds=seconds,
+            size=size,  # type: ignore[arg-type]  # VideoRequest refuses sizes it does not know
+            image=image,
+            image_url=image_url,
+        )
+        plan = plan_request(load_adapter(target.vendor), request)
+        kept = request_fields(request)
+        kept.pop("image", None)  # the bytes wait in a file beside the store
         facts = {
-            "request": _json_safe(video_request),
+            "request": kept,
             "model": name,
-            "created_at": time.time(),
+            "prompt": prompt,
+            "seconds": plan.seconds,
+            "size": size or plan.size or OPENAI_DEFAULT_SIZE,
+            "has_input": image is not None,
         }
-        return await self._submit(
-            self._video_id(request),
-            target.vendor,
-            facts,
-            lambda before_send: client.submit(video_request, before_send=before_send),
+        return target.vendor, request, facts
+
+    def _reference(self, body: Body) -> tuple[bytes | None, str | None]:
+        """`input_reference`: an uploaded file, or `{"image_url": ...}` (JSON, or JSON text in
+        a form field)."""
+        if "input_reference" in body.files:
+            return body.files["input_reference"], None
+        value = body.fields.get("input_reference")
+        if value is None:
+            return None, None
+        allowed = 'a file, or {"image_url": "https://..."}'
+        if isinstance(value, str) and body.multipart:
+            try:
+                value = json_object(value)
+            except ValueError:
+                raise invalid("input_reference", value, allowed) from None
+        if not isinstance(value, dict):
+            raise invalid("input_reference", value, allowed)
+        if "file_id" in value:
+            raise invalid("input_reference", value, "this gateway has no Files API: give"
+                          " image_url or upload the file", "unsupported_parameter")  # fmt: skip
+        if set(value) != {"image_url"}:
+            raise invalid("input_reference", value, allowed)
+        url = check_text("input_reference", value["image_url"], required=True, limit=MAX_IMAGE_URL)
+        return None, url
+
+    async def create(self, request: Request, tenant: Tenant) -> Response:
+        body = await read_body(request)
+        vendor, _, facts = self._create_request(body)
+        checked = {k: v for k, v in body.fields.items() if k in CREATE_FIELDS}
+        digest = request_hash("create", checked, body.files)
+        frame = body.files.get("input_reference")
+        return self._record(
+            request, tenant=tenant, vendor=vendor, facts=facts, digest=digest, frame=frame
         )
 
-    async def remix(self, request: Request) -> Response:
-        source = self._record(request.path_params["video_id"])
+    async def remix(self, request: Request, tenant: Tenant) -> Response:
+        source = self._owned(request.path_params["video_id"], tenant)
+        body = await read_body(request)
+        for name in [*body.fields, *body.files]:
+            if name != "prompt":
+                raise OpenAIError(400, f"Unknown parameter: {shown(name)}.", param=name[:64],
+                                  code="unknown_parameter")  # fmt: skip
+        prompt = check_text("prompt", body.fields.get("prompt"), required=True, limit=MAX_PROMPT)
+        assert prompt is not None
         source, _ = await self._current(source)
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("prompt"), str):
-            raise OpenAIError(400, "Missing required parameter: 'prompt'.", param="prompt",
-                              code="missing_required_parameter")  # fmt: skip
-        if source.state != "completed" or source.task is None:
-            not_ready = f"Video '{source.custom_id}' is not completed; only a completed video"
-            raise OpenAIError(400, f"{not_ready} can be remixed.", code="video_not_ready")
-        source_task = source.task
-        vendor = source_task.partition(":")[0]
-        client = self.config.clients(vendor)
-        prompt = body["prompt"]
-        facts = {
-            "request": {"prompt": prompt},
-            "model": source.fields.get("model", "sora-2"),
-            "created_at": time.time(),
-            "remixed_from": source.custom_id,
-        }
-        try:
-            return await self._submit(
-                self._video_id(request),
-                vendor,
-                facts,
-                lambda before_send: client.remix(source_task, prompt, before_send=before_send),
+        if source.record.state != "completed" or source.record.task is None:
+            raise OpenAIError(
+                400,
+                f"Video {shown(source.record.custom_id)} is not completed; only a completed"
+                " video can be remixed.",
+                param="video_id",
+                code="video_not_ready",
             )
+        task = Task.parse(source.record.task)
+        try:
+            remixed = remix_request(task.vendor, task, prompt, {})
+            plan = plan_request(load_adapter(task.vendor), remixed)
         except UnsupportedFeatureError as error:
             raise OpenAIError(400, f"remix is not available here: {error}", param="video_id",
                               code="unsupported_operation") from None  # fmt: skip
+        was = source.record.fields
+        facts = {
+            "request": {"prompt": prompt},
+            "remix_of": source.record.task,
+            "remixed_from": source.record.custom_id,
+            "model": was.get("model", "sora-2"),
+            "prompt": prompt,
+            "seconds": plan.seconds or was.get("seconds"),
+            "size": plan.size or was.get("size") or OPENAI_DEFAULT_SIZE,
+        }
+        digest = request_hash(f"remix {source.record.custom_id}", {"prompt": prompt}, {})
+        return self._record(
+            request, tenant=tenant, vendor=task.vendor, facts=facts, digest=digest, frame=None
+        )
+
+    def _record(
+        self,
+        request: Request,
+        *,
+        tenant: Tenant,
+        vendor: str,
+        facts: dict[str, Any],
+        digest: str,
+        frame: bytes | None,
+    ) -> Response:
+        """Record the video (its first frame beside it) and answer it; the worker submits."""
+        key = request.headers.get("idempotency-key")
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            raise invalid("Idempotency-Key", key, "1 to 255 printable ASCII characters")
+        retried = request.headers.get("x-stainless-retry-count", "0").strip() not in ("", "0")
+        video_id = f"video_{uuid.uuid4().hex}"
+        kept = input_path(self.config.files, video_id)
+        if frame is not None:
+            kept.write_bytes(frame)  # before the row: the worker may claim it at once
+        outcome = self.store.create_video(
+            video_id=video_id,
+            owner=tenant.owner,
+            tenant=tenant.name,
+            vendor=vendor,
+            fields=facts,
+            request_hash=digest,
+            idempotency_key=key,
+            retry_window=self.config.retry_window_seconds if retried else None,
+        )
+        if not outcome.made:
+            kept.unlink(missing_ok=True)
+        if outcome.conflict:
+            raise OpenAIError(
+                400,
+                f"Idempotency-Key {shown(key)} was already used with a different request; a key"
+                " can only be reused with the same parameters.",
+                param="Idempotency-Key",
+                code="idempotency_key_reused",
+            )
+        found = None if outcome.video_id is None else self.store.video(outcome.video_id, None)
+        if outcome.deleted or found is None:
+            raise OpenAIError(
+                404,
+                f"The video Idempotency-Key {shown(key)} created ({outcome.video_id}) was deleted.",
+                code="not_found",
+            )
+        if outcome.made:
+            logger.info("gateway: %s recorded %s (%s)", tenant.name, video_id, vendor)
+            self.submitter.wake()
+        return JSONResponse(self._answer(found))
 
     # -- read, list, delete, content --------------------------------------------------------
 
     def _poll_hint(self) -> dict[str, str]:
         return {"openai-poll-after-ms": str(self.config.poll_after_ms)}
 
-    async def retrieve(self, request: Request) -> Response:
-        record, video = await self._current(self._record(request.path_params["video_id"]))
-        return JSONResponse(video_object(record, video), headers=self._poll_hint())
+    async def retrieve(self, request: Request, tenant: Tenant) -> Response:
+        row, video = await self._current(self._owned(request.path_params["video_id"], tenant))
+        return JSONResponse(self._answer(row, video), headers=self._poll_hint())
 
-    async def list(self, request: Request) -> Response:
+    async def list(self, request: Request, tenant: Tenant) -> Response:
         query = request.query_params
         order = query.get("order", "desc")
         if order not in ("asc", "desc"):
-            raise OpenAIError(400, f"Invalid 'order': {order!r}; supported: asc, desc.",
+            raise OpenAIError(400, f"Invalid 'order': {shown(order)}; supported: asc, desc.",
                               param="order", code="invalid_value")  # fmt: skip
         limit_text = query.get("limit", "20")
-        if not limit_text.isdigit() or not 0 <= int(limit_text) <= MAX_LIST:
-            raise OpenAIError(400, f"Invalid 'limit': {limit_text!r}; 0 to {MAX_LIST}.",
+        if not LIMIT_TEXT.fullmatch(limit_text) or int(limit_text) > MAX_LIST:
+            raise OpenAIError(400, f"Invalid 'limit': {shown(limit_text)}; 0 to {MAX_LIST}.",
                               param="limit", code="invalid_value")  # fmt: skip
         limit = int(limit_text)
-        records = sorted(
-            self.config.store.records(),
-            key=lambda r: (r.fields.get("created_at", 0), r.custom_id),
-            reverse=order == "desc",
-        )
+        rows = self.store.videos(tenant.owner, newest_first=order == "desc")
         after = query.get("after")
         if after is not None:
-            ids = [r.custom_id for r in records]
+            ids = [r.record.custom_id for r in rows]
             if after not in ids:
-                raise OpenAIError(404, f"No video found with id '{after}'.", param="after",
+                raise OpenAIError(404, f"No video found with id {shown(after)}.", param="after",
                                   code="not_found")  # fmt: skip
-            records = records[ids.index(after) + 1 :]
-        page = records[:limit]
+            rows = rows[ids.index(after) + 1 :]
+        page = rows[:limit]
         current = await asyncio.gather(*(self._current(r) for r in page))
-        data = [video_object(record, video) for record, video in current]
+        data = [self._answer(row, video) for row, video in current]
         return JSONResponse(
             {
                 "object": "list",
                 "data": data,
                 "first_id": data[0]["id"] if data else None,
                 "last_id": data[-1]["id"] if data else None,
-                "has_more": len(records) > limit,
+                "has_more": len(rows) > limit,
             }
         )
 
-    async def delete(self, request: Request) -> Response:
+    async def delete(self, request: Request, tenant: Tenant) -> Response:
         video_id = request.path_params["video_id"]
-        self._record(video_id)
-        self.config.store.delete(video_id)
+        if not self.store.delete_video(video_id, tenant.owner):
+            self._owned(video_id, tenant)  # raises the 404
         (self.config.files / f"{video_id}.mp4").unlink(missing_ok=True)
         return JSONResponse({"id": video_id, "object": "video.deleted", "deleted": True})
 
-    async def content(self, request: Request) -> Response:
+    async def content(self, request: Request, tenant: Tenant) -> Response:
+        row = self._owned(request.path_params["video_id"], tenant)
         variant = request.query_params.get("variant", "video")
         if variant != "video":
-            raise OpenAIError(400, f"Invalid 'variant': {variant!r} is not available from the"
-                              " vendors behind this gateway; supported: video.",
+            raise OpenAIError(400, f"Invalid 'variant': {shown(variant)} is not available from"
+                              " the vendors behind this gateway; supported: video.",
                               param="variant", code="invalid_value")  # fmt: skip
-        record, video = await self._current(self._record(request.path_params["video_id"]))
+        row, video = await self._current(row)
+        record = row.record
         if record.state != "completed" or record.task is None:
-            status = _status(record, video)
-            message = f"Video '{record.custom_id}' is not completed yet (status: {status})."
+            status = self.store.show_status(record.custom_id, live_status(row, video))
+            message = f"Video {shown(record.custom_id)} is not completed yet (status: {status})."
             raise OpenAIError(400, message, code="video_not_ready")
         kept = self.config.files / f"{record.custom_id}.mp4"
         if not kept.exists():
@@ -427,26 +491,76 @@ class Gateway:
             await client.download(finished, kept)  # a whole video, links refreshed if needed
         return FileResponse(kept, media_type="video/mp4")
 
+    # -- models and what the gateway does not serve -----------------------------------------
 
-def _json_safe(request: VideoRequest) -> dict[str, Any]:
-    """The request's fields without image bytes (kept for the record, not for resubmitting)."""
-    values = request_fields(request)
-    if isinstance(values.get("image"), bytes):
-        values.pop("image")
-    return values
+    async def models(self, request: Request, tenant: Tenant) -> Response:
+        return JSONResponse(
+            {"object": "list", "data": model_list(self.config.vendor, self.config.vendors)}
+        )
+
+    async def model(self, request: Request, tenant: Tenant) -> Response:
+        wanted = request.path_params["model_id"]
+        for found in model_list(self.config.vendor, self.config.vendors):
+            if found["id"] == wanted:
+                return JSONResponse(found)
+        raise OpenAIError(404, f"The model {shown(wanted)} does not exist here.",
+                          param="model", code="model_not_found")  # fmt: skip
+
+    async def not_offered(self, request: Request, tenant: Tenant) -> Response:
+        what = request.url.path.removeprefix("/v1/videos/").split("/")[0]
+        raise OpenAIError(
+            400,
+            f"{what} are not available from the vendors behind this gateway (create, remix,"
+            " retrieve, list, delete and content are).",
+            code="unsupported_operation",
+        )
+
+    async def no_character(self, request: Request, tenant: Tenant) -> Response:
+        raise OpenAIError(
+            404,
+            f"No character found with id {shown(request.path_params['character_id'])}.",
+            code="not_found",
+        )
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
 
 
 def build_app(config: GatewayConfig) -> Starlette:
     gateway = Gateway(config)
     g = gateway.guarded
-    return Starlette(
+    queries = {
+        "/v1/videos": ("after", "limit", "order"),
+        "/v1/videos/{video_id}/content": ("variant",),
+    }
+    paths: list[tuple[str, dict[str, Handler]]] = [
+        ("/v1/videos", {"GET": gateway.list, "POST": gateway.create}),
+        ("/v1/videos/edits", {"POST": gateway.not_offered}),
+        ("/v1/videos/extensions", {"POST": gateway.not_offered}),
+        ("/v1/videos/characters", {"POST": gateway.not_offered}),
+        ("/v1/videos/characters/{character_id}", {"GET": gateway.no_character}),
+        ("/v1/videos/{video_id}", {"GET": gateway.retrieve, "DELETE": gateway.delete}),
+        ("/v1/videos/{video_id}/content", {"GET": gateway.content}),
+        ("/v1/videos/{video_id}/remix", {"POST": gateway.remix}),
+        ("/v1/models", {"GET": gateway.models}),
+        ("/v1/models/{model_id}", {"GET": gateway.model}),
+    ]
+    refused = not_served(gateway.refusal)
+    app = Starlette(
         lifespan=gateway.lifespan,
         routes=[
-            Route("/v1/videos", g(gateway.create), methods=["POST"]),
-            Route("/v1/videos", g(gateway.list), methods=["GET"]),
-            Route("/v1/videos/{video_id}", g(gateway.retrieve), methods=["GET"]),
-            Route("/v1/videos/{video_id}", g(gateway.delete), methods=["DELETE"]),
-            Route("/v1/videos/{video_id}/content", g(gateway.content), methods=["GET"]),
-            Route("/v1/videos/{video_id}/remix", g(gateway.remix), methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+            *(
+                Route(path, g(handlers, queries.get(path, ())), methods=list(handlers))
+                for path, handlers in paths
+            ),
         ],
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(BodyLimit, limit=config.max_body_bytes),
+        ],
+        exception_handlers={HTTPException: refused, Exception: unforeseen},
     )
+    app.state.gateway = gateway
+    return app

@@ -27,7 +27,16 @@ from ..errors import (
 )
 from ..vendors import VENDOR_NAMES
 
-__all__ = ["DEFAULT_MODELS", "OpenAIError", "Route", "error_body", "from_sora_error", "route"]
+__all__ = [
+    "DEFAULT_MODELS",
+    "OpenAIError",
+    "Route",
+    "error_body",
+    "error_code",
+    "from_sora_error",
+    "model_list",
+    "route",
+]
 
 # OpenAI model name -> (text-to-video, image-to-video) model of each vendor. A vendor that does
 # not sell the tier is missing from its row.
@@ -62,12 +71,19 @@ class OpenAIError(Exception):
         self.param = param
 
 
+def _encodable(text: str | None) -> str | None:
+    """Text that can always be sent as UTF-8: a lone surrogate a caller sent is shown escaped."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def error_body(error: OpenAIError) -> dict[str, Any]:
     return {
         "error": {
-            "message": error.message,
+            "message": _encodable(error.message),
             "type": error.kind,
-            "param": error.param,
+            "param": _encodable(error.param),
             "code": error.code,
         }
     }
@@ -79,10 +95,21 @@ class Route:
     model: str | None  # None: the vendor's own choice (a tier's default is explicit)
 
 
-def route(name: str, default_vendor: str, *, with_image: bool) -> Route:
-    """The vendor and model an OpenAI `model` value selects."""
+def route(
+    name: str, default_vendor: str, *, with_image: bool, served: tuple[str, ...] = VENDOR_NAMES
+) -> Route:
+    """The vendor and model an OpenAI `model` value selects (`served`: the vendors this gateway
+    holds keys for)."""
     vendor, slash, model = name.partition("/")
     if slash and vendor in VENDOR_NAMES:
+        if vendor not in served:
+            raise OpenAIError(
+                400,
+                f"model {name!r}: this gateway does not serve {vendor}"
+                f" (it serves {', '.join(served)})",
+                param="model",
+                code="invalid_model",
+            )
         offered = [m.model for m in capabilities().vendor(vendor) if m.kind in ("video", "remix")]
         if model not in offered:
             raise OpenAIError(
@@ -94,7 +121,7 @@ def route(name: str, default_vendor: str, *, with_image: bool) -> Route:
         return Route(vendor, model)
     tiers = DEFAULT_MODELS[default_vendor]
     if name not in tiers:
-        allowed = [*tiers, *(f"{v}/<model>" for v in VENDOR_NAMES)]
+        allowed = [*tiers, *(f"{v}/<model>" for v in served)]
         raise OpenAIError(
             400,
             f"model {name!r} is not served by {default_vendor}; supported: {', '.join(allowed)}"
@@ -126,3 +153,20 @@ def from_sora_error(error: SoraError) -> OpenAIError:
     if isinstance(error, ServiceUnavailableError | APIConnectionError):
         return OpenAIError(503, message, kind="server_error", code="upstream_unavailable")
     return OpenAIError(502, message, kind="server_error", code="upstream_error")
+
+
+def error_code(error: SoraError) -> str:
+    """The `error.code` of a video whose submit the vendor refused (its create had answered)."""
+    answer = from_sora_error(error)
+    return answer.code or "upstream_error"
+
+
+def model_list(default_vendor: str, served: tuple[str, ...]) -> list[dict[str, Any]]:
+    """`GET /v1/models`: the OpenAI names the gateway routes, then every `vendor/model`."""
+    names = list(DEFAULT_MODELS[default_vendor])
+    for vendor in served:
+        names += [f"{vendor}/{m.model}" for m in capabilities().vendor(vendor) if m.kind == "video"]
+    owner = {name: name.partition("/")[0] if "/" in name else default_vendor for name in names}
+    return [
+        {"id": name, "object": "model", "created": 0, "owned_by": owner[name]} for name in names
+    ]

@@ -5,31 +5,21 @@ What OpenAI sends (vendor-facts.md §4.4): `{"id": "evt_...", "object": "event",
 `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`,
 the secret being the base64 after `whsec_`), which openai-python's
 `client.webhooks.verify_signature` / `unwrap` check. The event id is the receiver's
-idempotency key: a retried delivery keeps it.
+idempotency key: a retried delivery keeps it. The events themselves live in the store's
+outbox (`_store`), delivered by `_worker.Outbox`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
-import json
-import logging
-import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
 
 from ..errors import ConfigurationError
 
-__all__ = ["WebhookTarget", "deliver", "event_for", "sign"]
-
-logger = logging.getLogger("sora_unified.gateway")
-DELIVERY_ATTEMPTS = 5
-FIRST_RETRY_SECONDS = 1.0
+__all__ = ["WebhookTarget", "sign", "signed_headers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +41,6 @@ class WebhookTarget:
         return f"WebhookTarget(url={self.url!r}, secret=<redacted>)"
 
 
-def event_for(video_id: str, status: str) -> dict[str, Any]:
-    return {
-        "id": f"evt_{secrets.token_hex(16)}",
-        "object": "event",
-        "created_at": int(time.time()),
-        "type": f"video.{status}",
-        "data": {"id": video_id},
-    }
-
-
 def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
     key = base64.b64decode(secret.removeprefix("whsec_"))
     signed = f"{event_id}.{timestamp}.".encode() + body
@@ -68,30 +48,12 @@ def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-async def deliver(http: httpx.AsyncClient, target: WebhookTarget, event: dict[str, Any]) -> bool:
-    """POST the event until the receiver answers 2xx (a few attempts, backing off)."""
-    body = json.dumps(event, separators=(",", ":")).encode()
-    delay = FIRST_RETRY_SECONDS
-    for attempt in range(1, DELIVERY_ATTEMPTS + 1):
-        timestamp = int(time.time())
-        headers = {
-            "content-type": "application/json",
-            "webhook-id": event["id"],
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(target.secret, event["id"], timestamp, body),
-        }
-        try:
-            answer = await http.post(target.url, content=body, headers=headers)
-            if 200 <= answer.status_code < 300:
-                return True
-            logger.warning(
-                "webhook %s: HTTP %s (attempt %d)", event["id"], answer.status_code, attempt
-            )
-        except httpx.HTTPError as error:
-            logger.warning(
-                "webhook %s: %s (attempt %d)", event["id"], type(error).__name__, attempt
-            )
-        if attempt < DELIVERY_ATTEMPTS:
-            await asyncio.sleep(delay)
-            delay *= 2
-    return False
+def signed_headers(target: WebhookTarget, event_id: str, body: bytes) -> dict[str, str]:
+    """The Standard Webhooks headers for one delivery attempt (a fresh timestamp each time)."""
+    timestamp = int(time.time())
+    return {
+        "content-type": "application/json",
+        "webhook-id": event_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(target.secret, event_id, timestamp, body),
+    }
