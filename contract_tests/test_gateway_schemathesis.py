@@ -39,15 +39,19 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
             keys=(KEY,),
             db=tmp_path / "gateway.sqlite3",
             clients=clients_for(lambda vendor: {**client_options(root, vendor), "max_retries": 0}),
-        )
+        ).start()  # served on loopback: its worker submits what the creates record
         yield served
-        served.store.close()
+        served.stop()
 
 
 def _schema(gateway: Gateway) -> Any:
-    schema = schemathesis.openapi.from_path(str(spec_path("gateway")))
-    schema.app = gateway.app
-    return schema
+    return schemathesis.openapi.from_path(str(spec_path("gateway")))
+
+
+def _has_input(operation_id: str) -> bool:
+    """Whether a negative case can exist: parameters, a body or a key to get wrong."""
+    op = next(op for _, _, op in operations("gateway") if op["operationId"] == operation_id)
+    return bool(op.get("parameters") or op.get("requestBody") or op.get("security", [{}]))
 
 
 @pytest.mark.parametrize(
@@ -57,6 +61,8 @@ def _schema(gateway: Gateway) -> Any:
 def test_every_operation_answers_as_the_spec_says(
     gateway: Gateway, operation_id: str, mode: GenerationMode
 ) -> None:
+    if mode is GenerationMode.NEGATIVE and not _has_input(operation_id):
+        pytest.skip(f"{operation_id} takes nothing that could be invalid")
     operation = _schema(gateway).find_operation_by_id(operation_id)
     answered: list[int] = []
 
@@ -64,9 +70,9 @@ def test_every_operation_answers_as_the_spec_says(
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         if mode is GenerationMode.NEGATIVE and case.headers and "Authorization" in case.headers:
-            response = case.call()
+            response = case.call(base_url=gateway.url)
         else:
-            response = case.call(headers={"Authorization": f"Bearer {KEY}"})
+            response = case.call(base_url=gateway.url, headers={"Authorization": f"Bearer {KEY}"})
         answered.append(response.status_code)
         checks = list(CHECKS)
         # Multipart parts are text on the wire: only JSON bodies are held to negative data.
@@ -87,7 +93,7 @@ def test_links_lead_from_create_to_a_finished_video(gateway: Gateway) -> None:
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": {"Authorization": f"Bearer {KEY}"}}
+            return {"headers": {"Authorization": f"Bearer {KEY}"}, "base_url": gateway.url}
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
             case.validate_response(response, checks=CHECKS)

@@ -23,14 +23,14 @@ class CreateVideoForm:
         prompt (str):
         model (str | Unset): sora-2, sora-2-pro, or <vendor>/<model>. Default: 'sora-2'.
         seconds (str | Unset): Whole seconds, as the routed model sells them.
-        size (CreateVideoFormSize | Unset):  Default: '720x1280'.
+        size (CreateVideoFormSize | Unset): Defaults to 720x1280, or to the first frame's own shape.
         input_reference (File | Unset): The first frame (JPEG, PNG or WebP of the video's size).
     """
 
     prompt: str
     model: str | Unset = "sora-2"
     seconds: str | Unset = UNSET
-    size: CreateVideoFormSize | Unset = "720x1280"
+    size: CreateVideoFormSize | Unset = UNSET
     input_reference: File | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:

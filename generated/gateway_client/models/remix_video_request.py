@@ -5,6 +5,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .. import types
+
 T = TypeVar("T", bound="RemixVideoRequest")
 
 
@@ -29,6 +31,13 @@ class RemixVideoRequest:
         )
 
         return field_dict
+
+    def to_multipart(self) -> types.RequestFiles:
+        files: types.RequestFiles = []
+
+        files.append(("prompt", (None, str(self.prompt).encode(), "text/plain")))
+
+        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

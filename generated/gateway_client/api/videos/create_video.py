@@ -5,6 +5,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_video_form import CreateVideoForm
+from ...models.create_video_json import CreateVideoJson
 from ...models.error_response import ErrorResponse
 from ...models.video_resource import VideoResource
 from ...types import UNSET, Response, Unset, status_from_code
@@ -12,7 +13,7 @@ from ...types import UNSET, Response, Unset, status_from_code
 
 def _get_kwargs(
     *,
-    body: CreateVideoForm,
+    body: CreateVideoForm | CreateVideoJson | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -24,9 +25,14 @@ def _get_kwargs(
         "url": "/v1/videos",
     }
 
-    _kwargs["files"] = body.to_multipart()
+    if isinstance(body, CreateVideoForm):
+        _kwargs["files"] = body.to_multipart()
 
-    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    if isinstance(body, CreateVideoJson):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -50,20 +56,15 @@ def _parse_response(
 
         return response_401
 
-    if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
 
-        return response_429
+        return response_404
 
-    if response.status_code == 502:
-        response_502 = ErrorResponse.from_dict(response.json())
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
 
-        return response_502
-
-    if response.status_code == 503:
-        response_503 = ErrorResponse.from_dict(response.json())
-
-        return response_503
+        return response_413
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -85,7 +86,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateVideoForm,
+    body: CreateVideoForm | CreateVideoJson | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | VideoResource]:
     """Create a video job
@@ -96,6 +97,7 @@ def sync_detailed(
     Args:
         idempotency_key (str | Unset):
         body (CreateVideoForm):
+        body (CreateVideoJson):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,7 +122,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateVideoForm,
+    body: CreateVideoForm | CreateVideoJson | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | VideoResource | None:
     """Create a video job
@@ -131,6 +133,7 @@ def sync(
     Args:
         idempotency_key (str | Unset):
         body (CreateVideoForm):
+        body (CreateVideoJson):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,7 +153,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateVideoForm,
+    body: CreateVideoForm | CreateVideoJson | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | VideoResource]:
     """Create a video job
@@ -161,6 +164,7 @@ async def asyncio_detailed(
     Args:
         idempotency_key (str | Unset):
         body (CreateVideoForm):
+        body (CreateVideoJson):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,7 +187,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateVideoForm,
+    body: CreateVideoForm | CreateVideoJson | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | VideoResource | None:
     """Create a video job
@@ -194,6 +198,7 @@ async def asyncio(
     Args:
         idempotency_key (str | Unset):
         body (CreateVideoForm):
+        body (CreateVideoJson):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset, status_from_code
 def _get_kwargs(
     video_id: str,
     *,
-    body: RemixVideoRequest,
+    body: RemixVideoRequest | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -28,9 +28,14 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, RemixVideoRequest):
+        _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = "application/json"
+    if isinstance(body, RemixVideoRequest):
+        _kwargs["files"] = body.to_multipart()
+
+        headers["Content-Type"] = "multipart/form-data; boundary=+++"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -58,6 +63,11 @@ def _parse_response(
         response_404 = ErrorResponse.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -95,7 +105,7 @@ def sync_detailed(
     video_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemixVideoRequest,
+    body: RemixVideoRequest | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | VideoResource]:
     """Remix a completed video
@@ -106,6 +116,7 @@ def sync_detailed(
     Args:
         video_id (str):
         idempotency_key (str | Unset):
+        body (RemixVideoRequest):
         body (RemixVideoRequest):
 
     Raises:
@@ -133,7 +144,7 @@ def sync(
     video_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemixVideoRequest,
+    body: RemixVideoRequest | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | VideoResource | None:
     """Remix a completed video
@@ -144,6 +155,7 @@ def sync(
     Args:
         video_id (str):
         idempotency_key (str | Unset):
+        body (RemixVideoRequest):
         body (RemixVideoRequest):
 
     Raises:
@@ -166,7 +178,7 @@ async def asyncio_detailed(
     video_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemixVideoRequest,
+    body: RemixVideoRequest | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[ErrorResponse | VideoResource]:
     """Remix a completed video
@@ -177,6 +189,7 @@ async def asyncio_detailed(
     Args:
         video_id (str):
         idempotency_key (str | Unset):
+        body (RemixVideoRequest):
         body (RemixVideoRequest):
 
     Raises:
@@ -202,7 +215,7 @@ async def asyncio(
     video_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemixVideoRequest,
+    body: RemixVideoRequest | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> ErrorResponse | VideoResource | None:
     """Remix a completed video
@@ -213,6 +226,7 @@ async def asyncio(
     Args:
         video_id (str):
         idempotency_key (str | Unset):
+        body (RemixVideoRequest):
         body (RemixVideoRequest):
 
     Raises:
