@@ -15,7 +15,7 @@ openai = pytest.importorskip("openai", reason="make test installs the pinned ope
 from sora_unified import capabilities  # noqa: E402
 from sora_unified.gateway import DEFAULT_MODELS  # noqa: E402
 
-from contract_tests.gateway_world import SECONDS, VENDORS, World  # noqa: E402
+from contract_tests.gateway_world import SECONDS, VENDORS, World, wait_until  # noqa: E402
 from contract_tests.images import png  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -94,3 +94,21 @@ def test_models_and_what_is_not_served(world: World) -> None:
         world.alice.videos.create_character(name="rex", video=("c.mp4", b"\0" * 16, "video/mp4"))
     with pytest.raises(openai.NotFoundError):
         world.alice.videos.get_character("char_123")
+
+
+def test_a_status_never_goes_back_when_the_vendor_wavers(tmp_path: Path) -> None:
+    """A status read the vendor cannot answer is answered from the ledger (`in_progress`, the
+    task exists); when the vendor then says `queued`, the answer stays `in_progress`."""
+    from sora_unified.sandbox import Fault, Timing
+
+    wobble = Fault(kind="server_error", vendor="kie", endpoint="status", nth=(1,))
+    slow_queue = Timing(queue_seconds=1.5, run_seconds=0.3, not_visible_seconds=0)
+    world = World(tmp_path, "kie", faults=(wobble,), timing=slow_queue)
+    try:
+        created = world.alice.videos.create(prompt="x", seconds="10")
+        wait_until(lambda: world.gateway.store.record(created.id).state == "submitted")  # type: ignore[union-attr]
+        assert world.alice.videos.retrieve(created.id).status == "in_progress"  # vendor: 500
+        assert world.alice.videos.retrieve(created.id).status == "in_progress"  # vendor: queued
+        assert world.alice.videos.poll(created.id).status == "completed"
+    finally:
+        world.close()
