@@ -28,6 +28,7 @@ SCHEMA = (
         worker TEXT NOT NULL, started DOUBLE PRECISION NOT NULL, task TEXT)""",
     "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, heartbeat DOUBLE PRECISION NOT NULL)",
     "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, worker)",
+    "CREATE INDEX IF NOT EXISTS jobs_to_claim ON jobs (state, worker, line)",
 )
 # Any fixed number: the advisory lock every budget check of every worker takes in turn.
 BUDGET_LOCK = 0x50_4A_0B

@@ -45,6 +45,9 @@ __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "w
 EventHandler = Callable[[str, dict[str, Any]], None]
 ClientSource = Mapping[str, AsyncClient] | Callable[[str], AsyncClient]
 HEARTBEAT_SECONDS = 10.0
+# While another worker holds jobs, how often a run that has nothing left looks for its death.
+TAKEOVER_SECONDS = 2.0
+MAX_JOBS_REACHED = "--max-jobs reached"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,8 @@ class BatchOptions:
     resubmit_uncertain: bool = False
     job_slots: int = 256
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS
+    # With nothing left to claim, wait for jobs other workers hold and take over a dead one's.
+    take_over: bool = True
 
 
 @dataclass(slots=True)
@@ -203,7 +208,7 @@ class _Run:
             return on_the_wire
 
         def declined() -> str:
-            return "stopped before the submit was retried" if stopping else "--max-jobs reached"
+            return "stopped before the submit was retried" if stopping else MAX_JOBS_REACHED
 
         submitting = asyncio.ensure_future(
             self.submit_and_record(record, client, request, before_send, declined)
@@ -243,7 +248,12 @@ class _Run:
         try:
             task = await client.submit(request, before_send=before_send)
         except SubmitCancelledError:
-            self.skip(record, declined())
+            reason = declined()
+            self.skip(record, reason)
+            if reason == MAX_JOBS_REACHED:  # spent for every job still queued: skip them at once
+                count = self.store.skip_pending(reason)
+                if count:
+                    self.on_event("skipped_pending", {"count": count, "reason": reason})
             return None
         except SubmissionUncertainError as error:
             self.store.uncertain(record.custom_id, str(error), "submission_uncertain")
@@ -298,6 +308,9 @@ class _Run:
         self.store.finished(record.custom_id, "completed", file=str(saved), error=None, code=None)
         self.emit("completed", record, task=task, file=str(saved))
 
+    def emit_takeover(self) -> None:
+        self.on_event("took_over", {"worker": self.worker})
+
     async def heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
@@ -319,14 +332,24 @@ async def run_batch_async(
     run = _Run(store, clients, options, on_event)
     store.register_worker(run.worker)
     store.recover(resubmit_uncertain=options.resubmit_uncertain)
+    remove_stale_parts(store, options.out, run.worker)
     beating = asyncio.create_task(run.heartbeat())
     try:
-        # A TaskGroup, not gather: cancelled (a stop), it cancels every slot and waits for all
-        # of them, so a slot carrying a submit on the wire records its task before the run ends
-        # (gather would end at the first cancelled slot, and the caller close the clients).
-        async with asyncio.TaskGroup() as slots:
-            for _ in range(options.job_slots):
-                slots.create_task(run.slot())
+        while True:
+            # A TaskGroup, not gather: cancelled (a stop), it cancels every slot and waits for
+            # all of them, so a slot carrying a submit on the wire records its task before the
+            # run ends (gather would end at the first cancelled slot, and the caller close the
+            # clients).
+            async with asyncio.TaskGroup() as slots:
+                for _ in range(options.job_slots):
+                    slots.create_task(run.slot())
+            # Nothing left to claim. Jobs another worker holds are theirs while it lives; if
+            # it dies (its process here, its heartbeat elsewhere), this run takes them over.
+            if not store.held_elsewhere(run.worker) or not options.take_over:
+                break
+            await asyncio.sleep(TAKEOVER_SECONDS)
+            if store.take_over():
+                run.emit_takeover()
     finally:
         beating.cancel()
         for custom_id in run.parked:
@@ -339,6 +362,23 @@ async def run_batch_async(
         state = "elsewhere" if record.worker not in (None, run.worker) else record.state
         counts[state] = counts.get(state, 0) + 1
     return BatchSummary(counts, time.monotonic() - started, results)
+
+
+def remove_stale_parts(store: JobStore, out: Path, worker: str) -> int:
+    """Partial downloads a killed run left (`.NAME.*.part`): removed, except those of jobs a
+    live worker holds now (it may be writing them)."""
+    held = {
+        file_name(record.custom_id)
+        for record in store.records()
+        if record.worker not in (None, worker) and record.state == "submitted"
+    }
+    removed = 0
+    for part in out.glob(".*.part"):
+        name = part.name[1:].rsplit(".", 2)[0]
+        if name not in held:
+            part.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def result_line(record: JobRecord) -> dict[str, Any]:

@@ -93,6 +93,10 @@ class JobStore(Protocol):
     def heartbeat(self, worker: str) -> None: ...
     def recover(self, *, resubmit_uncertain: bool) -> None: ...
     def claim(self, worker: str) -> JobRecord | None: ...
+    def take_over(self) -> int: ...
+    def held_elsewhere(self, worker: str) -> int: ...
+    def skip_pending(self, reason: str) -> int: ...
+    def adopt(self, custom_id: str, task: str) -> JobRecord: ...
     def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool: ...
     def submitted(self, custom_id: str, task: str) -> None: ...
     def uncertain(self, custom_id: str, error: str, code: str | None) -> None: ...
@@ -235,8 +239,12 @@ class SQLJobStore:
                 (worker, time.time()),
             )
 
-    def recover(self, *, resubmit_uncertain: bool) -> None:
+    def take_over(self) -> int:
+        """Free the jobs of workers that are gone (this machine: their process; elsewhere:
+        silent past the lease): one whose submit was on the wire becomes `uncertain`, any other
+        goes back to the queue. Returns how many were freed. Safe while other workers run."""
         now = time.time()
+        freed = 0
         with self._transaction() as db:
             beats = dict(db.execute("SELECT id, heartbeat FROM workers").fetchall())
             held = db.execute(
@@ -245,6 +253,7 @@ class SQLJobStore:
             for custom_id, state, worker in held:
                 if not worker_is_gone(worker, beats.get(worker), now):
                     continue
+                freed += 1
                 if state == "submitting":
                     db.execute(
                         "UPDATE jobs SET state = 'uncertain', worker = NULL, error = ?,"
@@ -256,9 +265,24 @@ class SQLJobStore:
                         "UPDATE jobs SET worker = NULL, updated = ? WHERE custom_id = ?",
                         (now, custom_id),
                     )
+        return freed
+
+    def recover(self, *, resubmit_uncertain: bool) -> None:
+        """What a starting run does: take over gone workers' jobs, retry jobs a budget skipped,
+        fetch paid videos whose download failed, and (opted in) resubmit uncertain jobs."""
+        self.take_over()
+        now = time.time()
+        with self._transaction() as db:
             db.execute(
                 "UPDATE jobs SET state = 'pending', error = NULL, error_code = NULL"
                 " WHERE state = 'skipped' AND worker IS NULL"
+            )
+            # Paid, not downloaded: the task is waited on and its video fetched again.
+            db.execute(
+                "UPDATE jobs SET state = 'submitted', error = NULL, error_code = NULL,"
+                " updated = ? WHERE state = 'failed' AND error_code = 'download_failed'"
+                " AND task IS NOT NULL AND worker IS NULL",
+                (now,),
             )
             if resubmit_uncertain:
                 db.execute(
@@ -267,14 +291,29 @@ class SQLJobStore:
                     (now,),
                 )
 
-    def claim(self, worker: str) -> JobRecord | None:
+    def held_elsewhere(self, worker: str) -> int:
+        """Unfinished jobs another worker holds now."""
         with self._transaction() as db:
-            row = db.execute(
-                # Running tasks first: finishing them frees slots. (Fixed names; values bound.)
-                f"SELECT {COLUMNS} FROM jobs WHERE worker IS NULL"  # noqa: S608
-                " AND state IN ('submitted', 'pending')"
-                " ORDER BY state = 'pending', line LIMIT 1" + self.claim_lock
+            (count,) = db.execute(
+                "SELECT count(*) FROM jobs WHERE worker IS NOT NULL AND worker <> ?"
+                " AND state IN ('pending', 'submitting', 'submitted')",
+                (worker,),
             ).fetchone()
+        return int(count)
+
+    def claim(self, worker: str) -> JobRecord | None:
+        # Running tasks first: finishing them frees slots. Two indexed look-ups (state, worker,
+        # line), so a claim stays O(log n) however large the batch.
+        with self._transaction() as db:
+            row = None
+            for state in ("submitted", "pending"):
+                row = db.execute(
+                    f"SELECT {COLUMNS} FROM jobs WHERE state = ? AND worker IS NULL"  # noqa: S608
+                    " ORDER BY line LIMIT 1" + self.claim_lock,
+                    (state,),
+                ).fetchone()
+                if row is not None:
+                    break
             if row is None:
                 return None
             db.execute(
@@ -282,6 +321,47 @@ class SQLJobStore:
                 (worker, time.time(), row[0]),
             )
         return record_from_row(row)
+
+    def skip_pending(self, reason: str) -> int:
+        """Every job not yet claimed is skipped at once (a budget is spent: checking them one
+        by one would cost a claim each)."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET state = 'skipped', error = ?, error_code = 'budget_reached',"
+                " updated = ? WHERE state = 'pending' AND worker IS NULL",
+                (reason, time.time()),
+            )
+            return int(cursor.rowcount)
+
+    def adopt(self, custom_id: str, task: str) -> JobRecord:
+        """Attach a task found on the vendor's side to an `uncertain` job: it is then waited on
+        and downloaded like any other (the submits ledger records it)."""
+        with self._transaction(durable=True) as db:
+            row = db.execute(
+                "SELECT state, task FROM jobs WHERE custom_id = ?", (custom_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(custom_id)
+            state, known = row
+            if state != "uncertain":
+                raise ValueError(
+                    f"job {custom_id!r} is {state}"
+                    + (f" with task {known}" if known else "")
+                    + "; only an uncertain job can be given a task"
+                )
+            db.execute(
+                "UPDATE jobs SET state = 'submitted', task = ?, error = NULL, error_code = NULL,"
+                " worker = NULL, updated = ? WHERE custom_id = ?",
+                (task, time.time(), custom_id),
+            )
+            db.execute(
+                "UPDATE submits SET task = ? WHERE id ="
+                " (SELECT max(id) FROM submits WHERE custom_id = ?) AND task IS NULL",
+                (task, custom_id),
+            )
+        found = self.record(custom_id)
+        assert found is not None
+        return found
 
     def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool:
         now = time.time()
@@ -405,6 +485,7 @@ SQLITE_SCHEMA = (
         worker TEXT NOT NULL, started REAL NOT NULL, task TEXT)""",
     "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, heartbeat REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, worker)",
+    "CREATE INDEX IF NOT EXISTS jobs_to_claim ON jobs (state, worker, line)",
 )
 
 

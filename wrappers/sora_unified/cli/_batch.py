@@ -171,6 +171,13 @@ class _Progress:
     def event(self, name: str, data: dict[str, Any]) -> None:
         if name == "invalid":
             self.total -= 1
+        if name == "skipped_pending":  # the budget is spent: every queued job at once
+            self.counts["pending"] -= data["count"]
+            self.counts["skipped"] += data["count"]
+            self.output.event(
+                name, data, f"skipped: {data['count']} queued job(s) ({data['reason']})"
+            )
+            return
         moves = {
             "submitted": ("pending", "running"),
             "completed": ("running", "completed"),
