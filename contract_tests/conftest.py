@@ -7,6 +7,8 @@ seed is fixed per test (derandomize) in the default profile so CI runs are repro
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -34,3 +36,33 @@ def _sandbox_state_in_tmp(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> 
     """`--sandbox` keeps its tasks in a per-user file; tests keep theirs in a temporary one."""
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX_STATE", f"{tmp_path}/sandbox-state.sqlite3")
     monkeypatch.delenv("SORA_UNIFIED_SANDBOX_URL", raising=False)
+
+
+# PostgreSQL for the several-workers tests: the `pgserver` wheel (pinned in
+# requirements-dev.txt, installed by `make test`) ships the server's binaries; it is started on a
+# private socket once per session, and each test gets a fresh database.
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a running PostgreSQL server (a superuser on a private socket)."""
+    try:
+        import pgserver
+    except ImportError as error:
+        pytest.skip(f"PostgreSQL tests need the pgserver wheel (make test installs it): {error}")
+    folder = tmp_path_factory.mktemp("postgres")
+    try:
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+    except Exception as error:
+        pytest.skip(f"could not start PostgreSQL from the pgserver wheel here: {error}")
+    yield str(server.get_uri())
+    server.cleanup()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh database per test."""
+    import psycopg
+
+    name = f"batch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return postgres_server.replace("/postgres?", f"/{name}?", 1)

@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,33 +22,6 @@ from sora_unified.batch import Job, JobStore, SQLiteJobStore, open_store
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
 GONE = "gone-host:1:crashed"
-
-
-@pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a running PostgreSQL server (a superuser on a private socket)."""
-    try:
-        import pgserver
-    except ImportError as error:
-        pytest.skip(f"PostgreSQL tests need the pgserver wheel (make test installs it): {error}")
-    folder = tmp_path_factory.mktemp("postgres")
-    try:
-        server = pgserver.get_server(folder, cleanup_mode="stop")
-    except Exception as error:
-        pytest.skip(f"could not start PostgreSQL from the pgserver wheel here: {error}")
-    yield str(server.get_uri())
-    server.cleanup()
-
-
-@pytest.fixture
-def postgres_url(postgres_server: str) -> str:
-    """A fresh database per test."""
-    import psycopg
-
-    name = f"batch_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return postgres_server.replace("/postgres?", f"/{name}?", 1)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
