@@ -155,7 +155,10 @@ def test_a_cancelled_run_records_the_submits_on_the_wire_and_lets_go_of_its_jobs
 
         running = asyncio.create_task(
             run_batch_async(
-                world.store, world.clients(), BatchOptions(out=world.out), on_event=on_event
+                world.store,
+                world.clients(),
+                BatchOptions(out=world.out, submits_at_once=6),  # all six on the wire at once
+                on_event=on_event,
             )
         )
         await first.wait()
@@ -580,11 +583,13 @@ def test_a_second_signal_stops_at_once_and_the_submits_it_cut_off_are_uncertain(
     events = _stop_after_the_first_submit(process, signal.SIGINT, times=2)
     assert process.returncode == 130
     assert [event["event"] for event in events].count("submitted") == 1
-    # Never resubmitted: the nine cut off on the wire are left for the user to check.
-    assert _resumed(tmp_path) == {
-        "completed": 1,
-        "uncertain": 9,
-    }
+    # Never resubmitted: what was cut off on the wire is left for the user to check. Submits
+    # on the wire are bounded by kie's documented rate (2 at once), so at most two were cut
+    # off (nine before the bound); the jobs still queued were never sent and the resume sends
+    # them.
+    resumed = _resumed(tmp_path)
+    assert set(resumed) <= {"completed", "uncertain"} and sum(resumed.values()) == 10
+    assert 1 <= resumed.get("uncertain", 0) <= 2, resumed
     assert max(_sandbox_tasks(tmp_path / "out").values()) == 1
 
 

@@ -7,13 +7,16 @@ JSON Lines, one job per line:
 `body` holds `VideoRequest` fields; `vendor` is optional (the command's `--vendor` otherwise).
 CSV: a header row naming `custom_id`, optionally `vendor`, and `VideoRequest` fields; an empty
 cell leaves its field out. A line that cannot become a job is reported with its line number
-and skipped; the rest go on.
+and skipped; the rest go on. Files are read as people write them: UTF-8 with or without a BOM
+(Excel writes one), CRLF or LF; a line that is not UTF-8, nests too deeply or is not an object
+is that line's error only.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -23,7 +26,14 @@ from ..errors import SoraError
 from ..types import Shot, VideoRequest
 from ..vendors import VENDOR_NAMES
 
-__all__ = ["InvalidLine", "Job", "read_jobs", "request_fields", "request_from_fields"]
+__all__ = [
+    "InvalidLine",
+    "Job",
+    "invalid_line_id",
+    "read_jobs",
+    "request_fields",
+    "request_from_fields",
+]
 
 # What a line may set: VideoRequest's fields, minus a local image held in memory.
 REQUEST_FIELDS = tuple(f.name for f in fields(VideoRequest))
@@ -90,9 +100,30 @@ def read_jobs(path: str | Path) -> Iterator[Job | InvalidLine]:
         yield from _jsonl_jobs(source)
 
 
+def invalid_line_id(line: int) -> str:
+    """The store's key for an invalid line: it starts with a control character, which no real
+    custom_id may hold, so it never collides with a job (a job named `line-7` included)."""
+    return f"\x00line-{line}"
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+def _not_utf8(text: str) -> bool:
+    """Bytes that were not UTF-8, as `surrogateescape` decoding keeps them."""
+    return any("\udc80" <= char <= "\udcff" for char in text)
+
+
 def _check(line: int, custom_id: Any, vendor: Any, body: Any) -> Job | InvalidLine:
     if not isinstance(custom_id, str) or not custom_id.strip():
         return InvalidLine(line, None, f"custom_id must be a non-empty string; got {custom_id!r}")
+    if _has_control(custom_id) or _not_utf8(custom_id):
+        return InvalidLine(
+            line,
+            None,
+            f"custom_id {custom_id!r} holds control characters or bytes that are not UTF-8",
+        )
     if vendor is not None and vendor not in VENDOR_NAMES:
         allowed = ", ".join(VENDOR_NAMES)
         return InvalidLine(line, custom_id, f"vendor must be one of {allowed}; got {vendor!r}")
@@ -115,14 +146,22 @@ def _check(line: int, custom_id: Any, vendor: Any, body: Any) -> Job | InvalidLi
 
 def _jsonl_jobs(source: Path) -> Iterator[Job | InvalidLine]:
     seen: set[str] = set()
-    with source.open(encoding="utf-8") as lines:
+    # utf-8-sig: a BOM is not part of the first line; surrogateescape: a line that is not
+    # UTF-8 is found and refused on its own instead of failing the whole file.
+    with source.open(encoding="utf-8-sig", errors="surrogateescape", newline=None) as lines:
         for number, text in enumerate(lines, start=1):
             if not text.strip():
+                continue
+            if _not_utf8(text):
+                yield InvalidLine(number, None, "not UTF-8 text")
                 continue
             try:
                 record = json.loads(text)
             except ValueError as error:
                 yield InvalidLine(number, None, f"not JSON: {error}")
+                continue
+            except RecursionError:
+                yield InvalidLine(number, None, "not JSON this program can read: nested too deeply")
                 continue
             if not isinstance(record, dict):
                 yield InvalidLine(number, None, "a line must be a JSON object")
@@ -154,10 +193,14 @@ def _cell(name: str, text: str) -> Any:
 
 def _csv_jobs(source: Path) -> Iterator[Job | InvalidLine]:
     seen: set[str] = set()
-    with source.open(encoding="utf-8", newline="") as rows:
+    with source.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as rows:
         reader = csv.DictReader(rows)
         for row in reader:
             number = reader.line_num
+            cells = [*row.values(), *(reader.fieldnames or [])]
+            if any(isinstance(cell, str) and _not_utf8(cell) for cell in cells):
+                yield InvalidLine(number, None, "not UTF-8 text")
+                continue
             values = {name: text for name, text in row.items() if name and text not in ("", None)}
             custom_id = values.pop("custom_id", None)
             vendor = values.pop("vendor", None)
@@ -165,6 +208,9 @@ def _csv_jobs(source: Path) -> Iterator[Job | InvalidLine]:
                 body = {name: _cell(name, text) for name, text in values.items()}
             except ValueError as error:
                 yield InvalidLine(number, custom_id, f"a JSON cell does not parse: {error}")
+                continue
+            except RecursionError:
+                yield InvalidLine(number, custom_id, "a JSON cell nests too deeply")
                 continue
             yield _unique(_check(number, custom_id, vendor, body), seen)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ from ..errors import (
     WaitTimeoutError,
 )
 from ..types import VideoRequest
+from ..vendors import load_adapter
 from ._store import JobRecord, JobStore, new_worker_id, submit_recorder
 
 __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
@@ -65,6 +67,9 @@ class BatchOptions:
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS
     # With nothing left to claim, wait for jobs other workers hold and take over a dead one's.
     take_over: bool = True
+    # Paid submits on the wire at once per vendor (None: from its documented submit rate). A
+    # kill can leave at most this many uncertain, whatever the job slots.
+    submits_at_once: int | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +79,18 @@ class BatchSummary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     results: Path | None = None
+
+
+DEFAULT_SUBMITS_AT_ONCE = 4  # a vendor that documents no submit rate
+
+
+def submits_at_once(vendor: str) -> int:
+    """Submits on the wire at once by default: what the vendor's documented submit rate lets
+    leave in a second (kie: 20 per 10 s, so 2), else a small fixed number."""
+    limit = load_adapter(vendor).documented_rate_limits.get("submit")
+    if limit is None:
+        return DEFAULT_SUBMITS_AT_ONCE
+    return max(1, math.ceil(limit.requests / limit.per_seconds))
 
 
 def file_name(custom_id: str) -> str:
@@ -123,6 +140,15 @@ class _Run:
         self.parked: list[str] = []  # still running at the wait timeout: released at the end
         self.cost_lock = asyncio.Lock()
         self.starting_credits: dict[str, float] = {}
+        self.wire: dict[str, asyncio.Semaphore] = {}
+
+    def wire_turns(self, vendor: str) -> asyncio.Semaphore:
+        """The vendor's turns on the wire for paid submits."""
+        if vendor not in self.wire:
+            self.wire[vendor] = asyncio.Semaphore(
+                self.options.submits_at_once or submits_at_once(vendor)
+            )
+        return self.wire[vendor]
 
     def client(self, vendor: str) -> AsyncClient:
         if callable(self.clients):
@@ -246,7 +272,9 @@ class _Run:
         answer); returns the task to wait on, if one exists. `declined` says why, should
         `before_send` keep it from leaving."""
         try:
-            task = await client.submit(request, before_send=before_send)
+            assert record.vendor is not None
+            async with self.wire_turns(record.vendor):
+                task = await client.submit(request, before_send=before_send)
         except SubmitCancelledError:
             reason = declined()
             self.skip(record, reason)
@@ -382,8 +410,11 @@ def remove_stale_parts(store: JobStore, out: Path, worker: str) -> int:
 
 
 def result_line(record: JobRecord) -> dict[str, Any]:
+    custom_id: str | None = record.custom_id
+    if record.state == "invalid" and record.custom_id.startswith("\x00"):
+        custom_id = record.fields.get("custom_id")  # what the line said, if anything
     return {
-        "custom_id": record.custom_id,
+        "custom_id": custom_id,
         "line": record.line,
         "vendor": record.vendor,
         "task": record.task,

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from ._input import InvalidLine, Job
+from ._input import InvalidLine, Job, invalid_line_id
 
 __all__ = [
     "JobRecord",
@@ -97,6 +97,7 @@ class JobStore(Protocol):
     def held_elsewhere(self, worker: str) -> int: ...
     def skip_pending(self, reason: str) -> int: ...
     def adopt(self, custom_id: str, task: str) -> JobRecord: ...
+    def restore(self, line: dict[str, Any], out: Path) -> bool: ...
     def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool: ...
     def submitted(self, custom_id: str, task: str) -> None: ...
     def uncertain(self, custom_id: str, error: str, code: str | None) -> None: ...
@@ -211,12 +212,14 @@ class SQLJobStore:
         with self._transaction() as db:
             for item in jobs:
                 if isinstance(item, InvalidLine):
-                    custom_id = item.custom_id or f"line-{item.line}"
+                    # Keyed by its line, never by the custom_id it claims: a valid line with
+                    # that id (or one named like `line-7`) is never dropped for it.
                     cursor = db.execute(
                         "INSERT INTO jobs (custom_id, line, vendor, fields, state, error, updated)"
-                        " VALUES (?, ?, NULL, '{}', 'invalid', ?, ?) ON CONFLICT DO NOTHING",
-                        (custom_id, item.line, item.error, now),
-                    )
+                        " VALUES (?, ?, NULL, ?, 'invalid', ?, ?) ON CONFLICT DO NOTHING",
+                        (invalid_line_id(item.line), item.line,
+                         json.dumps({"custom_id": item.custom_id}), item.error, now),
+                    )  # fmt: skip
                 else:
                     vendor = item.vendor or default_vendor
                     cursor = db.execute(
@@ -332,6 +335,40 @@ class SQLJobStore:
                 (reason, time.time()),
             )
             return int(cursor.rowcount)
+
+    def restore(self, line: dict[str, Any], out: Path) -> bool:
+        """A job's state again from its line of `results.jsonl` (a store rebuilt after it was
+        lost): a recorded task is waited on and downloaded (or kept, if its video is in `out`),
+        never submitted again; an uncertain job stays uncertain. False: no such job."""
+        custom_id, task, status = line.get("custom_id"), line.get("task"), line.get("status")
+        error = line.get("error") or {}
+        now = time.time()
+        if task:
+            saved = line.get("file")
+            kept = status == "completed" and saved and (out / Path(str(saved)).name).exists()
+            state, file = ("completed", saved) if kept else ("submitted", None)
+        elif status in ("uncertain", "failed", "invalid"):
+            state, file = status, None
+        else:
+            state, file = "pending", None  # never sent (pending, skipped): sent by this run
+        with self._transaction(durable=True) as db:
+            found = db.execute(
+                "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
+            ).fetchone()
+            if found is None:
+                return False
+            db.execute(
+                "UPDATE jobs SET state = ?, task = ?, file = ?, error = ?, error_code = ?,"
+                " worker = NULL, updated = ? WHERE custom_id = ?",
+                (state, task, file, error.get("message"), error.get("code"), now, custom_id),
+            )
+            if task or state == "uncertain":  # the ledger: what was paid (or may have been)
+                db.execute(
+                    "INSERT INTO submits (custom_id, vendor, worker, started, task)"
+                    " VALUES (?, ?, 'restored', ?, ?)",
+                    (custom_id, line.get("vendor") or found[0], now, task),
+                )
+        return True
 
     def adopt(self, custom_id: str, task: str) -> JobRecord:
         """Attach a task found on the vendor's side to an `uncertain` job: it is then waited on

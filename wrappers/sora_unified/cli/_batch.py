@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, SoraError
-from ._exit import UsageError
+from ._exit import BatchStoreError, UsageError, batch_exit_code
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, SANDBOX_URL_ENV, sandbox_config
 from ._stopping import GracefulStop, interruption
@@ -65,8 +65,14 @@ def _report_invalid(items: list[Job | InvalidLine], output: Output) -> int:
     return len(invalid)
 
 
-def _dry_run(args: argparse.Namespace, items: list[Job | InvalidLine], output: Output) -> int:
-    """Every line checked locally as submit would check it; the plan printed; no request."""
+def _dry_run(
+    args: argparse.Namespace,
+    items: list[Job | InvalidLine],
+    fallback: tuple[str, ...],
+    output: Output,
+) -> int:
+    """Every line checked locally as the run would check it (its vendor, then each fallback in
+    turn); the plan printed; no request. The same lines are refused as in a run."""
     from .. import validate_request
     from ..batch import Job
 
@@ -75,17 +81,24 @@ def _dry_run(args: argparse.Namespace, items: list[Job | InvalidLine], output: O
     for item in items:
         if not isinstance(item, Job):
             continue
-        vendor = item.vendor or args.vendor
-        try:
-            model = validate_request(vendor, item.request())
-        except SoraError as error:
+        first = item.vendor or args.vendor
+        chosen: tuple[str, str] | None = None
+        reasons: list[str] = []
+        for vendor in (first, *(v for v in fallback if v != first)):
+            try:
+                chosen = (vendor, validate_request(vendor, item.request()))
+                break
+            except SoraError as error:
+                reasons.append(str(error))
+        if chosen is None:
             refused += 1
             output.event(
                 "invalid",
-                {"line": item.line, "custom_id": item.custom_id, "error": str(error)},
-                f"line {item.line} ({item.custom_id}): refused: {error}",
+                {"line": item.line, "custom_id": item.custom_id, "error": reasons[-1]},
+                f"line {item.line} ({item.custom_id}): refused: {reasons[-1]}",
             )
             continue
+        vendor, model = chosen
         planned[(vendor, model)] += 1
         output.event(
             "planned",
@@ -100,10 +113,96 @@ def _dry_run(args: argparse.Namespace, items: list[Job | InvalidLine], output: O
     return 0 if refused == 0 else 4
 
 
+RESULTS_FILE = "results.jsonl"
+
+
+def _folder_holds_a_batch(out: Path) -> bool:
+    """Results or videos of an earlier run: starting over here would pay for them again."""
+    return (out / RESULTS_FILE).exists() or any(out.glob("*.mp4"))
+
+
+def _rebuild_hint(args: argparse.Namespace, out: Path) -> str:
+    return (
+        f"rebuild it from {out / RESULTS_FILE} (every task id is there, so nothing is paid"
+        f" again): sora-unified batch {args.jobs} --out {out} --vendor {args.vendor}"
+        f"{' --sandbox' if args.sandbox else ''} --rebuild-store"
+    )
+
+
 def _store(args: argparse.Namespace, out: Path) -> JobStore:
+    """The job store, refusing what would start a batch over: a damaged store, or a missing
+    or empty one beside an earlier run's results (or with --resume)."""
+    import sqlite3
+
     from ..batch import open_store
 
-    return open_store(args.store or out / STORE_FILE)
+    location = args.store or out / STORE_FILE
+    named = _store_named(args, out)
+    local = "://" not in str(location)
+    lost = local and not args.rebuild_store and not _has_data(Path(location))
+    # --resume on a folder with nothing in it starts the batch: nothing can be paid twice.
+    if lost and _folder_holds_a_batch(out):
+        raise BatchStoreError(
+            f"{out} holds an earlier batch's results but its store {named} is missing or"
+            f" empty; starting over would pay for every job again. {_rebuild_hint(args, out)}"
+        )
+    try:
+        store = open_store(location)
+        existing = store.records()
+    except sqlite3.DatabaseError as error:
+        raise BatchStoreError(
+            f"{named} cannot be read ({type(error).__name__}: {error}). Move it aside, then"
+            f" {_rebuild_hint(args, out)}"
+        ) from None
+    if not existing and not args.rebuild_store and _folder_holds_a_batch(out):
+        store.close()
+        raise BatchStoreError(
+            f"{out} holds an earlier batch's results but {named} holds no jobs; starting over"
+            f" would pay for every job again. {_rebuild_hint(args, out)}"
+        )
+    return store
+
+
+def _has_data(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _rebuild(store: JobStore, out: Path, output: Output) -> int:
+    """The store's jobs set back to what results.jsonl recorded (tasks included)."""
+    import json
+
+    results = out / RESULTS_FILE
+    try:
+        text = results.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BatchStoreError(
+            f"--rebuild-store needs {results}: {error.strerror or error}"
+        ) from None
+    restored = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            raise BatchStoreError(
+                f"{results} line {number} is not JSON: it cannot be trusted"
+            ) from None
+        if line.get("status") == "invalid" or not line.get("custom_id"):
+            continue
+        if store.restore(line, out):
+            restored += 1
+        else:
+            output.event(
+                "not_in_jobs",
+                {"custom_id": line.get("custom_id"), "task": line.get("task")},
+                f"{results} line {number}: {line.get('custom_id')} is not in the jobs file"
+                + (f" (its task {line['task']} stays unaccounted)" if line.get("task") else ""),
+            )
+    return restored
 
 
 def _store_named(args: argparse.Namespace, out: Path) -> str:
@@ -280,12 +379,17 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
 
     out = Path(args.out)
     items = _read(args.jobs)
-    if args.dry_run:
-        return _dry_run(args, items, output)
     fallback = _fallback(args.fallback, args.vendor)
+    if args.dry_run:
+        return _dry_run(args, items, fallback, output)
     store = _store(args, out)
     try:
         existing = store.records()
+        if existing and args.rebuild_store:
+            raise UsageError(
+                f"--rebuild-store: {_store_named(args, out)} already holds this batch"
+                f" ({len(existing)} jobs); continue it with --resume"
+            )
         if existing and not args.resume:
             raise UsageError(
                 f"{_store_named(args, out)} already holds a batch ({len(existing)} jobs):"
@@ -294,6 +398,9 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
             )
         _report_invalid(items, output)
         store.add(items, default_vendor=args.vendor)
+        if args.rebuild_store:
+            restored = _rebuild(store, out, output)
+            output.event("rebuilt", {"jobs": restored}, f"store rebuilt: {restored} job(s)")
         options = BatchOptions(
             out=out,
             fallback=fallback,
@@ -302,6 +409,7 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
             resubmit_uncertain=args.resubmit_uncertain,
             job_slots=args.job_slots,
             wait_timeout=args.timeout,
+            submits_at_once=args.submits_at_once,
         )
         if args.max_cost is not None:
             _check_credits_endpoints({args.vendor, *fallback})
@@ -322,18 +430,57 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
             "uncertain_job",
             {"custom_id": record.custom_id, "line": record.line, "vendor": record.vendor},
             f"uncertain: {record.custom_id} (line {record.line}, {record.vendor}): its submit"
-            " may have created a task; check the vendor, then --resume --resubmit-uncertain"
-            " only if it did not",
+            " may have created a task; find it on the vendor's side and give it to the job"
+            f" (sora-unified adopt {record.custom_id} {record.vendor}:TASK_ID --out {out}), or"
+            " if there is none, --resume --resubmit-uncertain",
         )
     counts = dict(sorted(summary.counts.items()))
+    code, meaning = batch_exit_code(counts)
     text = (
         f"batch finished in {summary.seconds:.1f}s: "
         + ", ".join(f"{count} {state}" for state, count in counts.items())
         + f"\nresults: {summary.results}"
+        + ("" if code == 0 else f"\nexit {code}: {meaning}")
     )
-    output.result({"counts": counts, "results": str(summary.results)}, text)
-    unfinished = set(counts) - {"completed", "invalid", "elsewhere"}
-    return 0 if not unfinished else 1
+    output.result({"counts": counts, "results": str(summary.results), "exit_code": code}, text)
+    return code
+
+
+def cmd_adopt(args: argparse.Namespace, output: Output) -> int:
+    """Give an uncertain job the task found on the vendor's side."""
+    from ..types import Task
+
+    out = Path(args.out)
+    try:
+        task = Task.parse(args.task)
+    except (ValueError, SoraError) as error:
+        raise UsageError(f"task {args.task!r}: {error} (expected VENDOR:TASK_ID)") from None
+    location = args.store or out / STORE_FILE
+    if "://" not in str(location) and not _has_data(Path(location)):
+        raise BatchStoreError(f"there is no batch in {out} ({_store_named(args, out)} is missing)")
+    from ..batch import open_store
+
+    store = open_store(location)
+    try:
+        record = store.record(args.custom_id)
+        if record is None:
+            raise UsageError(f"the batch in {out} has no job {args.custom_id!r}")
+        if record.vendor != task.vendor:
+            raise UsageError(
+                f"job {args.custom_id!r} was sent to {record.vendor}, not {task.vendor}"
+            )
+        try:
+            store.adopt(args.custom_id, str(task))
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    finally:
+        store.close()
+    output.result(
+        {"custom_id": args.custom_id, "task": str(task), "state": "submitted"},
+        f"{args.custom_id} now has task {task}: the next `sora-unified batch ... --out {out}"
+        " --resume` waits on it and downloads its video (nothing is submitted again)",
+    )
+    return 0
 
 
 def _check_credits_endpoints(vendors: set[str]) -> None:
@@ -376,6 +523,17 @@ def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
         action="store_true",
         help="with --resume: submit uncertain jobs again (may pay twice: check the vendor first)",
     )
+    batch.add_argument(
+        "--rebuild-store",
+        action="store_true",
+        help="the store was lost: rebuild it from OUT/results.jsonl (its task ids), then resume",
+    )
+    batch.add_argument(
+        "--submits-at-once",
+        type=_count,
+        help="paid submits on the wire at once per vendor (default: the vendor's documented"
+        " submit rate per second, else 4); a kill can leave at most this many uncertain",
+    )
     batch.add_argument("--job-slots", type=_count, default=256, help="jobs worked on at once")
     batch.add_argument(
         "--max-concurrency", type=_count, default=20, help="requests in flight per vendor"
@@ -384,6 +542,21 @@ def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
         "--timeout", type=positive_seconds, default=3600.0, help="longest wait for one task"
     )
     batch.set_defaults(handler=cmd_batch)
+
+    adopt = commands.add_parser(
+        "adopt",
+        help="give an uncertain batch job the task found on the vendor's side",
+        description="An uncertain job's submit may have created a task. Found on the vendor's"
+        " dashboard, it is given back to its job here; the next `batch --resume` waits on it and"
+        " downloads its video, and nothing is submitted again.",
+    )
+    adopt.add_argument("custom_id", help="the job's custom_id")
+    adopt.add_argument("task", help="the task, VENDOR:TASK_ID (say kie:4f1c...)")
+    adopt.add_argument("--out", required=True, help="the batch's folder")
+    adopt.add_argument("--store", help=f"job store (default OUT/{STORE_FILE}) or postgresql:// URL")
+    adopt.add_argument("--json", action="store_true")
+    adopt.add_argument("--debug", action="store_true")
+    adopt.set_defaults(handler=cmd_adopt)
 
 
 def _count(text: str) -> int:

@@ -26,6 +26,35 @@ EXIT_CODES: tuple[tuple[int, str, str], ...] = (
 )
 
 
+# How a batch ended (`sora-unified batch`, run and dry run alike), most urgent first: the
+# first that applies is the exit code.
+BATCH_EXIT_CODES: tuple[tuple[int, str, str], ...] = (
+    (24, "store", "the folder's store is missing, empty or damaged: nothing was sent"),
+    (21, "uncertain", "some submits may have created a task: check, then `sora-unified adopt`"),
+    (20, "failed", "some jobs failed (a paid video not downloaded is fetched by --resume)"),
+    (25, "running", "some tasks were still running at --timeout: --resume waits on them"),
+    (22, "skipped", "the budget stopped the batch (--max-jobs, --max-cost): --resume goes on"),
+    (23, "elsewhere", "other workers still hold jobs of this batch"),
+    (4, "invalid", "some lines are invalid (refused locally, nothing sent for them)"),
+    (0, "", "every job completed"),
+)  # fmt: skip
+
+
+def batch_exit_code(counts: dict[str, int]) -> tuple[int, str]:
+    """The exit code of a batch by its job counts, and what it means."""
+    present = {state for state, count in counts.items() if count}
+    if present & {"submitted", "submitting", "pending"}:
+        present.add("running")
+    for code, state, meaning in BATCH_EXIT_CODES:
+        if not state or state in present:
+            return code, meaning
+    return 0, ""
+
+
+class BatchStoreError(Exception):
+    """The folder and its store disagree (exit code 24): starting over would pay again."""
+
+
 class UsageError(Exception):
     """A bad command-line argument or argument file (exit code 2)."""
 
@@ -38,6 +67,8 @@ def exit_code_for(error: BaseException | type[BaseException]) -> int:
     kind = error if isinstance(error, type) else type(error)
     if issubclass(kind, UsageError):
         return 2
+    if issubclass(kind, BatchStoreError):
+        return 24
     names = {cls.__name__ for cls in kind.__mro__}
     for code, classes, _ in EXIT_CODES:
         if classes and names & set(classes.split()):
@@ -48,4 +79,6 @@ def exit_code_for(error: BaseException | type[BaseException]) -> int:
 def exit_code_help() -> str:
     lines = ["exit codes:"]
     lines += [f"  {code:>2}  {meaning}" for code, _, meaning in EXIT_CODES]
+    lines += ["batch exit codes:"]
+    lines += [f"  {code:>2}  {meaning}" for code, _, meaning in sorted(BATCH_EXIT_CODES)]
     return "\n".join(lines)
