@@ -32,6 +32,7 @@ from sora_unified.batch import (
     Job,
     SQLiteJobStore,
     file_name,
+    open_store,
     read_jobs,
     request_fields,
     run_batch,
@@ -428,10 +429,15 @@ def _sandbox_tasks(out: Path) -> collections.Counter[str]:
 
 
 @pytest.mark.timeout(300)
-def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_sigkill_at_random_points_then_resume_accounts_for_every_job(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
     """The issue's acceptance run: 200 jobs, killed (SIGKILL) three times at random moments,
-    then resumed to the end. Every job ends completed or uncertain; the sandbox created at
-    most one task per job, exactly one for every completed job; none was submitted twice."""
+    then resumed to the end, on either store. Every job ends completed or uncertain; the
+    sandbox created at most one task per job, exactly one for every completed job; none was
+    submitted twice."""
+    store = () if backend == "sqlite" else ("--store", request.getfixturevalue("postgres_url"))
     count = 200
     jobs = _write_jobs(tmp_path / "jobs.jsonl", count)
     out = tmp_path / "out"
@@ -442,7 +448,7 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: P
     kills = 0
     for _ in range(3):
         process = subprocess.Popen(
-            _command(jobs, out, "--resume"), env=env, stdout=subprocess.PIPE, text=True
+            _command(jobs, out, "--resume", *store), env=env, stdout=subprocess.PIPE, text=True
         )
         assert process.stdout is not None
         # Kill after a random number of events (so after real progress), not a random time.
@@ -457,7 +463,7 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: P
         process.stdout.close()
     assert kills >= 2, "the run finished before it could be killed"
     finished = subprocess.run(
-        _command(jobs, out, "--resume"),
+        _command(jobs, out, "--resume", *store),
         env=env,
         capture_output=True,
         text=True,
@@ -474,10 +480,10 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(tmp_path: P
         if result["status"] == "completed":
             assert tasks[result["custom_id"]] == 1
             assert Path(result["file"]).stat().st_size > 0
-    ledger = sqlite3.connect(out / "batch.sqlite3")
+    ledger = open_store(store[1] if store else out / "batch.sqlite3")
     try:
-        submits = ledger.execute("SELECT custom_id, count(*) FROM submits GROUP BY custom_id")
-        assert all(n == 1 for _, n in submits.fetchall())
+        per_job = collections.Counter(submit.custom_id for submit in ledger.submits())
+        assert set(per_job.values()) == {1}
     finally:
         ledger.close()
     assert summary["counts"].get("completed", 0) >= count - 3 * 20  # at most a pool per kill

@@ -152,7 +152,9 @@ def test_input_is_read_as_people_write_it(tmp_path: Path) -> None:
     code, summary, events, _ = _batch(tmp_path, jobs)
     assert dry == code == 4  # invalid lines: the same exit code in both
     refused = sorted(e["line"] for e in dry_events if e.get("event") == "invalid")
-    assert refused == sorted(e["line"] for e in events if e.get("event") == "invalid") == [2, 4, 5, 6]
+    assert (
+        refused == sorted(e["line"] for e in events if e.get("event") == "invalid") == [2, 4, 5, 6]
+    )
     assert dry_summary["planned"] == 3 and summary["counts"] == {"completed": 3, "invalid": 4}
     results = [
         json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()
