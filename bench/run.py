@@ -13,6 +13,8 @@ Figures (targets from the issue in brackets):
   (one job alone), peak RSS, requests/s, duplicates     [1,000 jobs <= 1.5x, <= 100 MB; linear]
 - the same N jobs through `sora-unified batch` (which also downloads every video)
 - the sandbox's own requests/s under raw httpx
+- a large batch (100,000 lines by default): claims per second at that size, the dry run's
+  wall time, and a run with `--max-jobs 20` (the rest skipped in one step)  [linear]
 
 The sandbox runs in its own process (`sora-unified sandbox`), so a client's peak RSS is its own;
 each client measurement runs in a fresh process.
@@ -332,6 +334,66 @@ def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) 
     }
 
 
+def large_batch(url: str, folder: Path, lines: int) -> dict[str, Any]:
+    """Claims per second in a store of `lines` jobs, and the command on a file that long."""
+    from sora_unified.batch import Job, SQLiteJobStore
+
+    tag = f"large-{lines}-{time.time_ns()}"
+    jobs = folder / f"{tag}.jsonl"
+    jobs.write_text(
+        "".join(
+            json.dumps({"custom_id": f"j{n}", "body": {"prompt": f"{tag} {n}: b", "seconds": 10}})
+            + "\n"
+            for n in range(lines)
+        )
+    )
+    store = SQLiteJobStore(folder / f"{tag}.sqlite3")
+    body = {"prompt": "p", "seconds": 10}
+    store.add((Job(n, f"j{n}", None, body) for n in range(lines)), default_vendor="kie")
+    claims = min(2000, lines)
+    started = time.perf_counter()
+    for _ in range(claims):
+        store.claim("bench")
+    claims_per_s = claims / (time.perf_counter() - started)
+    store.close()
+    command = [PYTHON, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie"]
+    started = time.perf_counter()
+    dry = subprocess.run(
+        [*command, "--dry-run", "--json", "--out", str(folder / f"{tag}-dry")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    dry_s = time.perf_counter() - started
+    started = time.perf_counter()
+    run = subprocess.run(
+        [*command, "--sandbox", "--out", str(folder / tag), "--json", "--max-jobs", "20"],
+        env={**os.environ, "SORA_UNIFIED_SANDBOX_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    run_s = time.perf_counter() - started
+    counts = json.loads(run.stdout.splitlines()[-1]).get("counts", {}) if run.stdout else {}
+    return {
+        "lines": lines,
+        "claims_per_s": claims_per_s,
+        "dry_run_s": dry_s,
+        "dry_run_exit": dry.returncode,
+        "dry_run_planned": json.loads(dry.stdout.splitlines()[-1]).get("planned")
+        if dry.stdout
+        else None,
+        "max_jobs_20_run_s": run_s,
+        "max_jobs_20_counts": counts,
+        # Paid jobs beyond the budget, or jobs neither done nor skipped: failures.
+        "errors": int(
+            counts.get("completed", 0) != 20
+            or counts.get("skipped", 0) != lines - 20
+            or dry.returncode != 0
+        ),
+    }
+
+
 SANDBOX_RATE = r"""
 import asyncio, json, sys, time
 import httpx
@@ -355,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default="100,1000,5000", help="comma-separated job counts")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     parser.add_argument("--no-batch", action="store_true", help="skip the batch command figures")
+    parser.add_argument(
+        "--large", type=int, default=100_000, help="lines of the large-batch figure (0: skip)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.jobs.split(",") if n.strip()]
     repeat = 3 if args.quick else 15
@@ -384,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
                 show("batch_nominal_s", alone)
                 for count in sizes:
                     show(f"batch_{count}", batch_jobs(url, state, count, alone, folder))
+                if args.large:
+                    show("batch_large", large_batch(url, folder, args.large))
             show("sandbox", _python(SANDBOX_RATE, url, "200" if args.quick else "2000"))
     largest = [report[f"async_{n}"] for n in sizes]
     if len(largest) >= 2:

@@ -15,7 +15,15 @@ from contract_tests.specs import ROOT
 @pytest.mark.timeout(240)
 def test_the_benchmark_runs_and_reports_every_figure() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--jobs", "2,4", "--quick"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--jobs",
+            "2,4",
+            "--quick",
+            "--large",
+            "300",
+        ],
         capture_output=True,
         text=True,
         timeout=230,
@@ -29,8 +37,9 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
     }
     assert set(figures) >= {
         "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
-        "sandbox", "linearity", "batch_nominal_s",
+        "sandbox", "linearity", "batch_nominal_s", "batch_large",
     }  # fmt: skip
+    assert figures["batch_large"]["errors"] == 0 and figures["batch_large"]["claims_per_s"] > 0
     for name in ("async_2", "async_4", "batch_2", "batch_4"):
         assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
         assert not figures[name]["errors" if name.startswith("async") else "not_completed"]
