@@ -204,3 +204,42 @@ def test_batch_exit_codes_pick_the_most_urgent_outcome() -> None:
     assert batch_exit_code({"failed": 1, "uncertain": 1})[0] == 21
     assert batch_exit_code({"submitted": 1})[0] == 25
     assert batch_exit_code({"elsewhere": 1, "invalid": 2})[0] == 23
+
+
+@pytest.mark.timeout(120)
+def test_the_dry_run_tries_the_fallback_vendors_as_the_run_does(tmp_path: Path) -> None:
+    """kie sells no 8 s video, evolink does: with --fallback evolink the run sends the line
+    there, so the dry run plans it there instead of refusing it."""
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(
+        json.dumps({"custom_id": "eight", "body": {"prompt": "job 0: x", "seconds": 8}}) + "\n"
+    )
+    dry, summary, events, _ = _batch(tmp_path, jobs, "--dry-run", "--fallback", "evolink")
+    assert (dry, summary["planned"], summary["refused"]) == (0, 1, 0)
+    assert [e["vendor"] for e in events if e.get("event") == "planned"] == ["evolink"]
+    code, summary, _, _ = _batch(tmp_path, jobs, "--fallback", "evolink")
+    assert (code, summary["counts"]) == (0, {"completed": 1})
+    alone, summary, _, _ = _batch(tmp_path, jobs, "--dry-run")
+    assert (alone, summary["refused"]) == (4, 1)
+
+
+@pytest.mark.timeout(120)
+def test_a_refused_start_leaves_no_store_behind(tmp_path: Path) -> None:
+    """The store is not created to be refused: after the refusal the folder is as it was."""
+    jobs = _jobs(tmp_path / "jobs.jsonl", 1)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "results.jsonl").write_text("{}\n")
+    code, _, _, _ = _batch(tmp_path, jobs)
+    assert code == 24
+    assert not (tmp_path / "out" / "batch.sqlite3").exists()
+
+
+@pytest.mark.timeout(120)
+def test_an_empty_shared_store_beside_results_is_refused(tmp_path: Path, postgres_url: str) -> None:
+    jobs = _jobs(tmp_path / "jobs.jsonl", 1)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "results.jsonl").write_text("{}\n")
+    code, _, events, stderr = _batch(tmp_path, jobs, "--resume", "--store", postgres_url)
+    assert code == 24, stderr
+    message = events[-1]["message"] if events else stderr
+    assert "holds no jobs" in message and postgres_url not in message  # no password repeated
