@@ -9,9 +9,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from sora_unified.batch import JobStore
 
 settings.register_profile(
     "default",
@@ -66,3 +71,18 @@ def postgres_url(postgres_server: str) -> str:
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     return postgres_server.replace("/postgres?", f"/{name}?", 1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
+    """A fresh job store of each kind: the ledger rules must hold in both."""
+    from sora_unified.batch import open_store
+
+    location = (
+        str(tmp_path / "batch.sqlite3")
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    made = open_store(location)
+    yield made
+    made.close()

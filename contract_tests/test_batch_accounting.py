@@ -23,18 +23,6 @@ from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 FAST = Timing(queue_seconds=0.05, run_seconds=0.1, not_visible_seconds=0)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
-    location = (
-        str(tmp_path / "batch.sqlite3")
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    made = open_store(location)
-    yield made
-    made.close()
-
-
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(SandboxConfig(timing=FAST)) as made:

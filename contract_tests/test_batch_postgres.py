@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,6 @@ from sora_unified.batch import Job, JobStore, SQLiteJobStore, open_store
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
 GONE = "gone-host:1:crashed"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
-    location = (
-        str(tmp_path / "batch.sqlite3")
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    made = open_store(location)
-    yield made
-    made.close()
 
 
 def _jobs(count: int) -> list[Job]:

@@ -242,21 +242,28 @@ class SQLJobStore:
                 (worker, time.time()),
             )
 
+    @staticmethod
+    def _held_by_gone_workers(db: Database, now: float) -> list[tuple[str, str]]:
+        """(custom_id, state) of every job a gone worker holds (this machine: its process is
+        gone; elsewhere: silent past the lease)."""
+        beats = dict(db.execute("SELECT id, heartbeat FROM workers").fetchall())
+        held = db.execute(
+            "SELECT custom_id, state, worker FROM jobs WHERE worker IS NOT NULL"
+        ).fetchall()
+        return [
+            (custom_id, state)
+            for custom_id, state, worker in held
+            if worker_is_gone(worker, beats.get(worker), now)
+        ]
+
     def take_over(self) -> int:
-        """Free the jobs of workers that are gone (this machine: their process; elsewhere:
-        silent past the lease): one whose submit was on the wire becomes `uncertain`, any other
-        goes back to the queue. Returns how many were freed. Safe while other workers run."""
+        """Free the jobs of workers that are gone: one whose submit was on the wire becomes
+        `uncertain`, any other goes back to the queue. Returns how many were freed. Safe while
+        other workers run."""
         now = time.time()
-        freed = 0
         with self._transaction() as db:
-            beats = dict(db.execute("SELECT id, heartbeat FROM workers").fetchall())
-            held = db.execute(
-                "SELECT custom_id, state, worker FROM jobs WHERE worker IS NOT NULL"
-            ).fetchall()
-            for custom_id, state, worker in held:
-                if not worker_is_gone(worker, beats.get(worker), now):
-                    continue
-                freed += 1
+            gone = self._held_by_gone_workers(db, now)
+            for custom_id, state in gone:
                 if state == "submitting":
                     db.execute(
                         "UPDATE jobs SET state = 'uncertain', worker = NULL, error = ?,"
@@ -268,7 +275,7 @@ class SQLJobStore:
                         "UPDATE jobs SET worker = NULL, updated = ? WHERE custom_id = ?",
                         (now, custom_id),
                     )
-        return freed
+        return len(gone)
 
     def recover(self, *, resubmit_uncertain: bool) -> None:
         """What a starting run does: take over gone workers' jobs, retry jobs a budget skipped,
@@ -408,18 +415,23 @@ class SQLJobStore:
                 (started,) = db.execute("SELECT count(*) FROM submits").fetchone()
                 if started >= max_jobs:
                     return False
-            (vendor,) = db.execute(
-                "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
-            ).fetchone()
-            db.execute(
-                "UPDATE jobs SET state = 'submitting', worker = ?, updated = ? WHERE custom_id = ?",
-                (worker, now, custom_id),
-            )
-            db.execute(
-                "INSERT INTO submits (custom_id, vendor, worker, started) VALUES (?, ?, ?, ?)",
-                (custom_id, vendor, worker, now),
-            )
+            self._record_submit(db, custom_id, worker, now)
         return True
+
+    @staticmethod
+    def _record_submit(db: Database, custom_id: str, worker: str, now: float) -> None:
+        """The ledger's step before a paid request leaves: the job `submitting`, a submits row."""
+        (vendor,) = db.execute(
+            "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
+        ).fetchone()
+        db.execute(
+            "UPDATE jobs SET state = 'submitting', worker = ?, updated = ? WHERE custom_id = ?",
+            (worker, now, custom_id),
+        )
+        db.execute(
+            "INSERT INTO submits (custom_id, vendor, worker, started) VALUES (?, ?, ?, ?)",
+            (custom_id, vendor, worker, now),
+        )
 
     def submitted(self, custom_id: str, task: str) -> None:
         with self._transaction(durable=True) as db:

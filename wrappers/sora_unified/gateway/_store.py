@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..batch import JobRecord, SQLiteJobStore
-from ..batch._store import COLUMNS, record_from_row, worker_is_gone
+from ..batch._store import COLUMNS, record_from_row
 
 __all__ = ["CreateOutcome", "GatewayStore", "OutboxEvent", "VideoRow"]
 
@@ -239,13 +239,7 @@ class GatewayStore(SQLiteJobStore):
         now = time.time()
         uncertain: list[str] = []
         with self._transaction() as db:
-            beats = dict(db.execute("SELECT id, heartbeat FROM workers").fetchall())
-            held = db.execute(
-                "SELECT custom_id, state, worker FROM jobs WHERE worker IS NOT NULL"
-            ).fetchall()
-            for video_id, state, worker in held:
-                if not worker_is_gone(worker, beats.get(worker), now):
-                    continue
+            for video_id, state in self._held_by_gone_workers(db, now):
                 if state == "submitting":
                     uncertain.append(video_id)
                 else:
@@ -300,17 +294,7 @@ class GatewayStore(SQLiteJobStore):
                     ("deleted before it was sent", now, video_id),
                 )
                 return False
-            (vendor,) = db.execute(
-                "SELECT vendor FROM jobs WHERE custom_id = ?", (video_id,)
-            ).fetchone()
-            db.execute(
-                "UPDATE jobs SET state = 'submitting', worker = ?, updated = ? WHERE custom_id = ?",
-                (worker, now, video_id),
-            )
-            db.execute(
-                "INSERT INTO submits (custom_id, vendor, worker, started) VALUES (?, ?, ?, ?)",
-                (video_id, vendor, worker, now),
-            )
+            self._record_submit(db, video_id, worker, now)
         return True
 
     # -- final states and their events ------------------------------------------------------
