@@ -395,13 +395,16 @@ async def run_batch_async(
 def remove_stale_parts(store: JobStore, out: Path, worker: str) -> int:
     """Partial downloads a killed run left (`.NAME.*.part`): removed, except those of jobs a
     live worker holds now (it may be writing them)."""
+    parts = list(out.glob(".*.part"))
+    if not parts:  # the usual case: no reading of the whole store
+        return 0
     held = {
         file_name(record.custom_id)
         for record in store.records()
         if record.worker not in (None, worker) and record.state == "submitted"
     }
     removed = 0
-    for part in out.glob(".*.part"):
+    for part in parts:
         name = part.name[1:].rsplit(".", 2)[0]
         if name not in held:
             part.unlink(missing_ok=True)

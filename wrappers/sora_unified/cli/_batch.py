@@ -22,7 +22,7 @@ from ._stopping import GracefulStop, interruption
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
-    from ..batch import BatchSummary, InvalidLine, Job, JobStore
+    from ..batch import BatchSummary, InvalidLine, Job, JobRecord, JobStore
 
 STORE_FILE = "batch.sqlite3"
 SANDBOX_STATE_FILE = "sandbox.sqlite3"
@@ -129,9 +129,9 @@ def _rebuild_hint(args: argparse.Namespace, out: Path) -> str:
     )
 
 
-def _store(args: argparse.Namespace, out: Path) -> JobStore:
-    """The job store, refusing what would start a batch over: a damaged store, or a missing
-    or empty one beside an earlier run's results (or with --resume)."""
+def _store(args: argparse.Namespace, out: Path) -> tuple[JobStore, list[JobRecord]]:
+    """The job store and the jobs it holds, refusing what would start a batch over: a damaged
+    store, or a missing or empty one beside an earlier run's results."""
     import sqlite3
 
     from ..batch import open_store
@@ -160,7 +160,7 @@ def _store(args: argparse.Namespace, out: Path) -> JobStore:
             f"{out} holds an earlier batch's results but {named} holds no jobs; starting over"
             f" would pay for every job again. {_rebuild_hint(args, out)}"
         )
-    return store
+    return store, existing
 
 
 def _has_data(path: Path) -> bool:
@@ -382,9 +382,8 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
     fallback = _fallback(args.fallback, args.vendor)
     if args.dry_run:
         return _dry_run(args, items, fallback, output)
-    store = _store(args, out)
+    store, existing = _store(args, out)
     try:
-        existing = store.records()
         if existing and args.rebuild_store:
             raise UsageError(
                 f"--rebuild-store: {_store_named(args, out)} already holds this batch"

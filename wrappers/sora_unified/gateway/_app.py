@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from ._requests import (
     invalid,
     json_object,
     read_body,
+    refuse_unknown,
     request_hash,
     shown,
     whole_number,
@@ -146,22 +148,22 @@ class Gateway:
         """Finish running videos without waiting for a caller to poll: their events go out."""
         while True:
             await asyncio.sleep(self.config.watch_seconds)
-            for record in self.store.running():
-                row = self.store.video(record.custom_id, None)
-                if row is not None:
-                    await self._current(row)
+            for row in self.store.running():
+                await self._current(row)
 
     # -- plumbing ---------------------------------------------------------------------------
 
     def tenant(self, request: Request) -> Tenant | None:
-        return find_tenant(self.config.keys, request.headers.get("authorization", ""))
+        """The caller's tenant, noted on the request for the log; None: not a gateway key."""
+        tenant = find_tenant(self.config.keys, request.headers.get("authorization", ""))
+        if tenant is not None:
+            request.state.tenant = tenant.name
+        return tenant
 
     def refusal(self, request: Request) -> OpenAIError | None:
-        """Why the request is not authorised, if it is not; its tenant is noted for the log."""
-        tenant = self.tenant(request)
-        if tenant is None:
+        """Why the request is not authorised, if it is not."""
+        if self.tenant(request) is None:
             return OpenAIError(401, "Incorrect API key provided.", code="invalid_api_key")
-        request.state.tenant = tenant.name
         return None
 
     def guarded(
@@ -173,22 +175,12 @@ class Gateway:
         async def run(request: Request) -> Response:
             tenant = self.tenant(request)
             if tenant is None:
-                return envelope(
-                    OpenAIError(401, "Incorrect API key provided.", code="invalid_api_key")
-                )
-            request.state.tenant = tenant.name
+                refused = self.refusal(request)
+                assert refused is not None
+                return envelope(refused)
             handler = handlers["GET" if request.method == "HEAD" else request.method]
-            unknown = sorted(set(request.query_params) - set(query))
-            if unknown:
-                return envelope(
-                    OpenAIError(
-                        400,
-                        f"Unknown parameter: {shown(unknown[0])}.",
-                        param=unknown[0][:64],
-                        code="unknown_parameter",
-                    )
-                )
             try:
+                refuse_unknown(request.query_params, query)
                 return await handler(request, tenant)
             except OpenAIError as error:
                 return envelope(error)
@@ -222,8 +214,8 @@ class Gateway:
             return row, None
         if video.status in ("completed", "failed"):
             facts = dict(record.fields)
-            finished = video.completed_at.timestamp() if video.completed_at else None
-            facts["completed_at"] = int(finished or row.created_at)
+            finished = video.completed_at.timestamp() if video.completed_at else time.time()
+            facts["completed_at"] = int(finished)
             facts["seconds"] = video.seconds or facts.get("seconds")
             facts["size"] = video.size or facts.get("size")
             failed = video.status == "failed"
@@ -242,18 +234,20 @@ class Gateway:
         return row, video
 
     def _answer(self, row: VideoRow, video: Video | None = None) -> dict[str, Any]:
-        status = self.store.show_status(row.record.custom_id, live_status(row, video))
+        """The video object; its status never lower than one answered before (the row carries
+        that one, so the store is written only when the status rises)."""
+        status = live_status(row, video)
+        if status != row.shown_status:
+            status = self.store.show_status(row.record.custom_id, status)
         return video_object(row, status, video)
 
     # -- create and remix -------------------------------------------------------------------
 
-    def _create_request(self, body: Body) -> tuple[str, VideoRequest, dict[str, Any]]:
-        """The vendor, the checked request and what the store keeps of it, or OpenAI's 400."""
+    def _create_request(self, body: Body) -> tuple[str, dict[str, Any]]:
+        """The vendor and what the store keeps of the checked request, or OpenAI's 400."""
         fields, files = body.fields, body.files
-        for name in [*fields, *files]:
-            if name not in CREATE_FIELDS or (name in files and name != "input_reference"):
-                raise OpenAIError(400, f"Unknown parameter: {shown(name)}.", param=name[:64],
-                                  code="unknown_parameter")  # fmt: skip
+        refuse_unknown(fields, CREATE_FIELDS)
+        refuse_unknown(files, ("input_reference",))
         for name, value in fields.items():
             if value is None:
                 raise invalid(name, None, "null is not a value here; omit the field instead")
@@ -296,7 +290,7 @@ class Gateway:
             "size": size or plan.size or OPENAI_DEFAULT_SIZE,
             "has_input": image is not None,
         }
-        return target.vendor, request, facts
+        return target.vendor, facts
 
     def _reference(self, body: Body) -> tuple[bytes | None, str | None]:
         """`input_reference`: an uploaded file, or `{"image_url": ...}` (JSON, or JSON text in
@@ -324,7 +318,7 @@ class Gateway:
 
     async def create(self, request: Request, tenant: Tenant) -> Response:
         body = await read_body(request)
-        vendor, _, facts = self._create_request(body)
+        vendor, facts = self._create_request(body)
         checked = {k: v for k, v in body.fields.items() if k in CREATE_FIELDS}
         digest = request_hash("create", checked, body.files)
         frame = body.files.get("input_reference")
@@ -335,10 +329,7 @@ class Gateway:
     async def remix(self, request: Request, tenant: Tenant) -> Response:
         source = self._owned(request.path_params["video_id"], tenant)
         body = await read_body(request)
-        for name in [*body.fields, *body.files]:
-            if name != "prompt":
-                raise OpenAIError(400, f"Unknown parameter: {shown(name)}.", param=name[:64],
-                                  code="unknown_parameter")  # fmt: skip
+        refuse_unknown([*body.fields, *body.files], ("prompt",))
         prompt = check_text("prompt", body.fields.get("prompt"), required=True, limit=MAX_PROMPT)
         assert prompt is not None
         source, _ = await self._current(source)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "invalid",
     "json_object",
     "read_body",
+    "refuse_unknown",
     "request_hash",
     "shown",
     "whole_number",
@@ -54,6 +56,18 @@ def invalid(param: str, value: object, allowed: str, code: str = "invalid_value"
     return OpenAIError(
         400, f"Invalid '{param}': {shown(value)}; {allowed}.", param=param, code=code
     )
+
+
+def refuse_unknown(names: Iterable[str], allowed: Iterable[str]) -> None:
+    """OpenAI's 400 naming the first field (or query parameter) that is not among `allowed`."""
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        raise OpenAIError(
+            400,
+            f"Unknown parameter: {shown(unknown[0])}.",
+            param=unknown[0][:64],
+            code="unknown_parameter",
+        )
 
 
 def check_text(param: str, value: object, *, required: bool, limit: int) -> str | None:

@@ -155,41 +155,35 @@ class GatewayStore(SQLiteJobStore):
         ).fetchone()
         return row is None or row[0] is not None
 
-    def video(self, video_id: str, owner: str | None) -> VideoRow | None:
-        """The video if it exists, is not deleted and (when `owner` is given) is that owner's:
-        another tenant's video is exactly as absent as an unknown one."""
-        with self._transaction() as db:
-            row = db.execute(
-                f"SELECT {JOB_COLUMNS}, v.owner, v.tenant, v.created_at, v.shown_status,"  # noqa: S608
-                " v.deleted_at FROM jobs j JOIN gateway_videos v ON v.video_id = j.custom_id"
-                " WHERE j.custom_id = ?",
-                (video_id,),
-            ).fetchone()
-        if row is None:
-            return None
-        found = _video_row(row)
-        if found.deleted or (owner is not None and found.owner != owner):
-            return None
-        return found
-
-    def videos(self, owner: str, *, newest_first: bool) -> list[VideoRow]:
-        order = "DESC" if newest_first else "ASC"
+    def _videos(self, where: str, parameters: tuple[Any, ...]) -> list[VideoRow]:
+        """Videos with their ledger rows, by a fixed WHERE (and ORDER) clause; values bound."""
         with self._transaction() as db:
             rows = db.execute(
                 f"SELECT {JOB_COLUMNS}, v.owner, v.tenant, v.created_at, v.shown_status,"  # noqa: S608
-                " v.deleted_at FROM jobs j JOIN gateway_videos v ON v.video_id = j.custom_id"
-                f" WHERE v.owner = ? AND v.deleted_at IS NULL ORDER BY v.seq {order}",
-                (owner,),
+                f" v.deleted_at FROM jobs j JOIN gateway_videos v ON v.video_id = j.custom_id"
+                f" WHERE {where}",
+                parameters,
             ).fetchall()
         return [_video_row(row) for row in rows]
 
-    def running(self) -> list[JobRecord]:
-        """Videos whose task runs at the vendor (deleted ones too: their task stays tracked)."""
-        with self._transaction() as db:
-            rows = db.execute(
-                f"SELECT {COLUMNS} FROM jobs WHERE state = 'submitted'"  # noqa: S608
-            ).fetchall()
-        return [record_from_row(row) for row in rows]
+    def video(self, video_id: str, owner: str | None) -> VideoRow | None:
+        """The video if it exists, is not deleted and (when `owner` is given) is that owner's:
+        another tenant's video is exactly as absent as an unknown one."""
+        found = self._videos("j.custom_id = ?", (video_id,))
+        if not found or found[0].deleted or owner not in (None, found[0].owner):
+            return None
+        return found[0]
+
+    def videos(self, owner: str, *, newest_first: bool) -> list[VideoRow]:
+        order = "DESC" if newest_first else "ASC"
+        return self._videos(
+            f"v.owner = ? AND v.deleted_at IS NULL ORDER BY v.seq {order}", (owner,)
+        )
+
+    def running(self) -> list[VideoRow]:
+        """Videos (not deleted) whose task runs at the vendor. A deleted video's task stays in the
+        ledger; nobody is told when it ends."""
+        return self._videos("j.state = 'submitted' AND v.deleted_at IS NULL", ())
 
     def show_status(self, video_id: str, status: str) -> str:
         """The status to answer: never lower than one answered before (a vendor's `queued` after
