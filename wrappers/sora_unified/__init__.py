@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from ._budget import Budget, Reservation
     from ._capabilities import Capabilities, ModelCapabilities, capabilities
-    from ._client import AsyncClient, Client, validate_request
+    from ._client import AsyncClient, Client, estimate, validate_request
     from ._limits import RateLimit
+    from ._prices import Estimate, Price, PriceTable, prices
     from .callbacks import parse_callback, parse_status, sign_kie_callback
     from .errors import (
         APIConnectionError,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        BudgetExceededError,
         CallbackVerificationError,
         ConfigurationError,
         DownloadError,
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
         LinkExpiredError,
         NotFoundError,
         PermissionDeniedError,
+        PriceUnknownError,
         RateLimitError,
         ServerError,
         ServiceUnavailableError,
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from .types import (
         Character,
         CharacterRequest,
+        Cost,
         Shot,
         Task,
         Video,
@@ -65,13 +70,17 @@ _EXPORTS: dict[str, str] = {
     "AsyncClient": "_client",
     "AuthenticationError": "errors",
     "BadRequestError": "errors",
+    "Budget": "_budget",
+    "BudgetExceededError": "errors",
     "CallbackVerificationError": "errors",
     "Capabilities": "_capabilities",
     "Character": "types",
     "CharacterRequest": "types",
     "Client": "_client",
     "ConfigurationError": "errors",
+    "Cost": "types",
     "DownloadError": "errors",
+    "Estimate": "_prices",
     "FeatureDisabledError": "errors",
     "GenerationFailedError": "errors",
     "InsufficientCreditsError": "errors",
@@ -79,8 +88,12 @@ _EXPORTS: dict[str, str] = {
     "ModelCapabilities": "_capabilities",
     "NotFoundError": "errors",
     "PermissionDeniedError": "errors",
+    "Price": "_prices",
+    "PriceTable": "_prices",
+    "PriceUnknownError": "errors",
     "RateLimit": "_limits",
     "RateLimitError": "errors",
+    "Reservation": "_budget",
     "ServerError": "errors",
     "ServiceUnavailableError": "errors",
     "Shot": "types",
@@ -95,8 +108,10 @@ _EXPORTS: dict[str, str] = {
     "WaitTimeoutError": "errors",
     "WatermarkRemovalRequest": "types",
     "capabilities": "_capabilities",
+    "estimate": "_client",
     "parse_callback": "callbacks",
     "parse_status": "callbacks",
+    "prices": "_prices",
     "sign_kie_callback": "callbacks",
     "validate_request": "_client",
 }
@@ -108,13 +123,17 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "Budget",
+    "BudgetExceededError",
     "CallbackVerificationError",
     "Capabilities",
     "Character",
     "CharacterRequest",
     "Client",
     "ConfigurationError",
+    "Cost",
     "DownloadError",
+    "Estimate",
     "FeatureDisabledError",
     "GenerationFailedError",
     "InsufficientCreditsError",
@@ -122,8 +141,12 @@ __all__ = [
     "ModelCapabilities",
     "NotFoundError",
     "PermissionDeniedError",
+    "Price",
+    "PriceTable",
+    "PriceUnknownError",
     "RateLimit",
     "RateLimitError",
+    "Reservation",
     "ServerError",
     "ServiceUnavailableError",
     "Shot",
@@ -138,8 +161,10 @@ __all__ = [
     "WaitTimeoutError",
     "WatermarkRemovalRequest",
     "capabilities",
+    "estimate",
     "parse_callback",
     "parse_status",
+    "prices",
     "sign_kie_callback",
     "validate_request",
 ]

@@ -90,11 +90,15 @@ class ModelCapabilities:
     seconds: tuple[int, ...] = ()
     sizes: tuple[Size, ...] = SIZES
     qualities: tuple[Quality, ...] = ("standard",)
+    # The vendor's documented quality when none is asked for (None: undocumented, or one only).
+    default_quality: Quality | None = None
     # Cross-field rule: the qualities allowed at each length (evolink sora-2-pro).
     quality_by_seconds: tuple[tuple[int, tuple[Quality, ...]], ...] = ()
     image_input: str = "no"
     storyboard: str = "no"
     remove_watermark: bool = False
+    # What the vendor does when remove_watermark is not given (None: undocumented).
+    default_remove_watermark: bool | None = None
     callbacks: bool = False
     prompt: str = "required"
     max_prompt_chars: int | None = None
@@ -242,6 +246,7 @@ MODELS: tuple[ModelCapabilities, ...] = (
     _kie_video(
         model="sora-2-pro-text-to-video",
         qualities=QUALITIES,
+        default_quality="high",  # "size ... default: high" for this model only
         remove_watermark=True,
         max_characters=5,
     ),
@@ -255,6 +260,7 @@ MODELS: tuple[ModelCapabilities, ...] = (
     _kie_video(
         model="sora-2-pro-image-to-video",
         qualities=QUALITIES,
+        default_quality="standard",
         image_input="required",
         remove_watermark=True,
         max_characters=5,
@@ -315,6 +321,7 @@ MODELS: tuple[ModelCapabilities, ...] = (
         seconds=(10, 15),
         image_input="optional",
         remove_watermark=True,
+        default_remove_watermark=True,  # "true: Remove watermark, higher pricing. ... default"
         max_prompt_chars=1000,
     ),
     _evolink(
@@ -324,12 +331,14 @@ MODELS: tuple[ModelCapabilities, ...] = (
         quality_by_seconds=((15, ("high",)), (25, ("standard",))),
         image_input="optional",
         remove_watermark=True,
+        default_remove_watermark=True,
     ),
     _evolink(
         model="sora-2-pro-remix",
         kind="remix",
         seconds=(15, 25),
         remove_watermark=True,
+        default_remove_watermark=True,  # the shared RemoveWatermark schema's default
         max_prompt_chars=2000,
         remix_sources=("sora-2", "sora-2-pro", "sora-2-pro-remix"),
         source_task_prefix="task-unified-",

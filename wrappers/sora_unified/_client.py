@@ -24,6 +24,7 @@ import httpx
 
 from . import __version__
 from ._api_errors import excerpt
+from ._budget import Budget, SubmitHold
 from ._capabilities import Plan, capabilities, check_request
 from ._clock import Clock, SystemClock
 from ._config import DEFAULT_TIMEOUT, resolve_config
@@ -54,6 +55,7 @@ from ._limits import (
     shared_limiter,
 )
 from ._pool import linear_pools
+from ._prices import Estimate, estimate_plan
 from ._redact import install_log_filter, scrub_error
 from ._retry import RetryPolicy, uncertain_submission
 from ._wait import WaitTracker, finish
@@ -64,6 +66,7 @@ from .errors import (
     DownloadError,
     LinkExpiredError,
     SoraError,
+    SubmissionUncertainError,
     SubmitCancelledError,
     UnsupportedFeatureError,
     ValidationError,
@@ -72,6 +75,7 @@ from .types import (
     AnyRequest,
     Character,
     CharacterRequest,
+    Cost,
     Orientation,
     Size,
     Task,
@@ -83,7 +87,14 @@ from .types import (
 from .vendors import load_adapter
 from .vendors.base import VendorAdapter
 
-__all__ = ["AsyncClient", "Client", "plan_request", "remix_request", "validate_request"]
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "estimate",
+    "plan_request",
+    "remix_request",
+    "validate_request",
+]
 
 logger = logging.getLogger("sora_unified")
 ProgressCallback = Callable[[Video], Any]
@@ -144,6 +155,19 @@ def validate_request(vendor: str, request: AnyRequest) -> str:
     and return the model it would use. Raises ValidationError (naming the field, value and
     what is allowed) or UnsupportedFeatureError. A local image is read and checked too."""
     return plan_request(load_adapter(vendor), request).model.model
+
+
+def estimate(vendor: str, request: AnyRequest) -> Estimate:
+    """What `request` would cost on `vendor`, with no key and no request: the model, length,
+    quality and watermark choice it would be sent with, the price table's row for them, and
+    notices where those differ from what the request said. The same checks as
+    `validate_request` (ValidationError, UnsupportedFeatureError) come first."""
+    return estimate_plan(plan_request(load_adapter(vendor), request))
+
+
+@lru_cache(maxsize=256)
+def _estimated_cost(request: AnyRequest, vendor: str, model: str) -> Cost | None:
+    return estimate_plan(_planned(request, vendor, model)).cost()
 
 
 def remix_request(vendor: str, source: Task, prompt: str, options: dict[str, Any]) -> VideoRequest:
@@ -256,6 +280,7 @@ class _BaseClient:
         files_base_url: str | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         rate_limits: Mapping[str, RateLimit] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self._max_concurrency = check_max_concurrency(max_concurrency)
         chosen_limits = check_rate_limits(rate_limits)
@@ -268,6 +293,13 @@ class _BaseClient:
             files_base_url=files_base_url,
         )
         self._adapter = self._config.adapter
+        if budget is not None and budget.vendor != self._adapter.name:
+            raise ConfigurationError(
+                f"budget is for {budget.vendor} ({budget.unit}); this client is {vendor}'s"
+            )
+        self._budget = budget
+        # Reservations of tasks whose charge the vendor has not reported yet, by task id.
+        self._holds: dict[str, SubmitHold] = {}
         self._policy = RetryPolicy(self._config.max_retries)
         self._clock: Clock = clock or SystemClock()
         self._auth_headers = self._adapter.auth_headers(self._config.api_key)
@@ -333,6 +365,47 @@ class _BaseClient:
         plan = plan_request(self._adapter, request)
         logger.debug("%s: submitting %s (%d s)", self.vendor, plan.model.model, plan.seconds)
         return plan
+
+    @property
+    def budget(self) -> Budget | None:
+        """The budget every submit reserves its price in, if one was given."""
+        return self._budget
+
+    def _hold(self, plan: Plan) -> SubmitHold | None:
+        """The plan's reservation in the budget (taken when the request may leave), or None
+        without a budget. An unpriced plan is refused here, before any request."""
+        if self._budget is None:
+            return None
+        return SubmitHold(self._budget, estimate_plan(plan))
+
+    def _submit_ended(
+        self, hold: SubmitHold | None, task: Task | None, error: Exception | None
+    ) -> None:
+        """A refusal before any task gives the reservation back; an uncertain submit keeps it;
+        a task keeps it until the vendor's figure settles it."""
+        if hold is None:
+            return
+        if task is None:
+            refused = isinstance(error, SoraError) and error.task is None
+            if refused and not isinstance(error, SubmissionUncertainError):
+                hold.refused()
+            return
+        if hold.reservation is None:
+            return
+        if task.cost is not None:
+            hold.reservation.settle(task.cost)
+        else:
+            self._holds[task.id] = hold
+
+    def _settle(self, video: Video) -> None:
+        hold = self._holds.get(video.task_id)
+        if hold is None or hold.reservation is None:
+            return
+        if video.cost is not None and video.cost.source == "reported":
+            hold.reservation.settle(video.cost)
+            del self._holds[video.task_id]
+        elif video.done:  # finished with no figure: the estimate stays the charge
+            del self._holds[video.task_id]
 
     def _upload_call(self, plan: Plan) -> HttpCall | None:
         """The upload a local image needs before the submit (the vendor's file host), if any."""
@@ -431,7 +504,13 @@ class _BaseClient:
             # The task keeps what it needs to be read back, not the photo's bytes (sent inline).
             pinned = request.orientation or (None if request.size else plan.orientation)
             request = replace(request, image=None, orientation=pinned)
-        task = Task(vendor=self.vendor, id=task_id, model=plan.model.model, request=request)
+        task = Task(
+            vendor=self.vendor,
+            id=task_id,
+            model=plan.model.model,
+            request=request,
+            cost=self._adapter.submit_cost(body),
+        )
         logger.info("%s: created task %s", self.vendor, task)
         return task
 
@@ -448,9 +527,14 @@ class _BaseClient:
         path = self._adapter.content_path(task.id) if video.status == "completed" else None
         if path is not None and not video.video_urls:  # fetched from the API, with the key
             video = replace(video, video_urls=(self.base_url.rstrip("/") + path,))
+        if self._holds:
+            self._settle(video)
         request = task.request
+        cost = video.cost
+        if request is not None and cost is None and task.model:  # not reported: the estimate
+            cost = _estimated_cost(request, self.vendor, task.model)
         if not isinstance(request, VideoRequest):
-            return video
+            return video if cost is video.cost else replace(video, cost=cost)
         # What was asked for (and paid) is the length: vendors' own figures disagree with it
         # (evolink documents video_duration 9 for a 4 s request). Fill a missing size likewise.
         plan = _planned(request, self.vendor, task.model or "")
@@ -459,6 +543,7 @@ class _BaseClient:
             "size": video.size or plan.size,
             "model": video.model or task.model,
             "watermark_removal": bool(request.remove_watermark),
+            "cost": cost,
         }
         # Most polls already say all this: `replace` rebuilds all twenty fields (~15 us).
         changed = {name: value for name, value in wanted.items() if getattr(video, name) != value}
@@ -559,6 +644,7 @@ class Client(_BaseClient):
         files_base_url: str | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         rate_limits: Mapping[str, RateLimit] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -570,6 +656,7 @@ class Client(_BaseClient):
             files_base_url=files_base_url,
             max_concurrency=max_concurrency,
             rate_limits=rate_limits,
+            budget=budget,
         )
         self._transport = transport
         self._http = httpx.Client(
@@ -630,12 +717,21 @@ class Client(_BaseClient):
         the moment to record that a submit is under way. Returning False cancels it
         (SubmitCancelledError; nothing was sent)."""
         plan = self._plan(request)
+        hold = self._hold(plan)
         upload = self._upload_call(plan)
         with self._exit():  # an upload is free and retried; one that fails stops the submit
             plan = self._with_image(plan, None if upload is None else self._request(upload))
         call = self._adapter.submit_call(plan)
-        with self._exit(submitting=True):
-            return self._task(plan, self._request(call, before_send=before_send))
+        announce = hold.before_send(before_send) if hold else before_send
+        task = None
+        try:
+            with self._exit(submitting=True):
+                task = self._task(plan, self._request(call, before_send=announce))
+        except SoraError as error:
+            self._submit_ended(hold, None, error)
+            raise
+        self._submit_ended(hold, task, None)
+        return task
 
     def _retrieve(self, task: Task, until: float | None = None) -> Video:
         with self._exit(task=task):
@@ -875,6 +971,7 @@ class AsyncClient(_BaseClient):
         files_base_url: str | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         rate_limits: Mapping[str, RateLimit] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -886,6 +983,7 @@ class AsyncClient(_BaseClient):
             files_base_url=files_base_url,
             max_concurrency=max_concurrency,
             rate_limits=rate_limits,
+            budget=budget,
         )
         self._transport = transport
         self._http = httpx.AsyncClient(
@@ -940,12 +1038,21 @@ class AsyncClient(_BaseClient):
     async def submit(self, request: AnyRequest, *, before_send: BeforeSend | None = None) -> Task:
         """See Client.submit."""
         plan = self._plan(request)
+        hold = self._hold(plan)
         upload = self._upload_call(plan)
         with self._exit():  # an upload is free and retried; one that fails stops the submit
             plan = self._with_image(plan, None if upload is None else await self._request(upload))
         call = self._adapter.submit_call(plan)
-        with self._exit(submitting=True):
-            return self._task(plan, await self._request(call, before_send=before_send))
+        announce = hold.before_send(before_send) if hold else before_send
+        task = None
+        try:
+            with self._exit(submitting=True):
+                task = self._task(plan, await self._request(call, before_send=announce))
+        except SoraError as error:
+            self._submit_ended(hold, None, error)
+            raise
+        self._submit_ended(hold, task, None)
+        return task
 
     async def _retrieve(self, task: Task, until: float | None = None) -> Video:
         with self._exit(task=task):

@@ -44,6 +44,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BudgetExceededError",
     "CallbackVerificationError",
     "ConfigurationError",
     "DownloadError",
@@ -53,6 +54,7 @@ __all__ = [
     "LinkExpiredError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PriceUnknownError",
     "RateLimitError",
     "ServerError",
     "ServiceUnavailableError",
@@ -233,6 +235,16 @@ class SubmissionUncertainError(SoraError):
 class SubmitCancelledError(SoraError):
     """`submit(..., before_send=...)` returned False: the paid request was not sent (a batch's
     budget was reached between its check and the moment the request could leave)."""
+
+
+class BudgetExceededError(SubmitCancelledError):
+    """A `Budget` has too little left for this request's price: nothing was sent."""
+
+
+class PriceUnknownError(SubmitCancelledError):
+    """A budget cannot hold a request whose price no source publishes: nothing was sent.
+    Name a model with a published price (`sora_unified.prices()`), or give the budget an
+    `assumed_prices` entry for it."""
 
 
 class GenerationFailedError(SoraError):

@@ -272,6 +272,37 @@ class WatermarkRemovalRequest:
 
 
 AnyRequest = VideoRequest | CharacterRequest | WatermarkRemovalRequest
+CostSource = Literal["reported", "estimated"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cost:
+    """What a task costs, in the vendor's own unit ("kie credits", "evolink credits", "CNY").
+
+    `source` is "reported" when the figure is the vendor's (evolink's usage.credits_reserved,
+    kie's consumed credits) and "estimated" when it is the price table's (`sora_unified.prices()`);
+    `basis` says which field or table row it came from. `usd` is given where the vendor
+    publishes a rate or the row a dollar figure.
+    """
+
+    amount: float
+    unit: str
+    source: CostSource
+    usd: float | None = None
+    basis: str = ""
+
+    def __str__(self) -> str:
+        dollars = f" (${self.usd:.4g})" if self.usd is not None else ""
+        return f"{self.amount:g} {self.unit}{dollars}, {self.source}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "amount": self.amount,
+            "unit": self.unit,
+            "source": self.source,
+            "usd": self.usd,
+            "basis": self.basis,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -282,6 +313,8 @@ class Task:
     id: str
     model: str | None = None
     request: AnyRequest | None = field(default=None, compare=False, repr=False)
+    # What the vendor's create answer said it reserves or charges (evolink), if anything.
+    cost: Cost | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.vendor}:{self.id}"
@@ -337,6 +370,9 @@ class Video:
     # A character task's result: its id, and the handle prompts mention (@name), if any.
     character_id: str | None = None
     character_name: str | None = None
+    # What the task costs: the vendor's figure where it reports one, else the price table's
+    # estimate for the request (None when neither is known).
+    cost: Cost | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -28,7 +28,7 @@ from ._specs import api_key, first_error, strip_unknown_fields
 from ._state import CONTENT_POLICY_MESSAGE, SandboxState, SandboxTask
 from ._uploads import PATHS as UPLOAD_PATHS
 from ._uploads import FileHosts, envelope
-from ._vendors import Emulator, ErrorFormat, Kie, OpenAIVideos, Reply, emulators
+from ._vendors import Emulator, ErrorFormat, Kie, OpenAIVideos, Reply, charge, emulators
 
 logger = logging.getLogger("sora_unified.sandbox")
 TimeSource = Callable[[], float]
@@ -336,7 +336,7 @@ class SandboxApp:
             return order
         now = self.now()
         used = self.state.credits_used.get((vendor, key), 0.0)
-        cost = order.seconds * (3.0 if vendor == "kie" else 1.75 if vendor == "evolink" else 0.0)
+        cost = charge(vendor, order, self.config)
         if vendor != "modelverse" and used + cost > self.config.credits:
             return emulator.error(402, "The current credits are insufficient")
         task = SandboxTask(
@@ -354,7 +354,7 @@ class SandboxApp:
             else None,
             base_url=self._base_url(request),
             kind=order.kind,
-            extra=dict(order.extra),
+            extra={**order.extra, "charged": cost},
         )
         self.callbacks.base_url = task.base_url
         self.state.add_task(task, cost)

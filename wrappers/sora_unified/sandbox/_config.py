@@ -105,6 +105,11 @@ class SandboxConfig:
     faults: tuple[Fault, ...] = ()
     seed: int = 0
     credits: float = 10_000.0
+    # Each task is charged its price in the price table (sora_unified.prices()) times
+    # `charge_factor` (a vendor charging more or less than its published price), or
+    # `unpriced_charge` where no price is published.
+    charge_factor: float = 1.0
+    unpriced_charge: float = 0.0
     # Request fields the spec does not list: whether the real vendors refuse or ignore them is
     # undocumented, so by default the sandbox ignores them (logged, counted in `state`); the
     # contract tests hold our own client to "reject".

@@ -26,7 +26,7 @@ from ._config import Fault, SandboxConfig
 from ._media import clip
 from ._specs import first_error, request_pointer, strip_unknown_fields
 from ._state import CONTENT_POLICY_MESSAGE, Phase, SandboxState, SandboxTask
-from ._vendors import OpenAIVideos, Reply
+from ._vendors import OpenAIVideos, Order, Reply, charge
 
 VENDOR = "modelverse-openai"
 SPEC = "modelverse_openai"
@@ -180,7 +180,10 @@ class OpenAIVideosHost:
             base_url=str(request.base_url).rstrip("/"),
             extra=extra,
         )
-        self.state.add_task(task, 0.0)
+        model = "sora-2-remix" if "remixed_from_video_id" in extra else "sora-2"
+        cost = charge(VENDOR, Order(model, seconds, size, None), self.config)
+        task.extra["charged"] = cost
+        self.state.add_task(task, cost)
         return task
 
     def _own_task(self, request: Request, key: str) -> SandboxTask:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._prices import prices
 from .._urls import is_public_host
 from ._config import SandboxConfig, Timing
 from ._specs import documented_errors, referenced_models, variant_default
@@ -44,6 +45,30 @@ class Order:
     callback_url: str | None
     kind: str = "video"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # What sets the price besides model and length (the price table's terms).
+    quality: str | None = None
+    remove_watermark: bool | None = None
+
+
+# evolink's preview models name quality by resolution; the price table by tier.
+PREVIEW_QUALITIES = {"720p": "standard", "1080p": "high"}
+
+
+def _default_or_none(default: Callable[[str, str], Any], model: str, name: str) -> Any:
+    try:
+        return default(model, name)
+    except KeyError:
+        return None
+
+
+def charge(vendor: str, order: Order, config: SandboxConfig) -> float:
+    """What a task costs in the sandbox: the price table's figure for its model, length,
+    quality and watermark choice (times `charge_factor`), or `unpriced_charge`."""
+    seconds = int(order.seconds)
+    quality = order.quality if order.quality in ("standard", "high") else None
+    row = prices().find(vendor, order.model, seconds, quality, order.remove_watermark)  # type: ignore[arg-type]
+    amount = row.for_video(seconds)[0]
+    return config.unpriced_charge if amount is None else round(amount * config.charge_factor, 6)
 
 
 CHARACTER_REMARK = "insert this username directly into your prompt.(@character_user_name)."
@@ -118,7 +143,11 @@ class Kie:
             return Order(model, seconds, size, callback)
         n_frames = data.get("n_frames") or self._default(model, "n_frames")
         size = SIZES[data.get("aspect_ratio") or self._default(model, "aspect_ratio")]
-        return Order(model, float(n_frames), size, callback)
+        quality = data.get("size") or _default_or_none(self._default, model, "size")
+        watermark = data.get("remove_watermark")
+        return Order(
+            model, float(n_frames), size, callback, quality=quality, remove_watermark=watermark
+        )
 
     def _character(
         self, model: str, data: Body, callback: str | None, lookup: Lookup
@@ -202,6 +231,8 @@ class Kie:
         if ok and task.kind == "character":
             # The market page's callback example nests the character under resultObject.
             data["resultJson"] = json.dumps(self._character_object(task))
+        if ok:  # "present on successful callbacks"; recordInfo answers carry no credit field
+            data["creditsConsumed"] = task.extra.get("charged", 0.0)
         return {
             "code": 200 if ok else 501,
             "msg": "Playground task completed successfully." if ok else "Playground task failed.",
@@ -306,7 +337,22 @@ class Evolink(_ErrorObjectVendor):
                 )
         ratio = value("aspect_ratio")
         size = RATIO_SIZES.get(ratio, ratio)  # one revision spells the ratio as WxH
-        return Order(model, float(value("duration")), size, callback)
+        quality = body.get("quality")
+        watermark = body.get("remove_watermark")
+        if watermark is None:
+            watermark = _default_or_none(
+                lambda m, f: variant_default(self.name, self.submit_path, m, f),
+                model,
+                "remove_watermark",
+            )
+        return Order(
+            model,
+            float(value("duration")),
+            size,
+            callback,
+            quality=PREVIEW_QUALITIES.get(str(quality), quality),
+            remove_watermark=watermark,
+        )
 
     def new_id(self, now: float) -> str:
         tail = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
@@ -326,11 +372,16 @@ class Evolink(_ErrorObjectVendor):
                 "video_duration": int(task.seconds),
             },
             "type": "video",
-            "usage": {
-                "billing_rule": "per_second",
-                "credits_reserved": task.seconds * 1.75,
-                "user_group": "default",
-            },
+            "usage": self._usage(task),
+        }
+
+    @staticmethod
+    def _usage(task: SandboxTask) -> Body:
+        preview = task.model.endswith("-preview")
+        return {
+            "billing_rule": "per_second" if preview else "per_call",
+            "credits_reserved": task.extra.get("charged", 0.0),
+            "user_group": "default",
         }
 
     def status(
@@ -345,6 +396,8 @@ class Evolink(_ErrorObjectVendor):
             "status": self.states[phase],
             "task_info": {"can_cancel": phase == "queued", "video_duration": int(task.seconds)},
             "type": "video",
+            # evolink's MCP server documents usage on the task too ("credits charged").
+            "usage": self._usage(task),
         }
         if phase == "completed":
             body["results"] = [task.file_url(base_url)]

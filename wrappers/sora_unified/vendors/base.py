@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -18,9 +19,10 @@ from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._images import LocalImage
 from .._limits import RateLimit
+from .._prices import USD_PER_UNIT, unit_of
 from .._urls import split_http_url
 from ..errors import APIError, UnsupportedFeatureError, ValidationError
-from ..types import AnyRequest, VendorOptionsArg, Video, option_pairs
+from ..types import AnyRequest, Cost, VendorOptionsArg, Video, option_pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ class VendorAdapter(Protocol):
 
     def task_id_from_submit(self, body: Any) -> str | None: ...
 
+    def submit_cost(self, body: Any) -> Cost | None:
+        """What the create answer says the task reserves or costs, if the vendor says."""
+        ...
+
     def status_call(self, task_id: str) -> HttpCall: ...
 
     def parse_status(self, body: Any, *, task_id: str | None = None) -> Video: ...
@@ -96,6 +102,25 @@ class VendorAdapter(Protocol):
     def uploaded_url(self, body: Any) -> str | None:
         """The public link of an uploaded file, from the file host's answer."""
         ...
+
+
+def reported_cost(vendor: str, value: Any, basis: str) -> Cost | None:
+    """A vendor's own cost figure as a Cost (None unless a finite number >= 0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    amount = float(value)
+    if not math.isfinite(amount) or amount < 0:
+        return None
+    rate = USD_PER_UNIT.get(vendor)
+    usd = None if rate is None else round(amount * rate, 6)
+    return Cost(amount=amount, unit=unit_of(vendor), source="reported", usd=usd, basis=basis)
+
+
+class NoReportedCost:
+    """For vendors whose create answer says nothing of cost."""
+
+    def submit_cost(self, body: Any) -> Cost | None:
+        return None
 
 
 class NoUploads:

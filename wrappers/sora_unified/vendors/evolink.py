@@ -40,7 +40,7 @@ from .._status import (
     text_or_none,
 )
 from ..errors import APIError
-from ..types import AnyRequest, Orientation, Quality, Status, Video, VideoRequest
+from ..types import AnyRequest, Cost, Orientation, Quality, Status, Video, VideoRequest
 from .base import (
     CallbackSigning,
     ImageTransport,
@@ -51,6 +51,7 @@ from .base import (
     mapping,
     multipart_parts,
     no_model,
+    reported_cost,
     with_vendor_options,
 )
 
@@ -155,6 +156,9 @@ class EvolinkAdapter(LinkedResults, NoFreshLinks):
         task_id = mapping(body).get("id")
         return task_id if isinstance(task_id, str) and task_id else None
 
+    def submit_cost(self, body: Any) -> Cost | None:
+        return _usage_cost(body)
+
     def status_call(self, task_id: str) -> HttpCall:
         kwargs = get_task_detail._get_kwargs(task_id=task_id)
         return HttpCall("status", "GET", kwargs["url"])
@@ -204,8 +208,16 @@ class EvolinkAdapter(LinkedResults, NoFreshLinks):
             else None,
             model=text_or_none(body.get("model")),
             vendor_status=text_or_none(state),
+            cost=_usage_cost(body),
             raw=body,
         )
+
+
+def _usage_cost(body: Any) -> Cost | None:
+    """`usage.credits_reserved`, on the create answer ("estimated credits to be consumed") and,
+    per evolink's own MCP server, on the task ("credits charged for this task")."""
+    usage = mapping(mapping(body).get("usage"))
+    return reported_cost("evolink", usage.get("credits_reserved"), "evolink usage.credits_reserved")
 
 
 ADAPTER = EvolinkAdapter()

@@ -63,6 +63,7 @@ from ..types import (
     SIZE_BY_ORIENTATION,
     AnyRequest,
     CharacterRequest,
+    Cost,
     Status,
     Video,
     VideoRequest,
@@ -72,13 +73,19 @@ from .base import (
     CallbackSigning,
     ImageTransport,
     LinkedResults,
+    NoReportedCost,
     json_body_reply,
     link_in,
     malformed,
     mapping,
     multipart_parts,
+    reported_cost,
     with_vendor_options,
 )
+
+# Where callbacks say what a task consumed: the newest schema's name, then older examples'.
+# Real recordInfo answers carry neither; a failed task's callback says 0.
+COST_FIELDS = ("creditsConsumed", "consumeCredits")
 
 STATES: dict[str, Status] = {
     "waiting": "queued",
@@ -234,7 +241,7 @@ BODIES: dict[str, BodyParts] = {
 UPLOAD_PATH = "sora-unified"
 
 
-class KieAdapter(LinkedResults):
+class KieAdapter(LinkedResults, NoReportedCost):
     name = "kie"
     default_base_url = "https://api.kie.ai"
     api_key_env = "KIE_API_KEY"
@@ -387,8 +394,17 @@ class KieAdapter(LinkedResults):
             vendor_status=text_or_none(state),
             character_id=character_id,
             character_name=character_name,
+            cost=_consumed(data),
             raw=body,
         )
+
+
+def _consumed(data: Mapping[str, Any]) -> Cost | None:
+    for name in COST_FIELDS:
+        cost = reported_cost("kie", data.get(name), f"kie {name}")
+        if cost is not None:
+            return cost
+    return None
 
 
 ADAPTER = KieAdapter()

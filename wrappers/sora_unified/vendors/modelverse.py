@@ -40,6 +40,7 @@ from .base import (
     ImageTransport,
     LinkedResults,
     NoFreshLinks,
+    NoReportedCost,
     NoUploads,
     malformed,
     mapping,
@@ -57,7 +58,7 @@ STATES: dict[str, Status] = {
 CLASS_BY_CODE: dict[str, type[APIError]] = {"model_error": PermissionDeniedError}
 
 
-class ModelverseAdapter(LinkedResults, NoFreshLinks, NoUploads):
+class ModelverseAdapter(LinkedResults, NoFreshLinks, NoUploads, NoReportedCost):
     name = "modelverse"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"

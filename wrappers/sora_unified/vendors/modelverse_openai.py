@@ -44,6 +44,7 @@ from .base import (
     CallbackSigning,
     ImageTransport,
     NoFreshLinks,
+    NoReportedCost,
     NoUploads,
     malformed,
     mapping,
@@ -64,7 +65,7 @@ CONTENT_POLICY_CODES = frozenset({"moderation_blocked", "sensitive_check_error"}
 NOT_READY = "task is not completed yet"
 
 
-class ModelverseOpenAIAdapter(NoFreshLinks, NoUploads):
+class ModelverseOpenAIAdapter(NoFreshLinks, NoUploads, NoReportedCost):
     name = "modelverse-openai"
     default_base_url = "https://api.modelverse.cn"
     api_key_env = "MODELVERSE_API_KEY"
