@@ -285,8 +285,8 @@ def test_max_jobs_stops_submitting_and_a_resume_goes_on(world: World) -> None:
     assert sum(world.tasks_per_job().values()) == 5
 
 
-def test_max_cost_reads_the_vendors_credits(world: World) -> None:
-    """Each 10 s kie job costs the sandbox's price; the budget allows two of them."""
+def test_max_cost_counts_what_the_sandbox_charges(world: World) -> None:
+    """Each 10 s kie job costs the sandbox's price (the table's); the budget allows two."""
     world.store.add(_jobs(4), default_vendor="kie")
 
     async def price() -> float:
@@ -599,15 +599,15 @@ def test_a_second_signal_stops_at_once_and_the_submits_it_cut_off_are_uncertain(
     assert max(_sandbox_tasks(tmp_path / "out").values()) == 1
 
 
-def test_max_cost_is_refused_where_the_vendor_has_no_credits_endpoint(
+def test_max_cost_is_refused_for_a_batch_of_unknown_price(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     jobs = _write_jobs(tmp_path / "jobs.jsonl", 1)
     out = str(tmp_path / "o")
-    arguments = ["batch", str(jobs), "--vendor", "modelverse", "--sandbox", "--out", out]
-    code = main([*arguments, "--max-cost", "5"])
-    assert code == 3
-    assert "modelverse has none" in capsys.readouterr().err
+    arguments = ["batch", str(jobs), "--vendor", "evolink", "--sandbox", "--out", out]
+    code = main([*arguments, "--max-cost", "5"])  # 10 s: evolink sora-2, whose price is unknown
+    assert code == 2
+    assert "no price is published" in capsys.readouterr().err
 
 
 def test_before_send_runs_last_and_can_cancel_the_paid_request(world: World) -> None:

@@ -217,6 +217,8 @@ def test_exit_codes_are_distinct_and_documented() -> None:
         "SoraError": 14,
         "SubmissionUncertainError": 10,
         "SubmitCancelledError": 14,  # only a library caller's before_send raises it
+        "BudgetExceededError": 14,  # only a library caller's Budget raises these
+        "PriceUnknownError": 14,
         "UnsupportedFeatureError": 4,
         "ValidationError": 4,
         "WaitTimeoutError": 9,
@@ -380,7 +382,11 @@ def test_text_mode_says_how_to_resume_after_ctrl_c(tmp_path: Path) -> None:
     process = _start_slow_generate(tmp_path)
     try:
         assert process.stderr is not None
+        priced = process.stderr.readline()  # the model and price come first, before the submit
+        assert priced.startswith("kie sora-2-pro-text-to-video, 10 s")
         first = process.stderr.readline()
+        while first.startswith("  note: "):
+            first = process.stderr.readline()
         assert first.startswith("submitted kie:")
         task = first.split()[1]
         _, err = _interrupt(process, signal.SIGINT)

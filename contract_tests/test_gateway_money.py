@@ -219,3 +219,30 @@ def test_kill_9_with_creates_in_flight_then_a_restart(
     assert sorted(codes) == ["completed"] * 2 + ["submission_uncertain"] * 4, codes
     assert [v.status for v in finals[4:]] == ["completed", "completed"]  # the queued ones
     assert slow_sandbox.state.request_count("kie", "submit") == 6  # each sent once at most
+
+
+def test_the_ledger_keeps_each_videos_reserved_and_charged_amounts(tmp_path: Path) -> None:
+    """evolink reports its charge on the create answer: the ledger holds the table's estimate
+    as reserved and the vendor's figure as charged; kie reports none, so its stays reserved."""
+    for vendor, model, seconds, reserved, charged in (
+        ("evolink", "sora-2-pro", "15", 46.0, 46.0),
+        ("kie", "sora-2", "10", 30.0, None),
+    ):
+        world = World(tmp_path / vendor, vendor)
+        try:
+            video = world.alice.videos.create(
+                prompt="a corgi",
+                model=model,
+                seconds=seconds,  # type: ignore[arg-type]
+            )
+            wait_until(
+                lambda: world.alice.videos.retrieve(video.id).status == "completed",
+                what="the video to complete",
+            )
+            store = GatewayStore(tmp_path / vendor / "gateway.sqlite3")
+            with store._transaction() as db:
+                rows = db.execute("SELECT reserved, charged FROM submits").fetchall()
+            store.close()
+        finally:
+            world.close()
+        assert rows == [(pytest.approx(reserved), charged and pytest.approx(charged))]

@@ -410,10 +410,20 @@ class Estimate:
         return f"{self.vendor} {self.shape}: {self.price_text}"
 
 
-def _quality(caps: ModelCapabilities, plan: Plan, notices: list[str]) -> Quality | None:
-    if plan.quality is not None:
-        return plan.quality
-    allowed = caps.qualities_at(plan.seconds)
+def priced_quality(
+    caps: ModelCapabilities, seconds: int, quality: Quality | None
+) -> Quality | None:
+    """The quality a video is priced at: the one asked for, else the only one its length
+    allows, the vendor's default, or (undocumented) the dearer."""
+    return _quality(caps, seconds, quality, [])
+
+
+def _quality(
+    caps: ModelCapabilities, seconds: int, quality: Quality | None, notices: list[str]
+) -> Quality | None:
+    if quality is not None:
+        return quality
+    allowed = caps.qualities_at(seconds)
     if len(allowed) == 1:
         return allowed[0] if len(caps.qualities) > 1 else None
     if caps.default_quality is not None:
@@ -447,10 +457,10 @@ def estimate_plan(plan: Plan) -> Estimate:
             notices.append(f"{request.seconds} s asked for; {plan.seconds} s will be made")
         if request.remix_of is not None and not caps.keeps_source_shape:
             notices.append(
-                f"a {caps.vendor} remix is {plan.seconds} s ({caps.model} makes"
+                f"the remix is {plan.seconds} s ({caps.model} makes"
                 f" {' or '.join(map(str, caps.seconds))} s), whatever the source's length"
             )
-        quality = _quality(caps, plan, notices)
+        quality = _quality(caps, plan.seconds, plan.quality, notices)
         if caps.remove_watermark:
             watermark = request.remove_watermark
             if watermark is None and caps.default_remove_watermark is not None:

@@ -18,6 +18,8 @@
     │   └── APITimeoutError
     ├── SubmissionUncertainError    a paid submit may or may not have created a task
     ├── SubmitCancelledError        submit's before_send declined: nothing was sent
+    │   ├── BudgetExceededError     the Budget has too little left for the request's price
+    │   └── PriceUnknownError       no price is published, so a Budget cannot hold the request
     ├── GenerationFailedError       the task ended failed (vendor code, message, content policy)
     ├── WaitTimeoutError            wait() gave up; carries the last Video seen
     ├── DownloadError               the result could not be saved

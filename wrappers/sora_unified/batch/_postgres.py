@@ -25,10 +25,14 @@ SCHEMA = (
         worker TEXT, tried TEXT NOT NULL DEFAULT '[]', updated DOUBLE PRECISION NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS submits (
         id BIGSERIAL PRIMARY KEY, custom_id TEXT NOT NULL, vendor TEXT NOT NULL,
-        worker TEXT NOT NULL, started DOUBLE PRECISION NOT NULL, task TEXT)""",
+        worker TEXT NOT NULL, started DOUBLE PRECISION NOT NULL, task TEXT,
+        reserved DOUBLE PRECISION, charged DOUBLE PRECISION)""",
+    "ALTER TABLE submits ADD COLUMN IF NOT EXISTS reserved DOUBLE PRECISION",
+    "ALTER TABLE submits ADD COLUMN IF NOT EXISTS charged DOUBLE PRECISION",
     "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, heartbeat DOUBLE PRECISION NOT NULL)",
     "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, worker)",
     "CREATE INDEX IF NOT EXISTS jobs_to_claim ON jobs (state, worker, line)",
+    "CREATE INDEX IF NOT EXISTS submits_by_task ON submits (task)",
 )
 # Any fixed number: the advisory lock every budget check of every worker takes in turn.
 BUDGET_LOCK = 0x50_4A_0B

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._client import AsyncClient, validate_request
+from .._client import AsyncClient, estimate
 from .._constants import DEFAULT_WAIT_TIMEOUT_SECONDS
+from .._prices import USD_PER_UNIT, number, unit_of
 from ..errors import (
     AuthenticationError,
     BadRequestError,
@@ -40,7 +41,15 @@ from ..errors import (
 )
 from ..types import VideoRequest
 from ..vendors import load_adapter
-from ._store import JobRecord, JobStore, new_worker_id, submit_recorder
+from ._store import (
+    MAX_COST_SPENT,
+    MAX_JOBS_SPENT,
+    JobCost,
+    JobRecord,
+    JobStore,
+    SubmitRecorder,
+    new_worker_id,
+)
 
 __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
 
@@ -50,18 +59,28 @@ HEARTBEAT_SECONDS = 10.0
 # While another worker holds jobs, how often a run that has nothing left looks for its death.
 TAKEOVER_SECONDS = 2.0
 MAX_JOBS_REACHED = "--max-jobs reached"
+MAX_COST_REACHED = "--max-cost reached"
+UNPRICED_IN_STORE = (
+    "--max-cost: the store holds paid submits whose price is not known, so what is spent"
+    " cannot be counted"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class BatchOptions:
     """How to run a batch. `fallback` vendors are tried in order for a job refused before any
     task existed; `max_jobs` / `max_cost` stop submitting once reached (jobs already submitted
-    finish); `resubmit_uncertain` is the explicit opt-in to submit an uncertain job again."""
+    finish); `resubmit_uncertain` is the explicit opt-in to submit an uncertain job again.
+
+    `max_cost` is what each vendor may be paid in all, in its unit (a number for every vendor,
+    or one per vendor): each job's estimated price is reserved in the store before its submit
+    leaves, settled with the vendor's figure when it reports one, and counted across runs and
+    workers sharing the store."""
 
     out: Path
     fallback: tuple[str, ...] = ()
     max_jobs: int | None = None
-    max_cost: float | None = None
+    max_cost: float | Mapping[str, float] | None = None
     resubmit_uncertain: bool = False
     job_slots: int = 256
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT_SECONDS
@@ -79,6 +98,11 @@ class BatchSummary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     results: Path | None = None
+    # What the batch's submits cost, per unit ("kie credits": 90.0); `estimated_costs` names
+    # the units where some figures are the price table's, not the vendor's.
+    costs: dict[str, float] = field(default_factory=dict)
+    estimated_costs: frozenset[str] = frozenset()
+    unpriced_jobs: int = 0
 
 
 DEFAULT_SUBMITS_AT_ONCE = 4  # a vendor that documents no submit rate
@@ -138,8 +162,6 @@ class _Run:
         self.on_event = on_event or (lambda name, data: None)
         self.worker = new_worker_id()
         self.parked: list[str] = []  # still running at the wait timeout: released at the end
-        self.cost_lock = asyncio.Lock()
-        self.starting_credits: dict[str, float] = {}
         self.wire: dict[str, asyncio.Semaphore] = {}
 
     def wire_turns(self, vendor: str) -> asyncio.Semaphore:
@@ -199,30 +221,33 @@ class _Run:
         else:
             self.emit("failed", record, error=str(error), code=code)
 
-    async def within_budget(self, record: JobRecord, client: AsyncClient) -> bool:
-        if self.options.max_cost is None:
-            return True
-        assert record.vendor is not None
-        async with self.cost_lock:  # one credits check at a time: no overshoot between checks
-            remaining = await client.credits()
-            start = self.starting_credits.setdefault(record.vendor, remaining)
-            return start - remaining < self.options.max_cost
+    def cost_limit(self, vendor: str) -> float | None:
+        limit = self.options.max_cost
+        if limit is None or isinstance(limit, int | float):
+            return limit
+        return limit.get(vendor)
 
     async def submit(self, record: JobRecord) -> None:
         assert record.vendor is not None
         request = record.job().request()
         try:
-            validate_request(record.vendor, request)  # refused here: nothing is recorded as sent
+            # Checked (and priced) here: refused, nothing is recorded as sent.
+            priced = estimate(record.vendor, request)
             client = self.client(record.vendor)
-            affordable = await self.within_budget(record, client)
         except SoraError as error:
             self.refuse(record, error)
             return
-        if not affordable:
-            self.skip(record, "--max-cost reached")
+        limit = self.cost_limit(record.vendor)
+        if limit is not None and priced.amount is None:
+            self.skip(record, f"--max-cost: {record.vendor} {priced.shape} has no published price")
             return
-        record_the_submit = submit_recorder(
-            self.store, record.custom_id, self.worker, self.options.max_jobs
+        record_the_submit = SubmitRecorder(
+            self.store,
+            record.custom_id,
+            self.worker,
+            self.options.max_jobs,
+            price=priced.amount,
+            max_cost=limit,
         )
         on_the_wire = stopping = False
 
@@ -234,7 +259,11 @@ class _Run:
             return on_the_wire
 
         def declined() -> str:
-            return "stopped before the submit was retried" if stopping else MAX_JOBS_REACHED
+            if stopping:
+                return "stopped before the submit was retried"
+            return {MAX_JOBS_SPENT: MAX_JOBS_REACHED, MAX_COST_SPENT: MAX_COST_REACHED}.get(
+                record_the_submit.declined or "", UNPRICED_IN_STORE
+            )
 
         submitting = asyncio.ensure_future(
             self.submit_and_record(record, client, request, before_send, declined)
@@ -294,7 +323,9 @@ class _Run:
             self.refuse(record, error)
             return None
         self.store.submitted(record.custom_id, str(task))
-        self.emit("submitted", record, task=str(task))
+        if task.cost is not None:  # the vendor's own figure (evolink's create answer)
+            self.store.settle_cost(str(task), task.cost.amount)
+        self.emit("submitted", record, task=str(task), cost=_cost(task.cost))
         return str(task)
 
     def skip(self, record: JobRecord, reason: str) -> None:
@@ -316,6 +347,8 @@ class _Run:
             self.parked.append(record.custom_id)
             self.emit("still_running", record, task=task, error=str(error))
             return
+        if video.cost is not None and video.cost.source == "reported":
+            self.store.settle_cost(task, video.cost.amount)
         if video.status == "failed":
             message = video.error_message or "the task failed"
             self.store.finished(
@@ -334,7 +367,7 @@ class _Run:
             self.emit("failed", record, task=task, error=str(error), code="download_failed")
             return
         self.store.finished(record.custom_id, "completed", file=str(saved), error=None, code=None)
-        self.emit("completed", record, task=task, file=str(saved))
+        self.emit("completed", record, task=task, file=str(saved), cost=_cost(video.cost))
 
     def emit_takeover(self) -> None:
         self.on_event("took_over", {"worker": self.worker})
@@ -385,11 +418,47 @@ async def run_batch_async(
         # Stopped too: what is known so far, every task id recorded included.
         results = write_results(store, options.out)
     counts: dict[str, int] = {}
-    for record in store.records():
+    records = store.records()
+    for record in records:
         # A job another worker (another machine) still holds is theirs to finish.
         state = "elsewhere" if record.worker not in (None, run.worker) else record.state
         counts[state] = counts.get(state, 0) + 1
-    return BatchSummary(counts, time.monotonic() - started, results)
+    summary = BatchSummary(counts, time.monotonic() - started, results)
+    _add_costs(summary, records, store.costs())
+    return summary
+
+
+def _cost(cost: Any) -> dict[str, Any] | None:
+    return None if cost is None else cost.as_dict()
+
+
+def _add_costs(summary: BatchSummary, records: list[JobRecord], costs: dict[str, JobCost]) -> None:
+    vendors = {record.custom_id: record.vendor for record in records}
+    estimated: set[str] = set()
+    for custom_id, cost in costs.items():
+        vendor = vendors.get(custom_id)
+        if vendor is None:
+            continue
+        if cost.amount is None:
+            summary.unpriced_jobs += 1
+            continue
+        unit = unit_of(vendor)
+        summary.costs[unit] = summary.costs.get(unit, 0.0) + cost.amount
+        if not cost.reported:
+            estimated.add(unit)
+    summary.estimated_costs = frozenset(estimated)
+
+
+def cost_text(summary: BatchSummary) -> str:
+    """ "90 kie credits (estimated)", per unit, or "nothing paid"."""
+    parts = [
+        f"{number(round(amount, 6))} {unit}"
+        + (" (estimated)" if unit in summary.estimated_costs else "")
+        for unit, amount in sorted(summary.costs.items())
+    ]
+    if summary.unpriced_jobs:
+        parts.append(f"{summary.unpriced_jobs} job(s) of unknown price")
+    return ", ".join(parts) or "nothing paid"
 
 
 def remove_stale_parts(store: JobStore, out: Path, worker: str) -> int:
@@ -412,7 +481,7 @@ def remove_stale_parts(store: JobStore, out: Path, worker: str) -> int:
     return removed
 
 
-def result_line(record: JobRecord) -> dict[str, Any]:
+def result_line(record: JobRecord, cost: JobCost | None = None) -> dict[str, Any]:
     custom_id: str | None = record.custom_id
     if record.state == "invalid" and record.custom_id.startswith("\x00"):
         custom_id = record.fields.get("custom_id")  # what the line said, if anything
@@ -426,6 +495,19 @@ def result_line(record: JobRecord) -> dict[str, Any]:
         "error": None
         if record.error is None
         else {"code": record.error_code, "message": record.error},
+        "cost": _job_cost(record, cost),
+    }
+
+
+def _job_cost(record: JobRecord, cost: JobCost | None) -> dict[str, Any] | None:
+    if cost is None or cost.amount is None or record.vendor is None:
+        return None
+    rate = USD_PER_UNIT.get(record.vendor)
+    return {
+        "amount": round(cost.amount, 6),
+        "unit": unit_of(record.vendor),
+        "source": "reported" if cost.reported else "estimated",
+        "usd": None if rate is None else round(cost.amount * rate, 6),
     }
 
 
@@ -434,7 +516,9 @@ def write_results(store: JobStore, out: Path) -> Path:
     target = out / "results.jsonl"
     partial = target.with_suffix(".jsonl.part")
     with partial.open("w", encoding="utf-8") as lines:
+        costs = store.costs()
         for record in store.records():
-            lines.write(json.dumps(result_line(record), ensure_ascii=False) + "\n")
+            line = result_line(record, costs.get(record.custom_id))
+            lines.write(json.dumps(line, ensure_ascii=False) + "\n")
     partial.replace(target)
     return target

@@ -38,15 +38,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from .._budget import fits
 from ._input import InvalidLine, Job, invalid_line_id
 
 __all__ = [
+    "JobCost",
     "JobRecord",
     "JobState",
     "JobStore",
     "SQLJobStore",
     "SQLiteJobStore",
     "SubmitRecord",
+    "SubmitRecorder",
     "new_worker_id",
     "submit_recorder",
     "worker_is_gone",
@@ -78,6 +81,21 @@ class JobRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class JobCost:
+    """What a job's submits cost: `amount` in its vendor's unit (None when no price is known),
+    `reported` when every figure is the vendor's own (else some are the price table's)."""
+
+    amount: float | None
+    reported: bool
+
+
+# Why begin_paid_submit declined: the budgets it checks.
+MAX_JOBS_SPENT = "max_jobs"
+MAX_COST_SPENT = "max_cost"
+UNPRICED_SUBMITS = "unpriced"
+
+
+@dataclass(frozen=True, slots=True)
 class SubmitRecord:
     """One row of the submits ledger: a paid request that was started."""
 
@@ -98,7 +116,26 @@ class JobStore(Protocol):
     def skip_pending(self, reason: str) -> int: ...
     def adopt(self, custom_id: str, task: str) -> JobRecord: ...
     def restore(self, line: dict[str, Any], out: Path) -> bool: ...
-    def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool: ...
+    def begin_submit(
+        self,
+        custom_id: str,
+        worker: str,
+        max_jobs: int | None,
+        *,
+        price: float | None = None,
+        max_cost: float | None = None,
+    ) -> bool: ...
+    def begin_paid_submit(
+        self,
+        custom_id: str,
+        worker: str,
+        max_jobs: int | None,
+        *,
+        price: float | None = None,
+        max_cost: float | None = None,
+    ) -> str | None: ...
+    def settle_cost(self, task: str, amount: float) -> None: ...
+    def costs(self) -> dict[str, JobCost]: ...
     def submitted(self, custom_id: str, task: str) -> None: ...
     def uncertain(self, custom_id: str, error: str, code: str | None) -> None: ...
     def refused(
@@ -123,21 +160,45 @@ class JobStore(Protocol):
     def close(self) -> None: ...
 
 
+class SubmitRecorder:
+    """A `before_send` hook for `submit`: records the submit once (retries of a refused
+    submit call it again), right before the paid request leaves, not while it queues, its
+    `price` reserved against `max_cost`. A crash after it leaves the job `uncertain`, before it
+    `pending`. False (a budget is spent: `declined` says which) cancels the submit."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        custom_id: str,
+        worker: str,
+        max_jobs: int | None,
+        *,
+        price: float | None = None,
+        max_cost: float | None = None,
+    ) -> None:
+        self.store, self.custom_id, self.worker = store, custom_id, worker
+        self.max_jobs, self.price, self.max_cost = max_jobs, price, max_cost
+        self.declined: str | None = None
+        self._recorded: bool | None = None
+
+    def __call__(self) -> bool:
+        if self._recorded is None:
+            self.declined = self.store.begin_paid_submit(
+                self.custom_id,
+                self.worker,
+                self.max_jobs,
+                price=self.price,
+                max_cost=self.max_cost,
+            )
+            self._recorded = self.declined is None
+        return self._recorded
+
+
 def submit_recorder(
     store: JobStore, custom_id: str, worker: str, max_jobs: int | None
 ) -> Callable[[], bool]:
-    """A `before_send` hook for `submit`: records the submit once (retries of a refused
-    submit call it again), right before the paid request leaves, not while it queues. A
-    crash after it leaves the job `uncertain`, before it `pending`. False (the budget is
-    spent) cancels the submit."""
-    recorded: list[bool] = []
-
-    def record() -> bool:
-        if not recorded:
-            recorded.append(store.begin_submit(custom_id, worker, max_jobs))
-        return recorded[0]
-
-    return record
+    """A `SubmitRecorder` for a budget of jobs only."""
+    return SubmitRecorder(store, custom_id, worker, max_jobs)
 
 
 def new_worker_id() -> str:
@@ -370,10 +431,15 @@ class SQLJobStore:
                 (state, task, file, error.get("message"), error.get("code"), now, custom_id),
             )
             if task or state == "uncertain":  # the ledger: what was paid (or may have been)
+                given = line.get("cost")
+                cost: dict[str, Any] = given if isinstance(given, dict) else {}
+                amount = cost.get("amount")
+                amount = float(amount) if isinstance(amount, int | float) else None
+                reported = amount if cost.get("source") == "reported" else None
                 db.execute(
-                    "INSERT INTO submits (custom_id, vendor, worker, started, task)"
-                    " VALUES (?, ?, 'restored', ?, ?)",
-                    (custom_id, line.get("vendor") or found[0], now, task),
+                    "INSERT INTO submits (custom_id, vendor, worker, started, task, reserved,"
+                    " charged) VALUES (?, ?, 'restored', ?, ?, ?, ?)",
+                    (custom_id, line.get("vendor") or found[0], now, task, amount, reported),
                 )
         return True
 
@@ -407,20 +473,66 @@ class SQLJobStore:
         assert found is not None
         return found
 
-    def begin_submit(self, custom_id: str, worker: str, max_jobs: int | None) -> bool:
+    def begin_submit(
+        self,
+        custom_id: str,
+        worker: str,
+        max_jobs: int | None,
+        *,
+        price: float | None = None,
+        max_cost: float | None = None,
+    ) -> bool:
+        """`begin_paid_submit`, True when the submit was recorded."""
+        refusal = self.begin_paid_submit(
+            custom_id, worker, max_jobs, price=price, max_cost=max_cost
+        )
+        return refusal is None
+
+    def begin_paid_submit(
+        self,
+        custom_id: str,
+        worker: str,
+        max_jobs: int | None,
+        *,
+        price: float | None = None,
+        max_cost: float | None = None,
+    ) -> str | None:
+        """Record the submit (its estimated `price` reserved in the ledger) unless a budget is
+        spent: `max_jobs` submits in all, or `max_cost` of the job's vendor's unit committed
+        (reserved, or charged where the vendor said). The check and the reservation are one
+        transaction that budget checks of every worker take in turn, so no two can spend the
+        same remainder. Returns None when recorded, else which budget declined."""
         now = time.time()
         with self._transaction(durable=True) as db:
-            if max_jobs is not None:
+            if max_jobs is not None or max_cost is not None:
                 self._serialise_submits(db)
+            if max_jobs is not None:
                 (started,) = db.execute("SELECT count(*) FROM submits").fetchone()
                 if started >= max_jobs:
-                    return False
-            self._record_submit(db, custom_id, worker, now)
-        return True
+                    return MAX_JOBS_SPENT
+            if max_cost is not None:
+                (vendor,) = db.execute(
+                    "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
+                ).fetchone()
+                committed, unpriced = db.execute(
+                    "SELECT COALESCE(sum(COALESCE(charged, reserved)), 0),"
+                    " COALESCE(sum(CASE WHEN charged IS NULL AND reserved IS NULL"
+                    " THEN 1 ELSE 0 END), 0) FROM submits WHERE vendor = ?",
+                    (vendor,),
+                ).fetchone()
+                if unpriced or price is None:
+                    return UNPRICED_SUBMITS
+                if not fits(float(committed), price, max_cost):
+                    return MAX_COST_SPENT
+            self._record_submit(db, custom_id, worker, now, price)
+        return None
 
     @staticmethod
-    def _record_submit(db: Database, custom_id: str, worker: str, now: float) -> None:
-        """The ledger's step before a paid request leaves: the job `submitting`, a submits row."""
+    def _record_submit(
+        db: Database, custom_id: str, worker: str, now: float, price: float | None = None
+    ) -> None:
+        """The ledger's step before a paid request leaves: the job `submitting`, a submits row
+        with the price reserved (None: not known)."""
         (vendor,) = db.execute(
             "SELECT vendor FROM jobs WHERE custom_id = ?", (custom_id,)
         ).fetchone()
@@ -429,9 +541,31 @@ class SQLJobStore:
             (worker, now, custom_id),
         )
         db.execute(
-            "INSERT INTO submits (custom_id, vendor, worker, started) VALUES (?, ?, ?, ?)",
-            (custom_id, vendor, worker, now),
+            "INSERT INTO submits (custom_id, vendor, worker, started, reserved)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (custom_id, vendor, worker, now, price),
         )
+
+    def settle_cost(self, task: str, amount: float) -> None:
+        """The vendor's own figure for a task replaces its reserved estimate."""
+        with self._transaction(durable=True) as db:
+            db.execute("UPDATE submits SET charged = ? WHERE task = ?", (amount, task))
+
+    def costs(self) -> dict[str, JobCost]:
+        """Each job's cost: its submits' charges (or reservations), summed."""
+        found: dict[str, JobCost] = {}
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT custom_id, sum(COALESCE(charged, reserved)),"
+                " sum(CASE WHEN COALESCE(charged, reserved) IS NULL THEN 1 ELSE 0 END),"
+                " sum(CASE WHEN charged IS NULL THEN 1 ELSE 0 END)"
+                " FROM submits GROUP BY custom_id"
+            ).fetchall()
+        for custom_id, amount, unknown, estimated in rows:
+            found[custom_id] = JobCost(
+                None if unknown else float(amount or 0.0), reported=not estimated
+            )
+        return found
 
     def submitted(self, custom_id: str, task: str) -> None:
         with self._transaction(durable=True) as db:
@@ -451,6 +585,14 @@ class SQLJobStore:
     def refused(
         self, custom_id: str, error: str, code: str | None, next_vendor: str | None
     ) -> None:
+        # Refused before any task existed: a submit that was recorded charged nothing.
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE submits SET charged = 0 WHERE id ="
+                " (SELECT max(id) FROM submits WHERE custom_id = ?)"
+                " AND task IS NULL AND charged IS NULL",
+                (custom_id,),
+            )
         if next_vendor is None:
             self._set(custom_id, "failed", error=error, error_code=code, worker=None)
             return
@@ -531,11 +673,14 @@ SQLITE_SCHEMA = (
         worker TEXT, tried TEXT NOT NULL DEFAULT '[]', updated REAL NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS submits (
         id INTEGER PRIMARY KEY AUTOINCREMENT, custom_id TEXT NOT NULL, vendor TEXT NOT NULL,
-        worker TEXT NOT NULL, started REAL NOT NULL, task TEXT)""",
+        worker TEXT NOT NULL, started REAL NOT NULL, task TEXT, reserved REAL, charged REAL)""",
     "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, heartbeat REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, worker)",
     "CREATE INDEX IF NOT EXISTS jobs_to_claim ON jobs (state, worker, line)",
+    "CREATE INDEX IF NOT EXISTS submits_by_task ON submits (task)",
 )
+# Added since the first stores were made: added to an older store when it is opened.
+COST_COLUMNS = ("reserved", "charged")
 
 
 class SQLiteJobStore(SQLJobStore):
@@ -550,7 +695,13 @@ class SQLiteJobStore(SQLJobStore):
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # FULL for the ledger: _transaction
-        for statement in SQLITE_SCHEMA:
+        for statement in SQLITE_SCHEMA[:2]:
+            self._db.execute(statement)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(submits)")}
+        for column in COST_COLUMNS:
+            if column not in present:
+                self._db.execute(f"ALTER TABLE submits ADD COLUMN {column} REAL")
+        for statement in SQLITE_SCHEMA[2:]:
             self._db.execute(statement)
 
     def __repr__(self) -> str:

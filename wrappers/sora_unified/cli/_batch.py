@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import sys
 import time
@@ -14,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, SoraError
+from ..errors import SoraError
 from ._exit import BatchStoreError, UsageError, batch_exit_code
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, SANDBOX_URL_ENV, sandbox_config
@@ -72,21 +73,25 @@ def _dry_run(
     output: Output,
 ) -> int:
     """Every line checked locally as the run would check it (its vendor, then each fallback in
-    turn); the plan printed; no request. The same lines are refused as in a run."""
-    from .. import validate_request
+    turn) and priced; the plan and its total per vendor and model printed; no request. The
+    same lines are refused as in a run."""
+    from .. import estimate
+    from .._prices import number
     from ..batch import Job
 
     refused = _report_invalid(items, output)
     planned: Counter[tuple[str, str]] = Counter()
+    totals: dict[tuple[str, str], float | None] = {}
+    units: dict[tuple[str, str], str] = {}
     for item in items:
         if not isinstance(item, Job):
             continue
         first = item.vendor or args.vendor
-        chosen: tuple[str, str] | None = None
+        chosen = None
         reasons: list[str] = []
         for vendor in (first, *(v for v in fallback if v != first)):
             try:
-                chosen = (vendor, validate_request(vendor, item.request()))
+                chosen = estimate(vendor, item.request())
                 break
             except SoraError as error:
                 reasons.append(str(error))
@@ -98,18 +103,63 @@ def _dry_run(
                 f"line {item.line} ({item.custom_id}): refused: {reasons[-1]}",
             )
             continue
-        vendor, model = chosen
-        planned[(vendor, model)] += 1
+        key = (chosen.vendor, chosen.model)
+        planned[key] += 1
+        units[key] = chosen.unit
+        before = totals.get(key, 0.0)
+        amount = chosen.amount
+        totals[key] = None if before is None or amount is None else before + amount
         output.event(
             "planned",
-            {"line": item.line, "custom_id": item.custom_id, "vendor": vendor, "model": model},
+            {
+                "line": item.line,
+                "custom_id": item.custom_id,
+                "vendor": chosen.vendor,
+                "model": chosen.model,
+                "seconds": chosen.seconds,
+                "price": amount,
+                "unit": chosen.unit,
+                "usd": chosen.usd,
+                "notices": list(chosen.notices),
+            },
         )
     total = sum(planned.values())
-    text = "\n".join(
-        [f"dry run: {total} job(s) would be submitted, {refused} line(s) refused; no request made"]
-        + [f"  {count:>5} x {vendor} {model}" for (vendor, model), count in sorted(planned.items())]
-    )
-    output.result({"planned": total, "refused": refused, "dry_run": True}, text)
+    lines = [
+        f"dry run: {total} job(s) would be submitted, {refused} line(s) refused; no request made"
+    ]
+    for (vendor, model), count in sorted(planned.items()):
+        spent = totals[(vendor, model)]
+        price = (
+            "price unknown"
+            if spent is None
+            else f"{number(round(spent, 6))} {units[(vendor, model)]}"
+        )
+        lines.append(f"  {count:>5} x {vendor} {model}: {price}")
+    by_unit: dict[str, float] = {}
+    unknown = 0
+    for key, spent in totals.items():
+        if spent is None:
+            unknown += planned[key]
+        else:
+            by_unit[units[key]] = by_unit.get(units[key], 0.0) + spent
+    summary = [f"{number(round(v, 6))} {u}" for u, v in sorted(by_unit.items())]
+    if unknown:
+        summary.append(f"{unknown} job(s) of unknown price")
+    lines.append(f"total: {', '.join(summary) or 'nothing'} (the price table's estimates)")
+    output.result(
+        {
+            "planned": total,
+            "refused": refused,
+            "dry_run": True,
+            "totals": [
+                {"vendor": v, "model": m, "jobs": planned[(v, m)], "amount": totals[(v, m)],
+                 "unit": units[(v, m)]}
+                for v, m in sorted(planned)
+            ],
+            "unpriced_jobs": unknown,
+        },
+        "\n".join(lines),
+    )  # fmt: skip
     return 0 if refused == 0 else 4
 
 
@@ -382,6 +432,7 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
     fallback = _fallback(args.fallback, args.vendor)
     if args.dry_run:
         return _dry_run(args, items, fallback, output)
+    budgets = _budgets(args.max_cost, items, args.vendor, fallback)
     store, existing = _store(args, out)
     try:
         if existing and args.rebuild_store:
@@ -404,14 +455,12 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
             out=out,
             fallback=fallback,
             max_jobs=args.max_jobs,
-            max_cost=args.max_cost,
+            max_cost=budgets,
             resubmit_uncertain=args.resubmit_uncertain,
             job_slots=args.job_slots,
             wait_timeout=args.timeout,
             submits_at_once=args.submits_at_once,
         )
-        if args.max_cost is not None:
-            _check_credits_endpoints({args.vendor, *fallback})
         try:
             with _client_options(args, out) as client_kwargs:
                 summary = asyncio.run(_run(args, store, options, client_kwargs, output))
@@ -435,13 +484,26 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
         )
     counts = dict(sorted(summary.counts.items()))
     code, meaning = batch_exit_code(counts)
+    from ..batch._runner import cost_text
+
     text = (
         f"batch finished in {summary.seconds:.1f}s: "
         + ", ".join(f"{count} {state}" for state, count in counts.items())
+        + f"\ncost: {cost_text(summary)}"
         + f"\nresults: {summary.results}"
         + ("" if code == 0 else f"\nexit {code}: {meaning}")
     )
-    output.result({"counts": counts, "results": str(summary.results), "exit_code": code}, text)
+    data = {
+        "counts": counts,
+        "results": str(summary.results),
+        "exit_code": code,
+        "costs": [
+            {"unit": unit, "amount": round(amount, 6), "estimated": unit in summary.estimated_costs}
+            for unit, amount in sorted(summary.costs.items())
+        ],
+        "unpriced_jobs": summary.unpriced_jobs,
+    }
+    output.result(data, text)
     return code
 
 
@@ -482,17 +544,70 @@ def cmd_adopt(args: argparse.Namespace, output: Output) -> int:
     return 0
 
 
-def _check_credits_endpoints(vendors: set[str]) -> None:
-    from ..vendors import load_adapter
+def _budget_item(text: str) -> tuple[str | None, float]:
+    """An argparse type for --max-cost: AMOUNT, or VENDOR=AMOUNT."""
+    from ..vendors import VENDOR_NAMES
 
-    for vendor in sorted(vendors):
+    vendor, equals, amount = text.rpartition("=")
+    if equals and vendor not in VENDOR_NAMES:
+        raise argparse.ArgumentTypeError(
+            f"{vendor!r} is not a vendor; expected AMOUNT or VENDOR=AMOUNT with VENDOR one of"
+            f" {', '.join(VENDOR_NAMES)}"
+        )
+    try:
+        value = float(amount)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"an amount >= 0 in the vendor's unit; got {amount!r}")
+    return (vendor or None), value
+
+
+def _budgets(
+    given: list[tuple[str | None, float]] | None,
+    items: list[Job | InvalidLine],
+    vendor: str,
+    fallback: tuple[str, ...],
+) -> dict[str, float] | None:
+    """--max-cost per vendor the batch may pay. One bare amount is for a batch that pays one
+    vendor (its unit); otherwise each vendor needs its own (kie credits are not evolink's).
+    Every job's price must be known: a budget cannot hold an unknown one."""
+    from .. import estimate
+    from .._prices import unit_of
+    from ..batch import Job
+
+    if not given:
+        return None
+    jobs = [item for item in items if isinstance(item, Job)]
+    paid = sorted({vendor, *fallback, *(job.vendor for job in jobs if job.vendor)})
+    bare = [amount for name, amount in given if name is None]
+    named = {name: amount for name, amount in given if name is not None}
+    if bare and (named or len(paid) > 1):
+        raise UsageError(
+            f"--max-cost {bare[0]:g}: this batch may pay {', '.join(paid)}, each in its own unit"
+            f" ({', '.join(unit_of(v) for v in paid)}); give one budget per vendor: "
+            + " ".join(f"--max-cost {v}=AMOUNT" for v in paid)
+        )
+    budgets = {paid[0]: bare[-1]} if bare else named
+    missing = [v for v in paid if v not in budgets]
+    if missing:
+        raise UsageError(
+            f"--max-cost: no budget for {', '.join(missing)}, which this batch may pay; add "
+            + " ".join(f"--max-cost {v}=AMOUNT" for v in missing)
+        )
+    for job in jobs:
         try:
-            load_adapter(vendor).credits_call()
-        except (NotImplementedError, SoraError):
-            raise ConfigurationError(
-                f"--max-cost needs the vendor's credits endpoint and {vendor} has none;"
-                " use --max-jobs to bound the batch instead"
-            ) from None
+            priced = estimate(job.vendor or vendor, job.request())
+        except SoraError:
+            continue  # refused in the run, nothing paid
+        if priced.amount is None:
+            raise UsageError(
+                f"--max-cost: line {job.line} ({job.custom_id}) would be {priced.vendor}"
+                f" {priced.shape}, and no price is published for it, so no budget can hold it;"
+                " name a model with a price in the line (sora-unified vendors lists them) or"
+                " drop --max-cost"
+            )
+    return budgets
 
 
 def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
@@ -512,7 +627,13 @@ def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
     batch.add_argument("--dry-run", action="store_true", help="check every line, send nothing")
     batch.add_argument("--max-jobs", type=_count, help="stop submitting after this many")
     batch.add_argument(
-        "--max-cost", type=positive_seconds, help="stop submitting once this many credits are spent"
+        "--max-cost",
+        type=_budget_item,
+        action="append",
+        metavar="[VENDOR=]AMOUNT",
+        help="the most the batch may pay in all (across --resume and workers), in the vendor's"
+        " unit (kie credits, evolink credits, CNY): each job's price is reserved before its"
+        " submit leaves; repeat VENDOR=AMOUNT when it may pay several vendors",
     )
     batch.add_argument(
         "--fallback", help="vendors to try, in order, for a job refused before a task existed"

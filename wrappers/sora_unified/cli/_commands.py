@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ._exit import UsageError
-from ._output import Output, serve_until_interrupted, video_dict
+from ._output import Output, estimate_dict, serve_until_interrupted, video_dict
 from ._session import (
     VENDORS,
     client_for,
@@ -24,7 +24,8 @@ from ._stopping import SubmitGuard
 
 if TYPE_CHECKING:
     from .._client import BeforeSend, Client
-    from ..types import Task
+    from .._prices import Estimate
+    from ..types import AnyRequest, Task
 
 
 def _shots(path: str) -> tuple[Any, ...]:
@@ -81,30 +82,61 @@ def _vendor_selling(kind: str, given: str | None) -> str:
     return sellers[0]
 
 
+def _priced(output: Output, vendor: str, request: AnyRequest, *, dry_run: bool) -> int | None:
+    """The request's model and price, and where they differ from what was asked, printed
+    before anything is paid (checked as submit checks it). A dry run ends here (0)."""
+    from .. import estimate
+
+    priced = estimate(vendor, request)
+    if not dry_run:
+        # To people, on stderr; --json keeps its first line for the task (`submitted`).
+        if not output.as_json:
+            output.event("estimate", estimate_dict(priced), _estimate_text(priced))
+    else:
+        output.result(
+            {"dry_run": True, **estimate_dict(priced)},
+            _estimate_text(priced) + "\ndry run: nothing was sent",
+        )
+        return 0
+    return None
+
+
+def _estimate_text(priced: Estimate) -> str:
+    return "\n".join([f"{priced.vendor} {priced.shape}: {priced.price_text}"] + [
+        f"  note: {notice}" for notice in priced.notices
+    ])  # fmt: skip
+
+
 def cmd_generate(args: argparse.Namespace, output: Output) -> int:
     request = _request_from(args)
+    ended = _priced(output, args.vendor, request, dry_run=args.dry_run)
+    if ended is not None:
+        return ended
     return _paid_video(
         args, output, args.vendor, lambda client, hook: client.submit(request, before_send=hook)
     )
 
 
 def cmd_remix(args: argparse.Namespace, output: Output) -> int:
+    from .._client import remix_request
     from ..types import Task
 
     source = Task.parse(args.task)
+    options: dict[str, Any] = {
+        "seconds": args.seconds,
+        "orientation": args.orientation,
+        "size": args.size,
+        "remove_watermark": args.remove_watermark,
+        "callback_url": args.callback_url,
+        "model": args.model,
+    }
+    planned = remix_request(source.vendor, source, args.prompt, dict(options))
+    ended = _priced(output, source.vendor, planned, dry_run=args.dry_run)
+    if ended is not None:
+        return ended
 
     def submit(client: Client, hook: BeforeSend) -> Task:
-        return client.remix(
-            source,
-            args.prompt,
-            seconds=args.seconds,
-            orientation=args.orientation,
-            size=args.size,
-            remove_watermark=args.remove_watermark,
-            callback_url=args.callback_url,
-            model=args.model,
-            before_send=hook,
-        )
+        return client.remix(source, args.prompt, **options, before_send=hook)
 
     return _paid_video(args, output, source.vendor, submit)
 
@@ -116,6 +148,9 @@ def cmd_remove_watermark(args: argparse.Namespace, output: Output) -> int:
         video_url=args.video_url, callback_url=args.callback_url, model=args.model
     )
     vendor = _vendor_selling("watermark_removal", args.vendor)
+    ended = _priced(output, vendor, request, dry_run=args.dry_run)
+    if ended is not None:
+        return ended
     return _paid_video(
         args, output, vendor, lambda client, hook: client.submit(request, before_send=hook)
     )
@@ -185,6 +220,9 @@ def cmd_character(args: argparse.Namespace, output: Output) -> int:
         callback_url=args.callback_url,
         model=args.model,
     )
+    ended = _priced(output, vendor, request, dry_run=args.dry_run)
+    if ended is not None:
+        return ended
     with client_for(args, vendor) as client:
         with SubmitGuard(output) as guard:
             task = client.submit(request, before_send=guard.before_send)
@@ -277,7 +315,29 @@ def cmd_vendors(args: argparse.Namespace, output: Output) -> int:
         }
         for m in table
     ]
-    output.result({"models": rows}, table.table())
+    from .._prices import prices
+
+    price_rows = [
+        {
+            "vendor": row.vendor,
+            "model": row.model,
+            "seconds": row.seconds,
+            "quality": row.quality,
+            "remove_watermark": row.remove_watermark,
+            "amount": row.amount,
+            "unit": row.unit,
+            "per": row.per,
+            "usd": row.for_video(1)[1],
+            "source": row.source,
+            "note": row.note or None,
+        }
+        for row in prices()
+    ]
+    text = (
+        f"{table.table()}\n\nWhat it costs (the price table; unknown: no source publishes it)\n"
+        f"{prices().table()}"
+    )
+    output.result({"models": rows, "prices": price_rows}, text)
     return 0
 
 

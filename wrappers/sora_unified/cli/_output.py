@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from .._prices import Estimate
     from ..types import Video
 
 
@@ -61,6 +62,22 @@ def video_dict(video: Video) -> dict[str, Any]:
         "vendor_status": video.vendor_status,
         "created_at": video.created_at.isoformat() if video.created_at else None,
         "completed_at": video.completed_at.isoformat() if video.completed_at else None,
+        "cost": video.cost.as_dict() if video.cost else None,
+    }
+
+
+def estimate_dict(estimate: Estimate) -> dict[str, Any]:
+    return {
+        "vendor": estimate.vendor,
+        "model": estimate.model,
+        "seconds": estimate.seconds or None,
+        "quality": estimate.quality,
+        "remove_watermark": estimate.remove_watermark,
+        "price": estimate.amount,
+        "unit": estimate.unit,
+        "usd": estimate.usd,
+        "source": estimate.price.source,
+        "notices": list(estimate.notices),
     }
 
 

@@ -81,6 +81,14 @@ def _watermark_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _dry_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the request and print the model and price it would be paid at; send nothing",
+    )
+
+
 def _video_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="where to save the MP4 (default out/<vendor>-<task>.mp4)")
     parser.add_argument("--no-wait", action="store_true", help="print the task and exit")
@@ -116,6 +124,7 @@ def _add_generate(commands: Any) -> None:
     _watermark_flags(generate)
     generate.add_argument("--callback-url")
     _video_output(generate)
+    _dry_run(generate)
     generate.set_defaults(handler=cmd_generate)
 
 
@@ -129,6 +138,7 @@ def _add_remix(commands: Any) -> None:
     _watermark_flags(remix)
     remix.add_argument("--callback-url")
     _video_output(remix)
+    _dry_run(remix)
     remix.set_defaults(handler=cmd_remix)
 
 
@@ -151,6 +161,7 @@ def _add_character(commands: Any) -> None:
     character.add_argument(
         "--timeout", type=_positive_seconds, default=900.0, help="seconds to wait (default 900)"
     )
+    _dry_run(character)
     character.set_defaults(handler=cmd_character)
 
 
@@ -164,6 +175,7 @@ def _add_remove_watermark(commands: Any) -> None:
     unmark.add_argument("--model")
     unmark.add_argument("--callback-url")
     _video_output(unmark)
+    _dry_run(unmark)
     unmark.set_defaults(handler=cmd_remove_watermark)
 
 

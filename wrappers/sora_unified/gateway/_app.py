@@ -212,6 +212,8 @@ class Gateway:
         except PASSING as error:
             logger.warning("gateway: cannot read %s now: %s", record.custom_id, error)
             return row, None
+        if video.cost is not None and video.cost.source == "reported":
+            self.store.settle_cost(record.task, video.cost.amount)
         if video.status in ("completed", "failed"):
             facts = dict(record.fields)
             finished = video.completed_at.timestamp() if video.completed_at else time.time()

@@ -275,7 +275,7 @@ class GatewayStore(SQLiteJobStore):
             )
         return record_from_row(row)
 
-    def begin_video_submit(self, video_id: str, worker: str) -> bool:
+    def begin_video_submit(self, video_id: str, worker: str, price: float | None = None) -> bool:
         """`begin_submit` (the ledger's row, before the paid request leaves), unless the video
         was deleted since it was claimed: then it is never sent (False cancels the submit). One
         transaction, so a delete lands wholly before or wholly after."""
@@ -288,7 +288,7 @@ class GatewayStore(SQLiteJobStore):
                     ("deleted before it was sent", now, video_id),
                 )
                 return False
-            self._record_submit(db, video_id, worker, now)
+            self._record_submit(db, video_id, worker, now, price)
         return True
 
     # -- final states and their events ------------------------------------------------------

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import httpx
 
-from .._client import AsyncClient
+from .._client import AsyncClient, estimate, remix_request
 from ..batch import JobRecord, request_from_fields
 from ..errors import SoraError, SubmissionUncertainError, SubmitCancelledError
-from ..types import VideoRequest
+from ..types import Task, VideoRequest
 from ._openai import error_code
 from ._store import GatewayStore
 from ._webhooks import WebhookTarget, signed_headers
@@ -101,9 +101,11 @@ class SubmitWorker:
         vendor = record.vendor or ""
         began: list[bool] = []
 
+        price = self._price(record)
+
         def before_send() -> bool:
             if not began:  # a refused submit's retry calls it again: recorded once
-                began.append(self.store.begin_video_submit(video_id, self.worker))
+                began.append(self.store.begin_video_submit(video_id, self.worker, price))
             return began[0]
 
         try:
@@ -138,6 +140,21 @@ class SubmitWorker:
             if began:  # sent (or settled): the frame is never needed again
                 input_path(self.files, video_id).unlink(missing_ok=True)
         self.store.submitted(video_id, str(task))
+        if task.cost is not None:  # the vendor's own figure (evolink's create answer)
+            self.store.settle_cost(str(task), task.cost.amount)
+
+    def _price(self, record: JobRecord) -> float | None:
+        """The price the ledger reserves for this video's submit (None: not published)."""
+        vendor = record.vendor or ""
+        try:
+            remix_of = record.fields.get("remix_of")
+            if remix_of:
+                source = Task.parse(remix_of)
+                prompt = record.fields["request"]["prompt"]
+                return estimate(vendor, remix_request(vendor, source, prompt, {})).amount
+            return estimate(vendor, request_from_fields(record.fields["request"])).amount
+        except (SoraError, KeyError, TypeError, ValueError):
+            return None  # the submit itself refuses what cannot be planned
 
     def _fail(self, video_id: str, error: Exception, code: str, *, uncertain: bool) -> None:
         message = str(error)  # the client scrubbed its key from it

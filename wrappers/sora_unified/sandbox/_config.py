@@ -104,7 +104,7 @@ class SandboxConfig:
     timing: Timing = field(default_factory=Timing)
     faults: tuple[Fault, ...] = ()
     seed: int = 0
-    credits: float = 10_000.0
+    credits: float = 1_000_000.0  # a kie Pro 15 s high video is 630 credits
     # Each task is charged its price in the price table (sora_unified.prices()) times
     # `charge_factor` (a vendor charging more or less than its published price), or
     # `unpriced_charge` where no price is published.

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._prices import prices
+from .._capabilities import capabilities
+from .._prices import priced_quality, prices
 from .._urls import is_public_host
 from ._config import SandboxConfig, Timing
 from ._specs import documented_errors, referenced_models, variant_default
@@ -66,6 +67,12 @@ def charge(vendor: str, order: Order, config: SandboxConfig) -> float:
     quality and watermark choice (times `charge_factor`), or `unpriced_charge`."""
     seconds = int(order.seconds)
     quality = order.quality if order.quality in ("standard", "high") else None
+    try:
+        caps = capabilities().model(vendor, order.model)
+    except KeyError:
+        return config.unpriced_charge
+    if caps.kind in ("video", "remix"):
+        quality = priced_quality(caps, seconds, quality)  # type: ignore[arg-type]
     row = prices().find(vendor, order.model, seconds, quality, order.remove_watermark)  # type: ignore[arg-type]
     amount = row.for_video(seconds)[0]
     return config.unpriced_charge if amount is None else round(amount * config.charge_factor, 6)
