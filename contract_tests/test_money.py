@@ -362,3 +362,11 @@ def test_modelverse_has_a_budget_by_the_table(
     assert code == 22
     final = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert final["costs"] == [{"unit": "CNY", "amount": 5.68, "estimated": True}]
+
+
+def test_a_cost_reads_as_the_source_wrote_it() -> None:
+    cost = Cost(amount=115.22304, unit="evolink credits", source="reported")
+    assert str(cost) == "115.22304 evolink credits, reported"
+    assert str(Cost(amount=30.0, unit="kie credits", source="estimated", usd=0.15)) == (
+        "30 kie credits ($0.15), estimated"
+    )

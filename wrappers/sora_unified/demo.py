@@ -27,6 +27,7 @@ class Row:
     file: str
     bytes: str
     wall: str
+    cost: str
 
 
 def _jobs(image_url: str) -> list[tuple[str, VideoRequest]]:
@@ -69,7 +70,7 @@ def _show(bar: Progress) -> Callable[[Video], None]:
 
 
 def _table(rows: list[Row]) -> str:
-    header = Row("vendor", "model", "task", "seconds", "size", "file", "bytes", "wall time")
+    header = Row("vendor", "model", "task", "seconds", "size", "file", "bytes", "wall time", "cost")
     cells = [list(vars(r).values()) for r in [header, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
     lines = [
@@ -104,6 +105,7 @@ def main(out_dir: str = "out") -> int:
                     file=str(path),
                     bytes=str(path.stat().st_size),
                     wall=f"{time.monotonic() - started:.1f}s",
+                    cost=str(video.cost) if video.cost else "unknown",
                 )
             )
     print()

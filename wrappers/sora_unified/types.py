@@ -292,8 +292,9 @@ class Cost:
     basis: str = ""
 
     def __str__(self) -> str:
-        dollars = f" (${self.usd:.4g})" if self.usd is not None else ""
-        return f"{self.amount:g} {self.unit}{dollars}, {self.source}"
+        # As the sources write figures (115.22304, not 115.223).
+        dollars = f" (${round(self.usd, 4):.10g})" if self.usd is not None else ""
+        return f"{self.amount:.10g} {self.unit}{dollars}, {self.source}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
