@@ -249,9 +249,10 @@ def test_a_budget_is_shared_by_workers_on_postgresql(postgres_url: str) -> None:
             ok = store.begin_submit(claimed.custom_id, f"w{index}", None, price=30, max_cost=90)
             with lock:
                 began.append(ok)
-            store.skipped(claimed.custom_id, "x") if not ok else store.submitted(
-                claimed.custom_id, f"kie:{claimed.custom_id}"
-            )
+            if ok:
+                store.submitted(claimed.custom_id, f"kie:{claimed.custom_id}")
+            else:
+                store.skipped(claimed.custom_id, "--max-cost reached")
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
     for thread in threads:

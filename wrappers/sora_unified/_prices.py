@@ -17,7 +17,7 @@ from typing import Literal
 from ._capabilities import MODELS, ModelCapabilities, Plan
 from .types import Cost, Quality, VideoRequest
 
-__all__ = ["Estimate", "Price", "PriceTable", "estimate_plan", "prices", "unit_of"]
+__all__ = ["Estimate", "Price", "PriceTable", "estimate_plan", "prices", "unit_of", "usd_of"]
 
 UNITS: dict[str, str] = {
     "kie": "kie credits",
@@ -76,7 +76,7 @@ class Price:
         if self.amount is None:
             return None, None
         factor = seconds if self.per == "second" else 1
-        usd = self.usd if self.usd is not None else _usd(self.vendor, self.amount)
+        usd = self.usd if self.usd is not None else usd_of(self.vendor, self.amount)
         return self.amount * factor, None if usd is None else usd * factor
 
     def describe(self) -> str:
@@ -94,7 +94,8 @@ def number(value: float) -> str:
     return f"{value:.10g}"
 
 
-def _usd(vendor: str, amount: float) -> float | None:
+def usd_of(vendor: str, amount: float) -> float | None:
+    """`amount` of the vendor's unit in dollars, where the vendor publishes a rate."""
     rate = USD_PER_UNIT.get(vendor)
     return None if rate is None else round(amount * rate, 6)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._client import AsyncClient, estimate
 from .._constants import DEFAULT_WAIT_TIMEOUT_SECONDS
-from .._prices import USD_PER_UNIT, number, unit_of
+from .._prices import number, unit_of, usd_of
 from ..errors import (
     AuthenticationError,
     BadRequestError,
@@ -502,12 +502,11 @@ def result_line(record: JobRecord, cost: JobCost | None = None) -> dict[str, Any
 def _job_cost(record: JobRecord, cost: JobCost | None) -> dict[str, Any] | None:
     if cost is None or cost.amount is None or record.vendor is None:
         return None
-    rate = USD_PER_UNIT.get(record.vendor)
     return {
         "amount": round(cost.amount, 6),
         "unit": unit_of(record.vendor),
         "source": "reported" if cost.reported else "estimated",
-        "usd": None if rate is None else round(cost.amount * rate, 6),
+        "usd": usd_of(record.vendor, cost.amount),
     }
 
 

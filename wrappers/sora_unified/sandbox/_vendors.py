@@ -384,9 +384,10 @@ class Evolink(_ErrorObjectVendor):
 
     @staticmethod
     def _usage(task: SandboxTask) -> Body:
-        preview = task.model.endswith("-preview")
+        # The pages' examples: per_second on sora-2-pro-preview's schema, per_call on the others.
+        per_second = task.model == "sora-2-pro-preview"
         return {
-            "billing_rule": "per_second" if preview else "per_call",
+            "billing_rule": "per_second" if per_second else "per_call",
             "credits_reserved": task.extra.get("charged", 0.0),
             "user_group": "default",
         }

@@ -19,7 +19,7 @@ from .._capabilities import Plan
 from .._http import HttpCall, HttpReply
 from .._images import LocalImage
 from .._limits import RateLimit
-from .._prices import USD_PER_UNIT, unit_of
+from .._prices import unit_of, usd_of
 from .._urls import split_http_url
 from ..errors import APIError, UnsupportedFeatureError, ValidationError
 from ..types import AnyRequest, Cost, VendorOptionsArg, Video, option_pairs
@@ -111,8 +111,7 @@ def reported_cost(vendor: str, value: Any, basis: str) -> Cost | None:
     amount = float(value)
     if not math.isfinite(amount) or amount < 0:
         return None
-    rate = USD_PER_UNIT.get(vendor)
-    usd = None if rate is None else round(amount * rate, 6)
+    usd = usd_of(vendor, amount)
     return Cost(amount=amount, unit=unit_of(vendor), source="reported", usd=usd, basis=basis)
 
 
