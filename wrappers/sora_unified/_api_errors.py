@@ -145,19 +145,85 @@ def error_object_error(
     `error.code` may be a string or the integer HTTP status (evolink documents both);
     `class_by_code` overrides the class a vendor code's HTTP status would give.
     """
-    if reply.status_code < 400:
-        return None
     body = reply.json_or_none()
+    if reply.status_code < 400:
+        return _refusal_in_success(vendor, reply, body, class_by_code)
     detail = body.get("error") if isinstance(body, Mapping) else None
     if not isinstance(detail, Mapping):
         return unexpected_body_error(vendor, reply)
+    return _error_object(vendor, reply, detail, reply.status_code, class_by_code)
+
+
+# What an error object's string `code` (else its `type`) means when the status line does not
+# say (a 2xx answer that carries only an error envelope). Sources: vendor-facts 2.4 and 3.x.
+STATUS_BY_ERROR_WORD: Mapping[str, int] = {
+    "invalid_request_error": 400,
+    "invalid_request": 400,
+    "authentication_error": 401,
+    "unauthorized": 401,
+    "auth_error": 401,
+    "insufficient_quota": 402,
+    "insufficient_quota_error": 402,
+    "permission_error": 403,
+    "forbidden": 403,
+    "model_access_denied": 403,
+    "not_found_error": 404,
+    "timeout": 408,
+    "request_too_large_error": 413,
+    "rate_limit_error": 429,
+    "rate_limit_exceeded": 429,
+    "rate_limit": 429,
+    "internal_error": 500,
+    "internal_server_error": 500,
+    "api_error": 500,
+    "upstream_error": 502,
+    "service_unavailable_error": 503,
+    "gateway_timeout_error": 504,
+}
+# Keys an error envelope may carry beside `error`; any other key means a real answer (an
+# evolink task carries its failure in `error` next to `id` and `status`).
+_ENVELOPE_KEYS = frozenset({"error", "request_id"})
+
+
+def _refusal_in_success(
+    vendor: str,
+    reply: HttpReply,
+    body: Any,
+    class_by_code: Mapping[str, type[APIError]] | None,
+) -> APIError | None:
+    """A 2xx answer that is nothing but an error envelope is the vendor's refusal whatever the
+    status line says (a modelverse quota refusal is seen under 200); None for a real answer."""
+    if not isinstance(body, Mapping) or not set(body) <= _ENVELOPE_KEYS:
+        return None
+    detail = body.get("error")
+    if not isinstance(detail, Mapping) or not any(
+        detail.get(key) not in (None, "") for key in ("code", "message", "type")
+    ):
+        return None
+    code = detail.get("code")
+    status = 0
+    if isinstance(code, int) and not isinstance(code, bool) and 400 <= code <= 599:
+        status = code
+    for word in (code, detail.get("type")):
+        if not status and isinstance(word, str):
+            status = STATUS_BY_ERROR_WORD.get(word, 0)
+    return _error_object(vendor, reply, detail, status or 400, class_by_code)
+
+
+def _error_object(
+    vendor: str,
+    reply: HttpReply,
+    detail: Mapping[str, Any],
+    status: int,
+    class_by_code: Mapping[str, type[APIError]] | None,
+) -> APIError:
     code = detail.get("code")
     code_text = str(code) if code not in (None, "") else None
     hint = detail.get("fallback_suggestion")
     return api_error(
         vendor,
         reply,
-        status=reply.status_code,
+        status=status,
         code=code_text,
         message=str(detail.get("message") or detail.get("type") or "error"),
         cls=(class_by_code or {}).get(code_text or ""),

@@ -29,7 +29,6 @@ from .storyboard_input_n_frames import StoryboardInputNFrames
 from .storyboard_request import StoryboardRequest
 from .storyboard_shot import StoryboardShot
 from .task_callback import TaskCallback
-from .task_callback_data import TaskCallbackData
 from .task_param import TaskParam
 from .task_param_input import TaskParamInput
 from .text_to_video_input import TextToVideoInput
@@ -71,7 +70,6 @@ __all__ = (
     "StoryboardRequest",
     "StoryboardShot",
     "TaskCallback",
-    "TaskCallbackData",
     "TaskParam",
     "TaskParamInput",
     "TextToVideoInput",

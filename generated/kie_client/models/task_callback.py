@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.task_callback_data import TaskCallbackData
+    from ..models.record_info import RecordInfo
 
 
 T = TypeVar("T", bound="TaskCallback")
@@ -21,13 +21,16 @@ class TaskCallback:
 
     Attributes:
         code (int): 200 for success, 501 for failure.
-        data (TaskCallbackData):
+        data (RecordInfo): A task as recordInfo and the completion callback describe it. Extra keys are kept and
+            most fields may be null or absent, but the fields a client reads are required where
+            the vendor documents them: `taskId` and `state` always; on success a `resultJson`
+            holding at least one result URL; on failure `failCode` and `failMsg` (null allowed).
         msg (None | str | Unset):
         message (None | str | Unset):
     """
 
     code: int
-    data: TaskCallbackData
+    data: RecordInfo
     msg: None | str | Unset = UNSET
     message: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -66,12 +69,12 @@ class TaskCallback:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_callback_data import TaskCallbackData
+        from ..models.record_info import RecordInfo
 
         d = dict(src_dict)
         code = d.pop("code")
 
-        data = TaskCallbackData.from_dict(d.pop("data"))
+        data = RecordInfo.from_dict(d.pop("data"))
 
         def _parse_msg(data: object) -> None | str | Unset:
             if data is None:
