@@ -201,8 +201,6 @@ class OpenAIVideosHost:
         media = "multipart/form-data"
         self._check(CREATE_PATH, fields, media)
         seconds, duration = fields.get("seconds"), fields.get("duration")
-        if seconds is not None and duration is not None and seconds != duration:
-            raise Refused(self.emulator.invalid("duration", "differs from seconds"))
         length = seconds or duration or "4"
         size = fields.get("size") or "720x1280"
         if image is not None:

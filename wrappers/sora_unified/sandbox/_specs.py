@@ -247,3 +247,15 @@ def referenced_models(vendor: str, path: str, model: str, field: str) -> tuple[s
     if named is None:
         raise KeyError(f"{vendor} {model}: {field} names no task in the spec")
     return None if named == "video" else tuple(named)
+
+
+@cache
+def path_parameter_pattern(vendor: str, path: str, name: str) -> str | None:
+    """The `pattern` the spec gives path parameter `name` of GET `path`, if any: what the
+    emulator refuses as a malformed id is what the spec says a well-formed one is."""
+    for parameter in spec(vendor)["paths"][path]["get"].get("parameters", ()):
+        if parameter.get("in") == "path" and parameter.get("name") == name:
+            pattern = parameter.get("schema", {}).get("pattern")
+            return str(pattern) if pattern else None
+    return None
+

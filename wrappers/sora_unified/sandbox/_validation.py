@@ -8,7 +8,8 @@ for the specs to mean what they say:
   non-empty string is decoded and validated against it.
 - `x-cross-field-rules`: rules JSON Schema cannot state, written as data next to the object
   they constrain, e.g. `{sum: "shots/*/duration", at-most: "n_frames"}` (kie's storyboard:
-  "the total duration of all shots cannot exceed n_frames").
+  "the total duration of all shots cannot exceed n_frames"), or `{equal: [seconds, duration]}`
+  (two names of one field: when both are sent they agree).
 - `x-public-hosts-only: true` on a URL: its host must be public, in every spelling an address
   can take (evolink refuses callbacks to 127.0.0.1, 10.x, 192.168.x, ...).
 - `x-known-values` (strict validators only): the values a vendor documents for a field that
@@ -83,6 +84,15 @@ def _cross_field_rules(
     for rule in rules:
         if "span" in rule:
             yield from _span(instance, rule)
+        if "equal" in rule:
+            first, *others = rule["equal"]
+            for other in others:
+                if first in instance and other in instance and instance[first] != instance[other]:
+                    yield ValidationError(
+                        f"differs from {first} ({instance[other]!r} and {instance[first]!r}):"
+                        f" {rule.get('description', '')}".rstrip(": "),
+                        path=[other],
+                    )
         if "sum" in rule:
             parts = [_number(v) for v in cross_field_values(instance, rule["sum"])]
             limits = [_number(v) for v in cross_field_values(instance, rule["at-most"])]

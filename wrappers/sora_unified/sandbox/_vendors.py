@@ -8,6 +8,7 @@ specific to say. Authentication forms come from the specs' securitySchemes (`_sp
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import string
 import uuid
@@ -21,7 +22,7 @@ from .._capabilities import capabilities
 from .._prices import priced_quality, prices
 from .._urls import is_public_host
 from ._config import SandboxConfig, Timing
-from ._specs import documented_errors, referenced_models, variant_default
+from ._specs import documented_errors, path_parameter_pattern, referenced_models, variant_default
 from ._state import Phase, SandboxTask
 
 Body = dict[str, Any]
@@ -297,7 +298,8 @@ class Evolink(_ErrorObjectVendor):
         return self.invalid("task_id", "is required")
 
     def malformed_task_id(self, task_id: str) -> Reply | None:
-        if task_id.startswith(self.task_prefix):
+        pattern = path_parameter_pattern(self.name, "/v1/tasks/{task_id}", "task_id")
+        if pattern is None or re.search(pattern, task_id):
             return None
         return self.error(
             400,
