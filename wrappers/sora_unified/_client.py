@@ -56,7 +56,7 @@ from ._limits import (
 )
 from ._pool import linear_pools
 from ._prices import Estimate, estimate_plan
-from ._redact import install_log_filter, scrub_error
+from ._redact import install_log_filter, redact_value, scrub_error
 from ._retry import RetryPolicy, uncertain_submission
 from ._wait import WaitTracker, finish
 from .errors import (
@@ -523,7 +523,11 @@ class _BaseClient:
         return parsed
 
     def _video(self, task: Task, body: Any) -> Video:
-        video = self._adapter.parse_status(body, task_id=task.id)
+        # A vendor may echo the key in any field (a failure message, a state word): the
+        # Video leaves as clean as the errors do.
+        video = redact_value(
+            self._adapter.parse_status(body, task_id=task.id), (self._config.api_key,)
+        )
         path = self._adapter.content_path(task.id) if video.status == "completed" else None
         if path is not None and not video.video_urls:  # fetched from the API, with the key
             video = replace(video, video_urls=(self.base_url.rstrip("/") + path,))

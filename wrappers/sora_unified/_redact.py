@@ -2,23 +2,34 @@
 
 A vendor may echo the key anywhere: in an error message, a response body, a request-id header,
 a state word. Every `SoraError` leaves the client through one exit point that scrubs it
-(`scrub_error`), and a logging filter on the `sora_unified`, `httpx` and `httpcore` loggers
-rewrites records that mention a live client's key (openai-python installs a filter for the
-same reason). Keys are matched in every form they take in text: as written, `repr`-escaped,
-JSON-escaped and URL-encoded.
+(`scrub_error`: its message, every string attribute, the task or video it carries, and every
+error it was raised from or during, explicitly or not); every `Video` a client returns is
+scrubbed the same way (`redact_value`: its fields and its `raw` body); and a logging filter
+on the `sora_unified`, `httpx` and `httpcore` loggers rewrites records that mention a live
+client's key (openai-python installs a filter for the same reason). Keys are matched in
+every form they take in text: as written, `repr`-escaped, JSON-escaped and URL-encoded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
 import weakref
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, quote_plus
 
-__all__ = ["REDACTED", "install_log_filter", "redact_text", "scrub_error", "secret_forms"]
+__all__ = [
+    "REDACTED",
+    "install_log_filter",
+    "redact_text",
+    "redact_value",
+    "scrub_error",
+    "secret_forms",
+]
 
 REDACTED = "[redacted]"
 # The loggers a key could reach: ours, and httpx/httpcore (httpcore logs response headers at
@@ -38,7 +49,8 @@ LOGGERS = (
 _MIN_SECRET_CHARS = 4
 
 
-def secret_forms(secret: str) -> list[str]:
+@lru_cache(maxsize=64)
+def secret_forms(secret: str) -> tuple[str, ...]:
     """Every way `secret` can be written in text, longest first."""
     forms = {
         secret,
@@ -47,38 +59,96 @@ def secret_forms(secret: str) -> list[str]:
         quote(secret, safe=""),
         quote_plus(secret),
     }
-    return sorted((form for form in forms if len(form) >= _MIN_SECRET_CHARS), key=len, reverse=True)
+    return tuple(
+        sorted((form for form in forms if len(form) >= _MIN_SECRET_CHARS), key=len, reverse=True)
+    )
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         for form in secret_forms(secret):
-            text = text.replace(form, REDACTED)
+            if form in text:
+                text = text.replace(form, REDACTED)
     return text
 
 
-def _redact_value(value: Any, secrets: tuple[str, ...]) -> Any:
-    return redact_text(value, secrets) if isinstance(value, str) else value
+def _usable(secrets: Iterable[str]) -> tuple[str, ...]:
+    return tuple(secret for secret in secrets if len(secret) >= _MIN_SECRET_CHARS)
+
+
+_T = TypeVar("_T")
+
+
+def redact_value(value: _T, secrets: Iterable[str]) -> _T:
+    """`value` with every form of `secrets` taken out of every string it holds: strings,
+    mappings (keys too), lists, tuples, and dataclasses such as `Video`, `Task` and `Cost`
+    (rebuilt only where something changed, so a clean value comes back as itself)."""
+    keys = _usable(secrets)
+    return cast("_T", _redacted(value, keys, 0)) if keys else value
+
+
+# Deeper than any vendor body we parse; past it a value is left as it is (it cannot be
+# printed whole anyway) rather than risk the recursion limit.
+_MAX_DEPTH = 64
+
+
+def _redacted(value: Any, keys: tuple[str, ...], depth: int) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, keys)
+    if depth > _MAX_DEPTH or value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Mapping):
+        items = [
+            (_redacted(k, keys, depth + 1), _redacted(v, keys, depth + 1)) for k, v in value.items()
+        ]
+        if all(a is k and b is v for (a, b), (k, v) in zip(items, value.items(), strict=True)):
+            return value
+        return dict(items)
+    if isinstance(value, list | tuple):
+        cleaned = [_redacted(item, keys, depth + 1) for item in value]
+        if all(a is b for a, b in zip(cleaned, value, strict=True)):
+            return value
+        return cleaned if isinstance(value, list) else tuple(cleaned)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for item in dataclasses.fields(value):
+            current = getattr(value, item.name)
+            clean = _redacted(current, keys, depth + 1)
+            if clean is not current:
+                changed[item.name] = clean
+        return dataclasses.replace(value, **changed) if changed else value
+    return value
 
 
 def scrub_error(error: BaseException, secrets: Iterable[str]) -> BaseException:
-    """Remove every form of `secrets` from an error and the errors that caused it."""
-    keys = tuple(secret for secret in secrets if len(secret) >= _MIN_SECRET_CHARS)
+    """Remove every form of `secrets` from an error and from every error it was raised from
+    (`__cause__`) or while handling (`__context__`): messages, string attributes, notes, and
+    the task or video an error carries."""
+    keys = _usable(secrets)
     if not keys:
         return error
     seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
         seen.add(id(current))
-        current.args = tuple(_redact_value(arg, keys) for arg in current.args)
-        for name in ("message", "body", "request_id", "url"):
-            value = getattr(current, name, None)
-            if isinstance(value, str):
-                setattr(current, name, redact_text(value, keys))
+        current.args = tuple(_redacted(arg, keys, 0) for arg in current.args)
+        for name, value in list(vars(current).items()):
+            if name.startswith("__"):
+                continue
+            clean = _redacted(value, keys, 0)
+            if clean is not value:
+                setattr(current, name, clean)
         notes = getattr(current, "__notes__", None)
         if isinstance(notes, list):
-            notes[:] = [_redact_value(note, keys) for note in notes]
-        current = current.__cause__ or current.__context__
+            notes[:] = [_redacted(note, keys, 0) for note in notes]
+        pending.extend(
+            linked for linked in (current.__cause__, current.__context__) if linked is not None
+        )
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
     return error
 
 

@@ -349,7 +349,7 @@ class SandboxApp:
             size=order.size,
             body=body,
             callback_url=order.callback_url,
-            fail_reason=CONTENT_POLICY_MESSAGE
+            fail_reason=(fault.message or CONTENT_POLICY_MESSAGE)
             if fault is not None and fault.kind == "fail_generation"
             else None,
             base_url=self._base_url(request),

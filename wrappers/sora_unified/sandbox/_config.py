@@ -64,6 +64,9 @@ class Fault:
     probability: float | None = None
     delay: float = 2.0
     retry_after: float = 1.0
+    # fail_generation's failure message (default: a content-policy refusal); a vendor may
+    # echo what it was sent there, the key included.
+    message: str | None = None
 
     def __post_init__(self) -> None:
         _one_of("fault kind", self.kind, FAULT_KINDS)

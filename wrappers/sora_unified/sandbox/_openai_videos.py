@@ -174,7 +174,7 @@ class OpenAIVideosHost:
             seconds=seconds,
             size=size,
             body=body,
-            fail_reason=CONTENT_POLICY_MESSAGE
+            fail_reason=(fault.message or CONTENT_POLICY_MESSAGE)
             if fault is not None and fault.kind == "fail_generation"
             else None,
             base_url=str(request.base_url).rstrip("/"),

@@ -258,4 +258,3 @@ def path_parameter_pattern(vendor: str, path: str, name: str) -> str | None:
             pattern = parameter.get("schema", {}).get("pattern")
             return str(pattern) if pattern else None
     return None
-
