@@ -1,0 +1,54 @@
+"""A delete takes the video away entirely: its row, the file kept for `/content` and a first
+frame waiting for its submit; another tenant's delete takes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+
+from contract_tests.gateway_world import World, wait_until
+from contract_tests.images import png
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    made = World(tmp_path, "evolink")
+    yield made
+    made.close()
+
+
+def _files(tmp_path: Path, video_id: str) -> list[str]:
+    folder = tmp_path / "gateway.sqlite3.files"
+    return sorted(p.name for p in folder.glob(f"{video_id}*"))
+
+
+def test_a_deleted_videos_kept_file_is_gone(world: World, tmp_path: Path) -> None:
+    video = world.alice.videos.create_and_poll(prompt="a corgi", seconds="10")
+    assert world.alice.videos.download_content(video.id).read()[4:8] == b"ftyp"
+    assert _files(tmp_path, video.id) == [f"{video.id}.mp4"]
+    with pytest.raises(openai.NotFoundError):
+        world.bob.videos.delete(video.id)
+    assert _files(tmp_path, video.id) == [f"{video.id}.mp4"]  # Bob took nothing
+    assert world.alice.videos.delete(video.id).deleted
+    assert _files(tmp_path, video.id) == []
+    with pytest.raises(openai.NotFoundError):
+        world.alice.videos.download_content(video.id)
+
+
+def test_a_video_deleted_at_once_leaves_no_first_frame_and_no_file(tmp_path: Path) -> None:
+    made = World(tmp_path, "modelverse-openai")
+    try:
+        video = made.alice.videos.create(
+            prompt="a corgi",
+            seconds="4",
+            size="720x1280",
+            input_reference=("frame.png", png(720, 1280), "image/png"),
+        )
+        assert made.alice.videos.delete(video.id).deleted
+        wait_until(lambda: _files(tmp_path, video.id) == [], what="the first frame to go")
+        assert made.alice.videos.list().data == []
+    finally:
+        made.close()
