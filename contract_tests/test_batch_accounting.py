@@ -174,3 +174,22 @@ def test_a_worker_of_this_machine_is_gone_when_its_process_is(store: JobStore) -
     assert store.held_elsewhere(f"{socket.gethostname()}:{os.getpid()}:me") == 1
     assert store.take_over() == 1
     assert store.held_elsewhere("me") == 0
+
+
+def test_a_jobs_task_is_recorded_on_its_latest_submit_row(store: JobStore) -> None:
+    """A job refused by one vendor and paid on the next has two submit rows: the task goes on
+    the row of the submit that made it, the refused row keeps none and is charged nothing, and
+    the task's cost settles on its own row."""
+    store.add(_jobs(1), "kie")
+    record = store.claim("w")
+    assert record is not None
+    job = record.custom_id
+    assert store.begin_submit(job, "w", None, price=30.0, max_cost=100.0)
+    store.refused(job, "kie said no", "422", next_vendor="evolink")
+    assert store.claim("w") is not None
+    assert store.begin_submit(job, "w", None, price=40.0, max_cost=100.0)
+    store.submitted(job, "evolink:task-unified-1-a")
+    rows = [(row.vendor, row.task) for row in store.submits() if row.custom_id == job]
+    assert rows == [("kie", None), ("evolink", "evolink:task-unified-1-a")]
+    store.settle_cost("evolink:task-unified-1-a", 44.0)
+    assert store.costs()[job].amount == 44.0
