@@ -12,7 +12,9 @@ import pytest
 from contract_tests.specs import ROOT
 
 
-@pytest.mark.timeout(240)
+# A hang guard, not a speed judgement: on a machine busy with another suite this takes
+# minutes (make bench measures speed).
+@pytest.mark.timeout(900)
 def test_the_benchmark_runs_and_reports_every_figure() -> None:
     done = subprocess.run(
         [
@@ -26,7 +28,7 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=230,
+        timeout=880,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
