@@ -90,7 +90,7 @@ class World:
             self.sandbox.stop()
 
 
-def wait_until(check: Callable[[], bool], seconds: float = 30.0, what: str = "") -> None:
+def wait_until(check: Callable[[], bool], seconds: float = 120.0, what: str = "") -> None:
     """Poll a condition of a real server (bounded; fails with what was awaited)."""
     deadline = time.monotonic() + seconds
     while not check():

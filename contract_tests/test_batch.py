@@ -428,7 +428,7 @@ def _sandbox_tasks(out: Path) -> collections.Counter[str]:
     return collections.Counter("job-" + p.split(":")[0].removeprefix("job ") for p in prompts)
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_sigkill_at_random_points_then_resume_accounts_for_every_job(
     tmp_path: Path, backend: str, request: pytest.FixtureRequest

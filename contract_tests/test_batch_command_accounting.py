@@ -75,7 +75,7 @@ def _task_ids(tmp_path: Path) -> dict[str, str]:
     return found
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("damage", ["deleted", "emptied", "garbage"])
 def test_a_lost_store_never_starts_the_batch_over_and_is_rebuilt_from_results(
     tmp_path: Path, damage: str
@@ -104,7 +104,7 @@ def test_a_lost_store_never_starts_the_batch_over_and_is_rebuilt_from_results(
     assert set(_tasks(tmp_path).values()) == {1} and len(_tasks(tmp_path)) == 4
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_an_uncertain_job_adopts_the_task_found_on_the_vendors_side(tmp_path: Path) -> None:
     jobs = _jobs(tmp_path / "jobs.jsonl", 3)
     dropped = FAST | {"faults": [{"kind": "drop_after", "endpoint": "submit", "nth": [1]}]}
@@ -133,7 +133,7 @@ def test_an_uncertain_job_adopts_the_task_found_on_the_vendors_side(tmp_path: Pa
     assert set(_tasks(tmp_path).values()) == {1}  # adopted, never resubmitted
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_input_is_read_as_people_write_it(tmp_path: Path) -> None:
     body = {"prompt": "job 0: a corgi", "seconds": 10}
     lines = [
@@ -163,7 +163,7 @@ def test_input_is_read_as_people_write_it(tmp_path: Path) -> None:
     assert completed == {"first", "line-2", "third"}
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_an_excel_csv_with_a_bom_is_read(tmp_path: Path) -> None:
     jobs = tmp_path / "jobs.csv"
     jobs.write_bytes("\ufeffcustom_id,prompt,seconds\r\ncat-1,job 1: a cat,10\r\n".encode())
@@ -171,7 +171,7 @@ def test_an_excel_csv_with_a_bom_is_read(tmp_path: Path) -> None:
     assert code == 0 and summary["counts"] == {"completed": 1}
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize(
     ("settings", "extra", "code", "counts"),
     [
@@ -206,7 +206,7 @@ def test_batch_exit_codes_pick_the_most_urgent_outcome() -> None:
     assert batch_exit_code({"elsewhere": 1, "invalid": 2})[0] == 23
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_the_dry_run_tries_the_fallback_vendors_as_the_run_does(tmp_path: Path) -> None:
     """kie sells no 8 s video, evolink does: with --fallback evolink the run sends the line
     there, so the dry run plans it there instead of refusing it."""
@@ -223,7 +223,7 @@ def test_the_dry_run_tries_the_fallback_vendors_as_the_run_does(tmp_path: Path) 
     assert (alone, summary["refused"]) == (4, 1)
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_a_refused_start_leaves_no_store_behind(tmp_path: Path) -> None:
     """The store is not created to be refused: after the refusal the folder is as it was."""
     jobs = _jobs(tmp_path / "jobs.jsonl", 1)
@@ -234,7 +234,7 @@ def test_a_refused_start_leaves_no_store_behind(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "batch.sqlite3").exists()
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_an_empty_shared_store_beside_results_is_refused(tmp_path: Path, postgres_url: str) -> None:
     jobs = _jobs(tmp_path / "jobs.jsonl", 1)
     (tmp_path / "out").mkdir()

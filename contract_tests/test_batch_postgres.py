@@ -13,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,18 @@ from sora_unified.batch import Job, JobStore, SQLiteJobStore, open_store
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
 GONE = "gone-host:1:crashed"
+
+
+class HeldClock:
+    """The sandbox's time stands still (no task finishes) until released, then is the wall
+    clock again: a test can wait for an event instead of betting on timing."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self.held_at = time.time()
+
+    def time(self) -> float:
+        return time.time() if self.released.is_set() else self.held_at
 
 
 def _jobs(count: int) -> list[Job]:
@@ -82,12 +96,16 @@ def test_a_live_workers_jobs_are_left_alone(store: JobStore) -> None:
     assert store.records()[0].state == "submitting"
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_two_workers_share_one_batch_with_zero_duplicates(
     tmp_path: Path, postgres_url: str
 ) -> None:
     """Two worker processes (as on two machines) on one PostgreSQL store and one vendor (the
-    sandbox): every job is done once, by one of them, and both took part."""
+    sandbox): every job is done once, by one of them, and both took part.
+
+    No task finishes until both workers have submitted (the sandbox's clock is held), so a
+    worker that starts late on a busy machine still finds work: each holds at most its 16 job
+    slots of running tasks, and the first cannot take all 80."""
     count = 80
     jobs = tmp_path / "jobs.jsonl"
     jobs.write_text(
@@ -98,7 +116,8 @@ def test_two_workers_share_one_batch_with_zero_duplicates(
         )
     )
     timing = Timing(queue_seconds=1, run_seconds=1, not_visible_seconds=0)
-    with Sandbox(SandboxConfig(timing=timing)) as sandbox:
+    clock = HeldClock()
+    with Sandbox(SandboxConfig(timing=timing), clock=clock) as sandbox:
         assert sandbox.url
         env = {**os.environ, "SORA_UNIFIED_SANDBOX_URL": sandbox.url}
         workers = [
@@ -128,6 +147,16 @@ def test_two_workers_share_one_batch_with_zero_duplicates(
             )
             for n in range(2)
         ]
+        watcher = open_store(postgres_url)
+        try:
+            deadline = time.monotonic() + 200  # a hang guard: the event comes in seconds
+            while len({s.worker for s in watcher.submits()}) < 2:
+                assert time.monotonic() < deadline, "the second worker never submitted"
+                assert all(w.poll() is None for w in workers), "a worker ended early"
+                time.sleep(0.05)
+        finally:
+            watcher.close()
+        clock.released.set()
         outputs = [worker.communicate(timeout=240) for worker in workers]
         for worker, (stdout, stderr) in zip(workers, outputs, strict=True):
             assert worker.returncode == 0, (stdout[-2000:], stderr)

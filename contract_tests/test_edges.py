@@ -518,7 +518,8 @@ def test_the_timeout_bounds_the_whole_request_not_each_read(flavour: str) -> Non
 
                 anyio.run(run)
         elapsed = time.monotonic() - started
-    assert elapsed < 1.6, f"the request lasted {elapsed:.1f} s with timeout=1"
+    # Unbounded, the trickle lasts a minute; the margin over 1 s is for a machine under load.
+    assert elapsed < 4, f"the request lasted {elapsed:.1f} s with timeout=1"
 
 
 def test_a_download_attempt_is_bounded_as_a_whole(tmp_path: Path) -> None:
@@ -527,7 +528,7 @@ def test_a_download_attempt_is_bounded_as_a_whole(tmp_path: Path) -> None:
             raw_head(200, {"Content-Type": "video/mp4", "Content-Length": str(len(WHOLE))})
         ]
         for start in range(0, len(WHOLE), 1000):
-            parts += [WHOLE[start : start + 1000], Pause(0.2)]
+            parts += [WHOLE[start : start + 1000], Pause(0.5)]  # 15 s in all
         return parts
 
     with Misbehaving(script) as server:
@@ -535,21 +536,21 @@ def test_a_download_attempt_is_bounded_as_a_whole(tmp_path: Path) -> None:
         started = time.monotonic()
         with pytest.raises(DownloadError, match="Timeout"):
             client.download(_video(f"{server.url}/v.mp4"), tmp_path / "v.mp4", timeout=1)
-    assert time.monotonic() - started < 1.6 and _files(tmp_path) == []
+    assert time.monotonic() - started < 4 and _files(tmp_path) == []
 
 
 def test_wait_timeout_bounds_the_whole_wait_including_a_slow_poll() -> None:
     body = json.dumps(status_body("kie", RUNNING["kie"], progress=5)).encode()
 
     def script(request: bytes) -> list[Any]:
-        return [Pause(5), raw_head(200, {"Content-Length": str(len(body))}), body]
+        return [Pause(15), raw_head(200, {"Content-Length": str(len(body))}), body]
 
     with Misbehaving(script) as server:
         client = Client("kie", api_key=KEY, base_url=server.url)
         started = time.monotonic()
         with pytest.raises(WaitTimeoutError) as caught:
             client.wait(f"kie:{TASK_IDS['kie']}", timeout=1)
-    assert time.monotonic() - started < 1.6
+    assert time.monotonic() - started < 4  # the poll alone would take 15 s
     assert caught.value.task is not None and caught.value.task.id == TASK_IDS["kie"]
 
 

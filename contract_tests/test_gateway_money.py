@@ -191,7 +191,7 @@ def _serve(tmp_path: Path, sandbox: Sandbox) -> tuple[subprocess.Popen[str], str
     return server, json.loads(server.stdout.readline())["url"].removesuffix("/v1")
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_kill_9_with_creates_in_flight_then_a_restart(
     tmp_path: Path, slow_sandbox: Sandbox
 ) -> None:

@@ -264,7 +264,7 @@ def test_webhooks_are_signed_so_openai_python_verifies_them(tmp_path: Path) -> N
     try:
         client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=KEY, webhook_secret=secret)
         video = client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while len(received) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)  # the watcher finishes the video with nobody polling
         assert len(received) == 2, "no retried delivery"

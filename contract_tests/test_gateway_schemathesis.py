@@ -114,7 +114,7 @@ def test_links_lead_from_create_to_a_finished_video(gateway: Gateway) -> None:
                 # The create is answered before its submit: let the worker send it, so the
                 # link's next step can find the (instant) sandbox video finished.
                 video_id = response.json()["id"]
-                deadline = time.monotonic() + 15
+                deadline = time.monotonic() + 120
                 while time.monotonic() < deadline:
                     record = gateway.store.record(video_id)
                     if record is None or record.state not in ("pending", "submitting"):

@@ -338,3 +338,13 @@ def test_the_gateway_answers_and_stores_no_echoed_key(tmp_path: Path) -> None:
     finally:
         world.close()
     _files_hold_no_key(tmp_path)
+
+
+@pytest.mark.parametrize("key", ["a", "ab", "abc"])
+def test_a_key_too_short_to_be_a_secret_does_not_blank_every_letter(key: str) -> None:
+    """A three-letter "key" is a mistake, not a secret: redacting it would blank every "a" of
+    every message and hide what went wrong; four letters and up are redacted."""
+    text = "a cat sat on a mat; abc abcd"
+    assert scrub_error(SoraError(text), (key,)).args == (text,)
+    assert redact_value({"m": text}, (key,)) == {"m": text}
+    assert REDACTED in str(scrub_error(SoraError(text), ("abcd",)))

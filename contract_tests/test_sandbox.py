@@ -336,7 +336,7 @@ def test_config_from_file(tmp_path: Path) -> None:
 def _wait_for(condition: object, clock: FakeClock) -> None:
     import time
 
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
         time.sleep(0.01)
 

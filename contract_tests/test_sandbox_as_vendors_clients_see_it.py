@@ -36,7 +36,7 @@ PNG_DATA_URL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFc
 BEARER = {"Authorization": f"Bearer {SANDBOX_KEY}"}
 
 
-def _wait_until(condition: Any, seconds: float = 5) -> None:
+def _wait_until(condition: Any, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"

@@ -129,7 +129,7 @@ def test_every_phase_answers_strictly(vendor: str, example: Any, fail: bool) -> 
         for offset in PHASE_TIMES:
             clock.now = started + offset
             states.append(json.dumps(_check(vendor, status_id, http.get(path, params=params))))
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60
         callback = callback_schema_pointer(vendor)
         while callback and example.get("callBackUrl", example.get("callback_url")) and not received:
             assert time.monotonic() < deadline, "no callback was delivered"

@@ -28,7 +28,7 @@ import sys
 import time
 import tomllib
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -317,11 +317,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{mutation.package}] {mutation.name} ({mutation.file})")
         return 0
     print(f"{len(mutations)} mutations, {args.jobs} at a time ...", file=sys.stderr, flush=True)
+    verdicts: list[Verdict] = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        verdicts = list(pool.map(run_mutation, range(len(mutations)), mutations))
-    for verdict in verdicts:
-        caught = verdict.caught_by or "SURVIVED"
-        print(f"{caught:>15}  {verdict.seconds:6.0f} s  {verdict.mutation.name}  {verdict.detail}")
+        running = [pool.submit(run_mutation, n, m) for n, m in enumerate(mutations)]
+        for done in as_completed(running):
+            verdict = done.result()
+            verdicts.append(verdict)
+            caught = verdict.caught_by or "SURVIVED"
+            print(
+                f"{len(verdicts):>4}/{len(mutations)} {caught:>15} {verdict.seconds:5.0f} s"
+                f"  [{verdict.mutation.package}] {verdict.mutation.name}  {verdict.detail}",
+                flush=True,
+            )
+    verdicts.sort(key=lambda v: mutations.index(v.mutation))
     return report(verdicts)
 
 
