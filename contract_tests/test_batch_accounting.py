@@ -193,3 +193,26 @@ def test_a_jobs_task_is_recorded_on_its_latest_submit_row(store: JobStore) -> No
     assert rows == [("kie", None), ("evolink", "evolink:task-unified-1-a")]
     store.settle_cost("evolink:task-unified-1-a", 44.0)
     assert store.costs()[job].amount == 44.0
+
+
+def test_a_budget_refuses_while_an_unpriced_submit_is_on_record(store: JobStore) -> None:
+    """A submit recorded without a price (a run without --max-cost, an unpriced model) leaves
+    the vendor's spend unknown: a budget on that vendor cannot be checked, so it refuses."""
+    from sora_unified.batch._store import MAX_COST_SPENT, UNPRICED_SUBMITS
+
+    store.add(_jobs(3), "kie")
+    first, second, third = (store.claim("w") for _ in range(3))
+    assert first is not None and second is not None and third is not None
+    assert store.begin_paid_submit(first.custom_id, "w", None) is None  # no price known
+    assert (
+        store.begin_paid_submit(second.custom_id, "w", None, price=30.0, max_cost=1000.0)
+        == UNPRICED_SUBMITS
+    )
+    # Once the unpriced submit's cost is known, the budget counts it like any other.
+    store.submitted(first.custom_id, "kie:first")
+    store.settle_cost("kie:first", 990.0)
+    assert (
+        store.begin_paid_submit(third.custom_id, "w", None, price=30.0, max_cost=1000.0)
+        == MAX_COST_SPENT
+    )
+    assert store.begin_paid_submit(third.custom_id, "w", None, price=10.0, max_cost=1000.0) is None

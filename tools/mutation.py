@@ -63,6 +63,7 @@ PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
         "contract_tests/test_batch.py",
         "contract_tests/test_batch_accounting.py",
         "contract_tests/test_batch_command_accounting.py",
+        "contract_tests/test_batch_postgres.py",
         "contract_tests/test_money.py",
     ),
     "gateway": (
@@ -231,15 +232,28 @@ def _run(
 
 
 def _failure(done: subprocess.CompletedProcess[str] | None) -> str:
+    """The first failed test of pytest's short summary (not a log line that says ERROR)."""
     if done is None:
         return "timed out (a hang)"
-    lines = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    lines = [
+        line
+        for line in done.stdout.splitlines()
+        if line.startswith(("FAILED contract_tests", "ERROR contract_tests"))
+    ]
     return lines[0][:200] if lines else f"exit {done.returncode}"
+
+
+def _keep_log(index: int, stage: str, done: subprocess.CompletedProcess[str] | None) -> None:
+    """What the failing run printed, in .mutation/logs/, to tell a real catch from noise."""
+    folder = SCRATCH / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "timed out" if done is None else done.stdout[-20000:] + "\n" + done.stderr[-5000:]
+    (folder / f"m{index:03d}-{stage}.txt").write_text(text, encoding="utf-8")
 
 
 def run_mutation(index: int, mutation: Mutation) -> Verdict:
     started = time.monotonic()
-    scratch = SCRATCH / f"m{index:03d}"
+    scratch = SCRATCH / "work" / f"m{index:03d}"
     _copy_project(scratch)
     try:
         path = scratch / mutation.file
@@ -253,11 +267,13 @@ def run_mutation(index: int, mutation: Mutation) -> Verdict:
                 return Verdict(mutation, "generator", time.monotonic() - started)
         targeted = _run([*PYTEST, *mutation.guards], scratch, TARGETED_SECONDS)
         if targeted is None or targeted.returncode != 0:
+            _keep_log(index, "relevant", targeted)
             return Verdict(
                 mutation, "relevant tests", time.monotonic() - started, _failure(targeted)
             )
         whole = _run([*PYTEST, "contract_tests", *WHOLE_SUITE_IGNORES], scratch, SUITE_SECONDS)
         if whole is None or whole.returncode != 0:
+            _keep_log(index, "whole", whole)
             return Verdict(mutation, "whole suite", time.monotonic() - started, _failure(whole))
         return Verdict(mutation, "", time.monotonic() - started)
     finally:
