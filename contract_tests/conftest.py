@@ -7,6 +7,7 @@ seed is fixed per test (derandomize) in the default profile so CI runs are repro
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# A suite started in the background (`make test &` in a script, nohup, a CI step runner) inherits
+# SIGINT ignored, and so would every command its tests start: Python then installs no Ctrl-C
+# handler, and the tests that press Ctrl-C on a command would hang on it. Handled here, the
+# signal is back at its default in every command (exec resets a handled signal).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

@@ -328,6 +328,8 @@ def _interrupt(process: subprocess.Popen[str], signum: int) -> tuple[str, str]:
 
 
 def _start_slow_generate(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
+    import signal
+
     config = tmp_path / "slow.json"
     config.write_text(json.dumps({"timing": {"queue_seconds": 3600, "run_seconds": 1}}))
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {
@@ -353,6 +355,8 @@ def _start_slow_generate(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
         text=True,
         env=env,
         cwd=tmp_path,
+        # Ctrl-C as a terminal sends it, whatever the disposition this suite was started with.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
 
 
