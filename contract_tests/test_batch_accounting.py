@@ -216,3 +216,23 @@ def test_a_budget_refuses_while_an_unpriced_submit_is_on_record(store: JobStore)
         == MAX_COST_SPENT
     )
     assert store.begin_paid_submit(third.custom_id, "w", None, price=10.0, max_cost=1000.0) is None
+
+
+def test_a_refusal_never_releases_the_charge_of_a_submit_that_made_a_task(store: JobStore) -> None:
+    store.add(_jobs(1), "kie")
+    record = store.claim("w")
+    assert record is not None
+    assert store.begin_submit(record.custom_id, "w", None, price=30.0, max_cost=100.0)
+    store.submitted(record.custom_id, "kie:paid")
+    store.refused(record.custom_id, "a later refusal", "400", next_vendor=None)
+    assert store.costs()[record.custom_id].amount == 30.0  # the paid task's price stays counted
+
+
+def test_a_spent_budget_skips_only_the_jobs_nobody_holds(store: JobStore) -> None:
+    store.add(_jobs(3), "kie")
+    held = store.claim("worker-a")
+    assert held is not None
+    assert store.skip_pending("--max-jobs reached") == 2
+    states = {r.custom_id: r.state for r in store.records()}
+    assert states[held.custom_id] == "pending"  # worker-a decides about its own job
+    assert sorted(states.values()) == ["pending", "skipped", "skipped"]

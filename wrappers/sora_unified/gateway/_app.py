@@ -462,6 +462,10 @@ class Gateway:
         if not self.store.delete_video(video_id, tenant.owner):
             self._owned(video_id, tenant)  # raises the 404
         (self.config.files / f"{video_id}.mp4").unlink(missing_ok=True)
+        record = self.store.record(video_id)
+        if record is not None and record.error_code == "deleted":
+            # Never claimed, so never to be sent: no worker will come for its first frame.
+            input_path(self.config.files, video_id).unlink(missing_ok=True)
         return JSONResponse({"id": video_id, "object": "video.deleted", "deleted": True})
 
     async def content(self, request: Request, tenant: Tenant) -> Response:
