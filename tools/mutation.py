@@ -35,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "tools" / "mutation"
 SCRATCH = ROOT / ".mutation"
-COPIED = ("contract_tests", "specs", "generated", "tools", "wrappers", "bench")
+COPIED = ("contract_tests", "specs", "generated", "tools", "wrappers", "bench", ".ci")
+# Files the suite reads (the README's promises and scripts, the Makefile's targets).
+COPIED_FILES = ("pyproject.toml", "README.md", "Makefile", "requirements-dev.txt", "LICENSE")
 TARGET_RATE = 90.0
 # The regeneration gate reruns the generator for minutes and covers no mutated code; the
 # benchmark's smoke run covers none either.
@@ -60,11 +62,11 @@ PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "callbacks": ("contract_tests/test_callbacks.py", "contract_tests/test_spec_examples_parse.py"),
     "batch": (
-        "contract_tests/test_batch.py",
         "contract_tests/test_batch_accounting.py",
         "contract_tests/test_batch_command_accounting.py",
         "contract_tests/test_batch_postgres.py",
         "contract_tests/test_money.py",
+        "contract_tests/test_batch.py",
     ),
     "gateway": (
         "contract_tests/test_gateway_tenants.py",
@@ -199,7 +201,8 @@ def _copy_project(target: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", ".schemathesis", "*.pyc")
     for name in COPIED:
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
-    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
+    for name in COPIED_FILES:
+        shutil.copy2(ROOT / name, target / name)
 
 
 def _environment(scratch: Path) -> dict[str, str]:
