@@ -71,3 +71,26 @@ def test_each_failure_has_its_promised_openai_status(
     assert error_code(error) == code
     if isinstance(error, ValidationError):
         assert body["param"] == error.field
+
+
+ROUTES = [
+    ("kie", "sora-2", False, "sora-2-text-to-video"),
+    ("kie", "sora-2", True, "sora-2-image-to-video"),
+    ("kie", "sora-2-pro", False, "sora-2-pro-text-to-video"),
+    ("kie", "sora-2-pro", True, "sora-2-pro-image-to-video"),
+    ("modelverse", "sora-2", False, "openai/sora-2/text-to-video"),
+    ("modelverse", "sora-2", True, "openai/sora-2/image-to-video"),
+    ("evolink", "sora-2-pro", True, "sora-2-pro"),
+    ("modelverse-openai", "sora-2", True, "sora-2"),
+]
+
+
+@pytest.mark.parametrize(("vendor", "name", "with_image", "model"), ROUTES)
+def test_an_openai_model_name_routes_to_the_vendors_model_for_text_or_image(
+    vendor: str, name: str, with_image: bool, model: str
+) -> None:
+    """`input_reference` given, the image-to-video model of the tier; else the text one."""
+    from sora_unified.gateway._openai import route
+
+    chosen = route(name, vendor, with_image=with_image)
+    assert (chosen.vendor, chosen.model) == (vendor, model)
