@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "tools" / "mutation"
-SCRATCH = ROOT / ".mutation"
+SCRATCH = Path(os.environ.get("SORA_UNIFIED_MUTATION_DIR") or ROOT / ".mutation")  # scratch copies
 COPIED = ("contract_tests", "specs", "generated", "tools", "wrappers", "bench", ".ci")
 # Files the suite reads (the README's promises and scripts, the Makefile's targets).
 COPIED_FILES = ("pyproject.toml", "README.md", "Makefile", "requirements-dev.txt", "LICENSE")
