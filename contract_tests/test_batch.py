@@ -263,6 +263,27 @@ def test_a_refusal_before_any_task_falls_back_to_the_next_vendor(tmp_path: Path)
         world.close()
 
 
+def test_each_fallback_vendor_is_tried_once_then_the_job_fails(tmp_path: Path) -> None:
+    """kie and evolink both refuse (402): each is tried once, in order, and the job fails; a
+    vendor already tried is never tried again (a budget of 5 submits bounds a loop)."""
+    refusing = tuple(
+        Fault(kind="insufficient_credits", vendor=vendor, endpoint="submit")
+        for vendor in ("kie", "evolink")
+    )
+    world = World(tmp_path, faults=refusing)
+    try:
+        world.store.add(_jobs(1), default_vendor="kie")
+        summary, events = world.run(fallback=("evolink", "kie"), max_jobs=5)
+        assert summary.counts == {"failed": 1}
+        assert [(s.vendor, s.task) for s in world.store.submits()] == [
+            ("kie", None),
+            ("evolink", None),
+        ]
+        assert [data["to"] for name, data in events if name == "fallback"] == ["evolink"]
+    finally:
+        world.close()
+
+
 def test_a_line_every_vendor_refuses_locally_is_invalid_and_costs_nothing(world: World) -> None:
     world.store.add([*_jobs(1), Job(2, "bad", None, {"prompt": "x", "seconds": 7})], "kie")
     summary, _ = world.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sora_unified.gateway import GatewayStore
 
 FACTS = {"request": {"prompt": "p"}, "model": "sora-2", "seconds": 10, "size": "720x1280"}
@@ -54,3 +55,31 @@ def test_another_owner_cannot_delete(tmp_path: Path) -> None:
     assert not store.delete_video("video_a", "someone else")
     assert store.video("video_a", "o") is not None
     assert store.video("video_a", "someone else") is None
+
+
+def test_a_retry_is_matched_to_its_video_only_within_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The openai package's retry of a create (no Idempotency-Key) is the same request again:
+    within `retry_window` seconds it gets the video the first try made; later, the same
+    request is a new video (a person asking twice), not the old one."""
+    import time
+
+    from sora_unified.gateway import _store as store_module
+
+    store = GatewayStore(tmp_path / "gateway.sqlite3")
+    now = [time.time()]
+    monkeypatch.setattr(store_module.time, "time", lambda: now[0])
+
+    def create(video_id: str) -> tuple[str | None, bool]:
+        outcome = store.create_video(video_id=video_id, owner="o", tenant="t", vendor="kie",
+                                     fields=FACTS, request_hash="same", idempotency_key=None,
+                                     retry_window=60.0)  # fmt: skip
+        return outcome.video_id, outcome.made
+
+    assert create("video_first") == ("video_first", True)
+    now[0] += 59.0
+    assert create("video_retry") == ("video_first", False)  # a retry: the same video
+    now[0] += 2.0  # 61 s after the first
+    assert create("video_later") == ("video_later", True)
+    assert create("video_again") == ("video_later", False)  # a retry of the later one
