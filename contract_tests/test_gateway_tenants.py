@@ -115,3 +115,28 @@ def test_named_keys_and_a_keys_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SORA_UNIFIED_GATEWAY_KEYS_FILE", str(tmp_path / "missing"))
     with pytest.raises(ConfigurationError, match="cannot read"):
         gateway_keys()
+
+
+@pytest.mark.parametrize(
+    ("header", "tenant"),
+    [
+        (f"Bearer {ALICE.key}", "alice"),
+        (f"bearer {ALICE.key}", "alice"),
+        (f"BEARER   {ALICE.key}  ", "alice"),
+        (f"Bearer {BOB.key}", "bob"),
+        (f"Basic {ALICE.key}", None),
+        (f"Token {ALICE.key}", None),
+        (ALICE.key, None),
+        (f"Bearer {ALICE.key[:-1]}", None),  # a prefix of a key is no key
+        (f"Bearer {ALICE.key[:8]}", None),
+        (f"Bearer {ALICE.key}x", None),
+        (f"Bearer {ALICE.key.upper()}", None),
+        ("Bearer ", None),
+        ("", None),
+    ],
+)
+def test_only_a_whole_key_after_bearer_names_a_tenant(header: str, tenant: str | None) -> None:
+    from sora_unified.gateway._keys import find_tenant
+
+    found = find_tenant((ALICE, BOB), header)
+    assert (found.name if found is not None else None) == tenant
