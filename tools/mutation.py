@@ -258,7 +258,7 @@ def _keep_log(index: int, stage: str, done: subprocess.CompletedProcess[str] | N
     (folder / f"m{index:03d}-{stage}.txt").write_text(text, encoding="utf-8")
 
 
-def run_mutation(index: int, mutation: Mutation) -> Verdict:
+def run_mutation(index: int, mutation: Mutation, relevant_only: bool = False) -> Verdict:
     started = time.monotonic()
     scratch = SCRATCH / "work" / f"m{index:03d}"
     _copy_project(scratch)
@@ -278,6 +278,8 @@ def run_mutation(index: int, mutation: Mutation) -> Verdict:
             return Verdict(
                 mutation, "relevant tests", time.monotonic() - started, _failure(targeted)
             )
+        if relevant_only:
+            return Verdict(mutation, "", time.monotonic() - started, "(whole suite not run)")
         whole = _run([*PYTEST, "contract_tests", *WHOLE_SUITE_IGNORES], scratch, SUITE_SECONDS)
         if whole is None or whole.returncode != 0:
             _keep_log(index, "whole", whole)
@@ -325,6 +327,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", action="append", help="only the mutation of this name")
     parser.add_argument("--list", action="store_true", help="print the catalogue and stop")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--relevant-only",
+        action="store_true",
+        help="a quick look: stop after the guarding tests (survivors are not run whole)",
+    )
     args = parser.parse_args(argv)
     mutations = catalogue()
     problems = check_catalogue(mutations)
@@ -342,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(mutations)} mutations, {args.jobs} at a time ...", file=sys.stderr, flush=True)
     verdicts: list[Verdict] = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        running = [pool.submit(run_mutation, n, m) for n, m in enumerate(mutations)]
+        running = [
+            pool.submit(run_mutation, n, m, args.relevant_only) for n, m in enumerate(mutations)
+        ]
         for done in as_completed(running):
             verdict = done.result()
             verdicts.append(verdict)
