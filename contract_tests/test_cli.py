@@ -501,3 +501,34 @@ def test_a_signal_in_the_backoff_after_a_refused_submit_sends_no_retry(tmp_path:
     events = [json.loads(line) for line in out.splitlines()]
     assert [e["event"] for e in events] == ["stopping", "interrupted"]
     assert events[-1]["task"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("0", (None, 0.0)),
+        ("90", (None, 90.0)),
+        ("kie=90", ("kie", 90.0)),
+        ("modelverse-openai=2.5", ("modelverse-openai", 2.5)),
+        ("-1", "an amount >= 0"),
+        ("kie=-0.01", "an amount >= 0"),
+        ("nan", "an amount >= 0"),
+        ("inf", "an amount >= 0"),
+        ("ten", "an amount >= 0"),
+        ("openai=5", "'openai' is not a vendor"),
+        ("=5", "'' is not a vendor"),
+    ],
+)
+def test_max_cost_takes_an_amount_or_a_vendor_and_amount(
+    text: str, parsed: tuple[str | None, float] | str
+) -> None:
+    import argparse
+    import re
+
+    from sora_unified.cli._batch import _budget_item
+
+    if isinstance(parsed, tuple):
+        assert _budget_item(text) == parsed
+    else:
+        with pytest.raises(argparse.ArgumentTypeError, match=re.escape(parsed)):
+            _budget_item(text)

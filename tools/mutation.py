@@ -82,7 +82,11 @@ PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
         "contract_tests/test_gateway_webhooks.py",
         "contract_tests/test_gateway_money.py",
     ),
-    "cli": ("contract_tests/test_cli.py", "contract_tests/test_cli_models.py"),
+    "cli": (
+        "contract_tests/test_cli.py",
+        "contract_tests/test_cli_models.py",
+        "contract_tests/test_batch_command_accounting.py",
+    ),
     "sandbox": (
         "contract_tests/test_sandbox.py",
         "contract_tests/test_sandbox_tenants.py",
