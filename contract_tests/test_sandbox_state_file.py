@@ -88,3 +88,41 @@ def test_a_delivered_callback_stays_delivered_across_a_restart(tmp_path: Path) -
     with Sandbox(SandboxConfig(timing=TIMING, state=state), clock=clock) as second:
         kept = second.state.task("kie", task.id)
         assert kept is not None and kept.callback_done
+
+
+def test_a_task_made_before_a_restart_still_calls_back_when_it_finishes(tmp_path: Path) -> None:
+    """The second sandbox takes the first one's running task in hand once asked about it: when
+    the task finishes, its callback is delivered, once."""
+    state = str(tmp_path / "sandbox.sqlite3")
+    clock = FakeClock()
+    delivered: list[httpx.Request] = []
+    arrived = threading.Event()
+    router = respx.Router(assert_all_mocked=True)
+    router.post("https://hooks.example.com/kie").mock(
+        side_effect=lambda request: (delivered.append(request), arrived.set(), httpx.Response(200))[
+            -1
+        ]
+    )
+
+    def config() -> SandboxConfig:
+        return SandboxConfig(
+            timing=TIMING,
+            state=state,
+            callback_transport=async_transport(router),
+            callback_delivery="anywhere",
+        )
+
+    with Sandbox(config(), clock=clock) as first:
+        task = _client(first, "kie", clock).submit(
+            VideoRequest(prompt="p", seconds=10, callback_url="https://hooks.example.com/kie")
+        )
+    assert delivered == []  # it had not finished
+    with Sandbox(config(), clock=clock) as second:
+        client = _client(second, "kie", clock)
+        assert client.retrieve(task).status in ("queued", "in_progress")
+        with pytest.raises(SoraError):
+            client.retrieve("kie:" + "f" * 32)  # an unknown id on the way changes nothing
+        clock.now += 4
+        assert arrived.wait(60), "the callback of the task made before the restart never came"
+        assert client.retrieve(task).status == "completed"
+    assert len(delivered) == 1
