@@ -91,6 +91,7 @@ PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
         "contract_tests/test_sandbox.py",
         "contract_tests/test_sandbox_tenants.py",
         "contract_tests/test_sandbox_state_file.py",
+        "contract_tests/test_sandbox_vendor_rules.py",
         "contract_tests/test_sandbox_conformance.py",
         "contract_tests/test_sandbox_outsider.py",
     ),
