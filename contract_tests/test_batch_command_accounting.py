@@ -203,6 +203,10 @@ def test_batch_exit_codes_pick_the_most_urgent_outcome() -> None:
     assert batch_exit_code({"failed": 1, "skipped": 1})[0] == 20
     assert batch_exit_code({"failed": 1, "uncertain": 1})[0] == 21
     assert batch_exit_code({"submitted": 1})[0] == 25
+    assert batch_exit_code({"pending": 1, "completed": 1})[0] == 25  # not started yet
+    assert batch_exit_code({"submitting": 1})[0] == 25
+    assert batch_exit_code({"failed": 0, "uncertain": 0, "completed": 2})[0] == 0
+    assert batch_exit_code({"store": 1, "uncertain": 1})[0] == 24
     assert batch_exit_code({"elsewhere": 1, "invalid": 2})[0] == 23
 
 

@@ -77,6 +77,16 @@ def test_headers_are_case_insensitive() -> None:
             NOW,
             "does not match",
         ),
+        (
+            _headers(NOW, signature=sign_kie_callback(TASK, NOW, SECRET)[:-2] + "AA"),
+            NOW,
+            "does not match",
+        ),  # all but its end right: the whole signature is compared
+        (
+            _headers(NOW, signature=sign_kie_callback(TASK, NOW, SECRET)[:12]),
+            NOW,
+            "does not match",
+        ),
         (_headers(NOW - 301), NOW, "too old"),
         (_headers(NOW + 301), NOW, "too far in the future"),
         ({}, NOW, "without"),

@@ -50,3 +50,32 @@ def test_an_unpriced_model_is_charged_the_configured_amount(charge: float, expec
         priced = {"model": "sora-2-text-to-video", "input": {"prompt": "p", "n_frames": "10"}}
         assert httpx.post(url, json=priced, headers=headers).json()["code"] == 200
         assert sandbox.state.credits_used[("kie", SANDBOX_KEY)] == expected + 30
+
+
+@pytest.mark.parametrize(
+    ("durations", "accepted"),
+    [((7.5, 7.5), True), ((7.5, 7.0), True), ((7.5, 8.0), False), ((10.0, 5.2), False)],
+)
+def test_kie_storyboard_shots_may_not_add_up_past_n_frames(
+    durations: tuple[float, float], accepted: bool
+) -> None:
+    """kie's storyboard rule, read from the spec's x-cross-field-rules: the shots' durations
+    add up to at most n_frames (15 here), not a fraction of a second more."""
+    body = {
+        "model": "sora-2-pro-storyboard",
+        "input": {
+            "shots": [{"Scene": f"shot {n}", "duration": d} for n, d in enumerate(durations)],
+            "n_frames": "15",
+            "image_urls": ["https://files.example.com/first.png"],
+            "aspect_ratio": "landscape",
+        },
+    }
+    with Sandbox(SandboxConfig(timing=INSTANT)) as sandbox:
+        answer = httpx.post(
+            f"{sandbox.base_url('kie')}/api/v1/jobs/createTask",
+            json=body,
+            headers={"Authorization": f"Bearer {SANDBOX_KEY}"},
+        ).json()
+    assert (answer["code"] == 200) is accepted, answer
+    if not accepted:
+        assert "n_frames" in answer["msg"]
