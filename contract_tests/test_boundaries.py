@@ -159,6 +159,7 @@ LOOK_ALIKE_PUBLIC_NAMES = [
     "xn--localhost",
 ]
 PUBLIC_ADDRESSES = [
+    "[::ffff:8.8.8.8]",  # an IPv4-mapped address is the IPv4 address it maps
     "8.8.8.8",
     "134744072",
     "0x8080808",

@@ -105,6 +105,7 @@ PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
         "contract_tests/test_client_download.py",
         "contract_tests/test_client_wait.py",
         "contract_tests/test_boundaries.py",
+        "contract_tests/test_redaction.py",
         "contract_tests/test_edges.py",
     ),
 }
