@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.gateway_world import ALICE, World
+from contract_tests.gateway_world import ALICE, World, wait_until
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 JSON = {"content-type": "application/json"}
@@ -193,7 +193,15 @@ def test_every_refusal_is_logged_with_the_tenant_and_no_key(
     with caplog.at_level(logging.WARNING, logger="sora_unified.gateway"), world.http() as http:
         http.post("/v1/videos", content=b"{bad", headers=JSON)
         http.get("/v1/videos/video_nope%0D%0Aforged")
-    lines = [r.getMessage() for r in caplog.records if r.name == "sora_unified.gateway"]
+
+        def gateway_lines() -> list[str]:
+            return [r.getMessage() for r in caplog.records if r.name == "sora_unified.gateway"]
+
+        # The server writes a request's line once its answer is out: wait for it, not on luck.
+        wait_until(
+            lambda: any("-> 404 (alice" in line for line in gateway_lines()), what="the 404 line"
+        )
+    lines = gateway_lines()
     assert any(line.startswith("POST /v1/videos -> 400 (alice") for line in lines), lines
     assert any("-> 404 (alice" in line and "\n" not in line for line in lines), lines
     assert not any(ALICE.key in line for line in lines)

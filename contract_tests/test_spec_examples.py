@@ -214,3 +214,20 @@ def test_response_schemas_require_what_we_read(
     the client reads may not silently disappear (or be renamed) from a recording."""
     errors = schema_errors(vendor, response_schema_pointer(vendor, operation_id, 200), body)
     assert any(problem in error for error in errors), errors
+
+
+def test_a_kie_character_result_without_its_id_is_drift() -> None:
+    """A character task's result names the character; one whose `resultObject` lost its
+    `character_id` (the field the client reads) is not a tolerated variant."""
+    body = {
+        "code": 200,
+        "data": {
+            "taskId": "t",
+            "state": "success",
+            "resultJson": '{"resultObject": {"character_user_name": "mzsdaag.ab"}}',
+        },
+    }
+    pointer = response_schema_pointer("kie", "getTaskDetails", 200)
+    assert schema_errors("kie", pointer, body)
+    body["data"]["resultJson"] = '{"resultObject": {"character_id": "ch_1"}}'
+    assert schema_errors("kie", pointer, body) == []
