@@ -231,3 +231,14 @@ def test_a_kie_character_result_without_its_id_is_drift() -> None:
     assert schema_errors("kie", pointer, body)
     body["data"]["resultJson"] = '{"resultObject": {"character_id": "ch_1"}}'
     assert schema_errors("kie", pointer, body) == []
+
+
+def test_modelverse_openai_create_requires_the_model() -> None:
+    """ModelVerse's page lists `model` as required (`sora-2`); a spec that lets it go would let
+    our own client send a create the vendor refuses."""
+    pointer = request_schema_pointer("modelverse-openai", "createVideo")
+    errors = schema_errors("modelverse-openai", pointer, {"prompt": "a corgi"})
+    assert any("model" in error for error in errors), errors
+    assert (
+        schema_errors("modelverse-openai", pointer, {"prompt": "a corgi", "model": "sora-2"}) == []
+    )
