@@ -121,12 +121,9 @@ def _walk(node: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:
             yield from _walk(value, (*prefix, key))
 
 
-def _has_parent(node: Any, path: Path) -> bool:
-    for key in path[:-1]:
-        if not isinstance(node, dict) or not isinstance(node.get(key), dict):
-            return False
-        node = node[key]
-    return isinstance(node, dict)
+def _has_parent_in(walked: dict[Path, Any], path: Path) -> bool:
+    """Whether the object that would hold `path` is there (the top level always is)."""
+    return len(path) == 1 or isinstance(walked.get(path[:-1]), dict)
 
 
 def _kind(target: Target, example: Any) -> str:
@@ -144,18 +141,17 @@ def _kind(target: Target, example: Any) -> str:
 
 def _droppable_and_nullable(target: Target, example: Any) -> tuple[list[Path], list[Path]]:
     kind = _kind(target, example)
-    peers = [other for other in target.examples if _kind(target, other) == kind]
+    peers = [dict(_walk(other)) for other in target.examples if _kind(target, other) == kind]
     present = dict(_walk(example))
     droppable = sorted(
         path
         for path in present
-        if any(_has_parent(peer, path) and path not in dict(_walk(peer)) for peer in peers)
+        if any(_has_parent_in(peer, path) and path not in peer for peer in peers)
     )
     nullable = sorted(
         path
         for path in present
-        if present[path] is not None
-        and any(dict(_walk(peer)).get(path, 0) is None for peer in peers)
+        if present[path] is not None and any(peer.get(path, 0) is None for peer in peers)
     )
     return droppable, nullable
 
