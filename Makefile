@@ -8,6 +8,7 @@
 #   make record-all       re-record every cassette from the sandbox and the documented errors
 #   make sandbox          serve the vendor sandbox on 127.0.0.1:8800
 #   make mutation         mutation testing of every package and spec; prints the catch rate per package
+#   make steadiness       the whole suite 10 times, two at once (each under the other's load)
 #   make bench            speed and memory figures, as ratios against raw httpx / nominal
 
 PYTHON ?= python3
@@ -17,7 +18,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation bench clean
+.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation steadiness bench clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -64,6 +65,10 @@ record-all: $(STAMP)
 # Not part of `make test`: a full run takes most of an hour on two cores.
 mutation: $(STAMP)
 	$(PY) tools/mutation.py $(MUTATION_ARGS)
+
+# Not part of `make test` either: five rounds of two whole suites at once, about an hour.
+steadiness: $(STAMP)
+	$(PY) tools/steadiness.py $(STEADINESS_ARGS)
 
 sandbox: $(STAMP)
 	$(BIN)/sora-unified sandbox --port 8800

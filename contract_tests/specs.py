@@ -75,6 +75,16 @@ def operations(vendor: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
                 yield path, method, item[method]
 
 
+def documented_statuses(vendor: str, method: str, path: str) -> set[int] | None:
+    """The statuses the spec documents for `method` on a concrete `path` (its template's
+    parameters matched by any segment), or None when the spec has no such operation."""
+    for template, found, op in operations(vendor):
+        shape = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if found == method.lower() and re.fullmatch(shape, path):
+            return {int(status) for status in op["responses"]}
+    return None
+
+
 def operation(vendor: str, operation_id: str) -> tuple[str, str, dict[str, Any]]:
     for path, method, op in operations(vendor):
         if op.get("operationId") == operation_id:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from contract_tests.gateway_world import ALICE, World, wait_until
+from contract_tests.specs import documented_statuses
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 JSON = {"content-type": "application/json"}
@@ -108,6 +109,9 @@ def test_hostile_input_is_a_4xx_in_openais_envelope(
     if param is not None:
         assert error["param"] == param
     assert world.sandbox.state.request_count("kie", "submit") == 0
+    # What the gateway answers for an operation it serves, its spec documents.
+    documented = documented_statuses("gateway", method, path.partition("?")[0])
+    assert documented is None or status in documented, (status, documented)
 
 
 def test_405_names_every_method_of_the_path(world: World) -> None:
@@ -147,6 +151,7 @@ def test_a_body_over_the_limit_is_refused_whether_declared_or_streamed(world: Wo
         except httpx.TransportError:  # the gateway may close before the client finished
             streamed = None
     assert declared.status_code == 413 and _envelope(declared)["code"] == "request_too_large"
+    assert 413 in (documented_statuses("gateway", "POST", "/v1/videos") or ())
     if streamed is not None:
         assert streamed.status_code == 413 and _envelope(streamed)["code"] == "request_too_large"
 

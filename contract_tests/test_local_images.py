@@ -29,6 +29,7 @@ from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Tim
 
 from contract_tests.fakes import FakeClock, Refusing
 from contract_tests.images import gif, jpeg, png, webp
+from contract_tests.specs import documented_statuses
 
 TIMING = Timing(queue_seconds=2, run_seconds=5, not_visible_seconds=1)
 UPLOADING = ("kie", "evolink")
@@ -331,6 +332,54 @@ def test_kie_base64_and_url_uploads(sandbox: Sandbox, clock: FakeClock) -> None:
     assert httpx.get(link).status_code == 404
 
 
+def test_kie_keeps_the_folders_users_name(sandbox: Sandbox) -> None:
+    # kie's page says only "without leading or trailing slashes": a dated, nested folder of the
+    # kind a pipeline names its uploads by is a path the spec (and so the sandbox) must admit.
+    folder = "pipelines/autumn-campaign/2026-12-03/first-frames"
+    data_url = "data:image/png;base64," + base64.b64encode(LANDSCAPE).decode()
+    stored = _post(
+        sandbox,
+        "/kie-files/api/file-base64-upload",
+        json={"base64Data": data_url, "uploadPath": folder, "fileName": "shot-001.png"},
+    )
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["data"]["filePath"] == f"{folder}/shot-001.png"
+    trailing = _post(
+        sandbox,
+        "/kie-files/api/file-base64-upload",
+        json={"base64Data": data_url, "uploadPath": folder + "/"},
+    )
+    assert trailing.status_code == 400 and "uploadPath" in trailing.json()["msg"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "media_type"),
+    [
+        ("a.png", png(64, 36), "image/png"),
+        ("a.jpg", jpeg(64, 36), "image/jpeg"),
+        ("a.gif", gif(64, 36), "image/gif"),
+        ("a.webp", webp(64, 36), "image/webp"),
+    ],
+    ids=["png", "jpeg", "gif", "webp"],
+)
+def test_evolink_stores_every_format_its_guide_lists(
+    sandbox: Sandbox, name: str, data: bytes, media_type: str
+) -> None:
+    # EvoLink's file API lists JPEG, PNG, GIF and WebP uploads (the video models then take
+    # fewer: that refusal is the client's, before any upload).
+    stored = _post(
+        sandbox, "/evolink-files/api/v1/files/upload/stream", files={"file": (name, data)}
+    )
+    assert stored.status_code == 200, stored.text
+    assert httpx.get(stored.json()["data"]["file_url"]).content == data
+    as_base64 = _post(
+        sandbox,
+        "/evolink-files/api/v1/files/upload/base64",
+        json={"base64_data": base64.b64encode(data).decode(), "mime_type": media_type},
+    )
+    assert as_base64.status_code == 200, as_base64.text
+
+
 def test_the_file_hosts_refuse_in_their_envelope(sandbox: Sandbox) -> None:
     missing_path = _post(sandbox, "/kie-files/api/file-stream-upload", files={"file": LANDSCAPE})
     assert missing_path.status_code == 400
@@ -351,6 +400,23 @@ def test_the_file_hosts_refuse_in_their_envelope(sandbox: Sandbox) -> None:
         f"{sandbox.url}/kie-files/api/file-url-upload", json={"fileUrl": "http://127.0.0.1/x"}
     )
     assert unauthorised.status_code == 401 and unauthorised.json()["code"] == 401
+    unauthorised_stream = httpx.post(
+        f"{sandbox.url}/kie-files/api/file-stream-upload",
+        files={"file": LANDSCAPE},
+        data={"uploadPath": "frames"},
+    )
+    assert unauthorised_stream.status_code == 401
+    # Each refusal is one its host's spec documents for that operation.
+    for answer, spec in [
+        (missing_path, "kie_files"),
+        (pdf, "evolink_files"),
+        (public, "evolink_files"),
+        (unauthorised, "kie_files"),
+        (unauthorised_stream, "kie_files"),
+    ]:
+        path = answer.request.url.path.partition("-files")[2]
+        documented = documented_statuses(spec, "POST", path)
+        assert documented is not None and answer.status_code in documented, (path, documented)
 
 
 # -- the CLI ----------------------------------------------------------------------------------

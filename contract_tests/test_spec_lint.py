@@ -141,6 +141,16 @@ def test_request_variants_are_tagged_by_a_model_constant(vendor: str) -> None:
         assert len(constants) == len(set(constants)), constants
 
 
+@pytest.mark.parametrize("host", ["kie_files", "evolink_files"])
+def test_a_file_hosts_upload_modes_document_the_same_answers(host: str) -> None:
+    # Stream, base64 and URL uploads are one host's one upload with three body shapes: its
+    # authentication, limits and failures do not depend on the shape, so neither do the
+    # answers a spec lists (a status missing from one mode is a slip, not a finding).
+    answers = {path: sorted(op["responses"]) for path, _, op in operations(host)}
+    assert len(answers) == 3, answers
+    assert len({tuple(statuses) for statuses in answers.values()}) == 1, answers
+
+
 def test_every_mutation_still_applies() -> None:
     """`make mutation` applies each mutation's `old` text, which must occur exactly once in its
     file: an edited spec or module must not silently retire a mutation. (The mutation runs

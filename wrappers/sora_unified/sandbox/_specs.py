@@ -258,3 +258,12 @@ def path_parameter_pattern(vendor: str, path: str, name: str) -> str | None:
             pattern = parameter.get("schema", {}).get("pattern")
             return str(pattern) if pattern else None
     return None
+
+
+def upload_media_types(vendor: str) -> tuple[str, ...] | None:
+    """The media types a file host's spec lists for its uploads (the `mime_type` enum of its
+    base64 upload), or None where it lists none (kie names no formats)."""
+    schemas = spec(vendor).get("components", {}).get("schemas", {})
+    field = schemas.get("Base64UploadRequest", {}).get("properties", {}).get("mime_type", {})
+    listed = field.get("enum")
+    return tuple(str(value) for value in listed) if listed else None

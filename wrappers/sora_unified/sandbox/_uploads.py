@@ -24,12 +24,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .._urls import is_loopback_host
-from ._specs import api_key, first_error, request_pointer, strip_unknown_fields
+from ._specs import (
+    api_key,
+    first_error,
+    request_pointer,
+    strip_unknown_fields,
+    upload_media_types,
+)
 
 # Retention per host: kie says 3 days (and 14 elsewhere: the shorter is emulated), evolink 72 h.
 RETENTION_SECONDS = {"kie": 3 * 24 * 3600.0, "evolink": 72 * 3600.0}
-# evolink's file API lists these upload formats; kie names none.
-ACCEPTED_TYPES = {"evolink": ("image/jpeg", "image/png", "image/gif", "image/webp")}
 # kie's URL upload gives up after 30 s.
 FETCH_TIMEOUT_SECONDS = 30.0
 PATHS = {
@@ -228,7 +232,8 @@ class FileHosts:
         media_type = (media_type or "").split(";")[0].strip().lower()
         if not media_type or media_type == "application/octet-stream":
             media_type = (mimetypes.guess_type(name or "")[0]) or "application/octet-stream"
-        accepted = ACCEPTED_TYPES.get(vendor)
+        # The formats the host's spec lists (evolink's file API; kie names none).
+        accepted = upload_media_types(f"{vendor}_files")
         if accepted is not None and media_type not in accepted:
             raise UploadRefused(400, f"Unsupported file type {media_type}: {', '.join(accepted)}")
         now = self._now()
