@@ -16,6 +16,7 @@ import json
 import os
 import random
 import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -851,11 +852,15 @@ def test_an_interrupted_batch_says_how_to_resume_it(
     monkeypatch.setattr(sora_unified.batch, "run_batch_async", interrupted)
     jobs = _write_jobs(tmp_path / "jobs.jsonl", 1)
     out = tmp_path / "o"
-    code = main(["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(out)])
+    argv = ["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(out)]
+    code = main([*argv, "--api-key", "sk-never-printed"])
     err = capsys.readouterr().err
     assert code == 130
     assert f"the batch is kept in {out / 'batch.sqlite3'}" in err
-    assert "run the same command with --resume" in err
+    # The same command again, as it can be pasted: with --resume, without the key's value.
+    hint = err.strip().splitlines()[-1]
+    assert hint.endswith(f"{shlex.join(['sora-unified', *argv, '--resume'])} (with your --api-key)")
+    assert "sk-never-printed" not in err
 
 
 def test_messages_never_repeat_a_database_store_url() -> None:

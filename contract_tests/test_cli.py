@@ -160,6 +160,7 @@ def test_missing_key_is_a_configuration_error(
         "message": error["message"],
         "exit_code": 3,
         "task": None,
+        "hint": None,
         "resume": None,
     }
     assert "KIE_API_KEY" in error["message"]
@@ -470,7 +471,7 @@ def test_a_second_signal_during_the_submit_stops_at_once_and_says_a_task_may_exi
     assert process.returncode == 130
     (interrupted,) = [json.loads(line) for line in out.splitlines()]
     assert interrupted["event"] == "interrupted" and interrupted["task"] is None
-    assert "may have created a task" in interrupted["resume"]
+    assert "may have created a task" in interrupted["hint"] and interrupted["resume"] is None
 
 
 def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None:

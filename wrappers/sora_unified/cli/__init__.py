@@ -10,8 +10,8 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 
-from ..errors import DownloadError, GenerationFailedError
 from ._exit import EXIT_CODES, Terminated, UsageError, exit_code_for
+from ._hints import next_step
 from ._output import Output
 from ._parser import build_parser
 from ._session import sandbox_state_file
@@ -26,17 +26,15 @@ __all__ = [
 ]
 
 
-def _resume_hint(task: object, code: int) -> str:
-    """How to pick a paid task up again after the command stopped."""
-    if code == exit_code_for(DownloadError):
-        return f"task {task} finished; fetch it with: sora-unified download {task} --out FILE"
-    return f"task {task} keeps running; resume with: sora-unified wait {task}"
-
-
-def _report(error: BaseException, code: int, args: argparse.Namespace, output: Output) -> None:
+def _report(
+    error: BaseException,
+    code: int,
+    args: argparse.Namespace,
+    output: Output,
+    argv: Sequence[str],
+) -> None:
     task = getattr(error, "task", None)
-    # A command with its own way to pick up again (batch: --resume) says so on the error.
-    hint = getattr(error, "resume_hint", None) or (_resume_hint(task, code) if task else None)
+    step = next_step(error, args, argv)
     if isinstance(error, KeyboardInterrupt):
         what = "terminated" if isinstance(error, Terminated) else "interrupted"
         message = what
@@ -52,13 +50,15 @@ def _report(error: BaseException, code: int, args: argparse.Namespace, output: O
                 "message": message if isinstance(error, KeyboardInterrupt) else str(error),
                 "exit_code": code,
                 "task": str(task) if task else None,
-                "resume": hint,
+                # What to do next (a sentence), and the command in it, runnable as printed.
+                "hint": step.text if step else None,
+                "resume": step.command if step else None,
             },
         )
         return
     print(f"sora-unified: {message}", file=sys.stderr)
-    if hint is not None and code != exit_code_for(GenerationFailedError):
-        print(f"sora-unified: {hint}", file=sys.stderr)
+    if step is not None:
+        print(f"sora-unified: {step.text}", file=sys.stderr)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -66,7 +66,8 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(words)
     output = Output(as_json=args.json)
     if args.debug:
         import logging
@@ -80,13 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, output)
     except KeyboardInterrupt as error:
         code = 143 if isinstance(error, Terminated) else 130
-        _report(error, code, args, output)
+        _report(error, code, args, output, words)
         return code
     except Exception as error:
         code = exit_code_for(error)
         if args.debug:
             traceback.print_exc()
-        _report(error, code, args, output)
+        _report(error, code, args, output, words)
         return code
     finally:
         if previous is not None:

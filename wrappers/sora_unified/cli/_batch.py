@@ -466,9 +466,10 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
                 summary = asyncio.run(_run(args, store, options, client_kwargs, output))
         except KeyboardInterrupt as stopped:  # Ctrl-C or SIGTERM
             stopped.resume_hint = (  # type: ignore[attr-defined]
-                f"the batch is kept in {_store_named(args, out)}: run the same command"
-                " with --resume to continue it (submitted jobs are waited on, never resubmitted)"
+                f"the batch is kept in {_store_named(args, out)}; continue it (submitted jobs"
+                " are waited on, never resubmitted) with"
             )
+            stopped.rerun_adding = ("--resume",)  # type: ignore[attr-defined]
             raise
         uncertain = [r for r in store.records() if r.state == "uncertain"]
     finally:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ._exit import UsageError
+from ._hints import TaskNotFinished, default_video_path
 from ._output import Output, estimate_dict, serve_until_interrupted, video_dict
 from ._session import (
     VENDORS,
@@ -183,7 +184,7 @@ def _paid_video(
                 output.result({"task": str(task), "status": "queued"}, str(task))
                 return 0
             video = wait_with_progress(client, task, output, args.timeout)
-            path = Path(args.out) if args.out else Path("out") / f"{task.vendor}-{task.id}.mp4"
+            path = Path(args.out) if args.out else default_video_path(task)
             saved = download_with_progress(client, video, path, output)
         except BaseException as error:  # Ctrl-C and SIGTERM included: the task must be named
             if not getattr(error, "task", None):
@@ -266,29 +267,43 @@ def cmd_wait(args: argparse.Namespace, output: Output) -> int:
     from ..types import Task
 
     task = Task.parse(args.task)
+    if args.out:
+        from .._download import check_output_path
+
+        check_output_path(Path(args.out), "--out")
     with client_for(args, task.vendor) as client:
         try:
             video = wait_with_progress(client, task, output, args.timeout)
+            saved = None
+            if args.out:
+                saved = download_with_progress(client, video, Path(args.out), output)
         except BaseException as error:
             if not getattr(error, "task", None):
                 error.task = task  # type: ignore[attr-defined]
             raise
+    data = video_dict(video)
+    text = f"{task} {video.status} {video.url or ''}".rstrip()
+    if video.character is not None:
+        data["character"] = video.character.id
+        text += f" character {video.character.id}"
+    if saved is not None:
+        data |= {"file": str(saved), "bytes": saved.stat().st_size}
+        text = str(saved)
     if output.as_json:
-        output.event("completed", video_dict(video))
+        output.event("completed", data)
     else:
-        output.result(video_dict(video), f"{task} {video.status} {video.url or ''}".rstrip())
+        output.result(data, text)
     return 0
 
 
 def cmd_download(args: argparse.Namespace, output: Output) -> int:
-    from ..errors import DownloadError
     from ..types import Task
 
     task = Task.parse(args.task)
     with client_for(args, task.vendor) as client:
         video = client.retrieve(task)
         if video.status != "completed":
-            raise DownloadError(f"{task} is {video.status}, not completed", url="", task=task)
+            raise TaskNotFinished(task, video.status)
         saved = download_with_progress(client, video, Path(args.out), output)
     output.result(
         {"task": str(task), "file": str(saved), "bytes": saved.stat().st_size}, str(saved)

@@ -189,7 +189,13 @@ def _add_task_commands(commands: Any) -> None:
         command.add_argument("task", help="vendor:id, as printed by generate")
         _common(command, vendor=False)
         if name == "wait":
-            command.add_argument("--timeout", type=_positive_seconds, default=900.0)
+            command.add_argument(
+                "--timeout",
+                type=_positive_seconds,
+                default=900.0,
+                help="seconds to wait before giving up; the task keeps running (default 900)",
+            )
+            command.add_argument("--out", help="then download the MP4 here (default: no download)")
         if name == "download":
             command.add_argument("--out", required=True)
         command.set_defaults(handler=handler)
