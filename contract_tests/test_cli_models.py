@@ -120,14 +120,14 @@ def test_character_plain_text_output(capsys: pytest.CaptureFixture[str]) -> None
         (
             ["character", "--task", "kie:abc", "--start", "1", "--end", "9", "--prompt", "p"],
             4,
-            "1 to 4 s after start",
+            "an end 1 to 4 s after the start",
         ),
         (
             ["character", "--video-url", "https://example.com/a.mp4", "--vendor", "evolink"],
             4,
             "evolink sells no model for characters",
         ),
-        (["remove-watermark", "https://example.com/x"], 4, "a published Sora link"),
+        (["remove-watermark", "https://example.com/x"], 4, "published Sora links only"),
     ],
 )
 def test_model_command_refusals(

@@ -614,8 +614,14 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     [
         (None, 2, "cannot read it"),
         ("{not json", 2, "not JSON"),
-        ('{"scene": "a", "seconds": 5}', 2, "expected a JSON list"),
-        ('[{"scene": "a"}]', 2, "item 0"),
+        ('{"scene": "a", "seconds": 5}', 2, "expected a JSON list of shots like {"),
+        ("[]", 2, "; got an empty list"),
+        (
+            '[{"scene": "a"}]',
+            2,
+            'shot 1 must be an object like {"scene": "...", "seconds": 5}; got the keys scene',
+        ),
+        ('[{"scene": "a", "seconds": 5}, 7]', 2, "shot 2 must be an object like {"),
         ('[{"scene": "a", "seconds": "abc"}]', 4, "shots[].seconds"),
         ('[{"scene": "", "seconds": 5}]', 4, "shots[].scene"),
     ],

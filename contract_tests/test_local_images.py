@@ -117,8 +117,16 @@ def test_an_image_string_is_a_url_or_a_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("vendor", "request_", "rule"),
     [
-        ("evolink", VideoRequest(prompt="p", image=gif(1280, 720)), "png/jpeg/webp images"),
-        ("kie", VideoRequest(prompt="p", image=gif(1280, 720)), "png/jpeg/webp images"),
+        (
+            "evolink",
+            VideoRequest(prompt="p", image=gif(1280, 720)),
+            "PNG, JPEG or WebP images; got a GIF image",
+        ),
+        (
+            "kie",
+            VideoRequest(prompt="p", image=gif(1280, 720)),
+            "PNG, JPEG or WebP images; got a GIF image",
+        ),
         (
             "kie",
             VideoRequest(prompt="p", image=png(1280, 720) + b"\0" * (10 * 1024 * 1024)),

@@ -108,9 +108,11 @@ def test_remix_refusals_come_before_any_request() -> None:
         evolink.remix(made_with_preview, "at night")
     with pytest.raises(ValidationError, match="offers seconds 15, 25; got 4"):
         evolink.remix("evolink:task-unified-1-abc", "at night", seconds=4)
-    with pytest.raises(ValidationError, match=r"task ids \(task-unified-\.\.\.\)"):
+    with pytest.raises(
+        ValidationError, match=r"remixes of evolink videos only \(their ids start task-unified-\)"
+    ):
         evolink.submit(VideoRequest(prompt="p", remix_of="abc", model="sora-2-pro-remix"))
-    with pytest.raises(ValidationError, match="prompts of at most 2000"):
+    with pytest.raises(ValidationError, match="prompts of at most 2,000"):
         evolink.remix("evolink:task-unified-1-abc", "x" * 2001)
     assert sent.sent == [] and sent_evolink.sent == []
 
@@ -172,13 +174,13 @@ def test_a_character_async(sandbox: Sandbox, clock: FakeClock) -> None:
 
 def test_character_refusals_come_before_any_request() -> None:
     kie, sent = _offline("kie")
-    with pytest.raises(ValidationError, match="1 to 4 s after start"):
+    with pytest.raises(ValidationError, match="an end 1 to 4 s after the start"):
         kie.create_character(task="kie:26278f7a", start=1.0, end=6.0, prompt="p")
     with pytest.raises(ValidationError, match="a non-empty prompt"):
         kie.create_character(task="kie:26278f7a", start=1.0, end=2.0)
     with pytest.raises(UnsupportedFeatureError, match="does not offer name"):
         kie.create_character(video_url=CLIP, name="cat")
-    with pytest.raises(ValidationError, match="a clip URL, or else a task"):
+    with pytest.raises(ValidationError, match="video_url must be given, or else task"):
         kie.create_character(video_url=CLIP, task="kie:26278f7a")
     with pytest.raises(ValidationError, match="at most 5 characters"):
         kie.submit(VideoRequest(prompt="p", characters=[f"ch_{i}" for i in range(6)]))
@@ -206,7 +208,9 @@ def test_watermark_removal_is_waited_on_and_downloaded_like_any_video(
 
 def test_watermark_removal_refusals_come_before_any_request() -> None:
     kie, sent = _offline("kie")
-    with pytest.raises(ValidationError, match=r"a published Sora link \(https://sora.chatgpt.com/"):
+    with pytest.raises(
+        ValidationError, match=r"published Sora links only \(https://sora.chatgpt.com/"
+    ):
         kie.remove_watermark("https://example.com/p/s_1")
     with pytest.raises(ValidationError, match="URLs of at most 500 characters"):
         kie.remove_watermark(SORA_LINK + "x" * 500)
@@ -247,7 +251,9 @@ def test_vendor_options_are_checked_before_any_request() -> None:
         kie.submit(VideoRequest(prompt="p", vendor_options={"input.n_frames": "25"}))
     with pytest.raises(ValidationError, match="an absolute http"):
         kie.submit(VideoRequest(prompt="p", vendor_options={"progressCallBackUrl": "nope"}))
-    with pytest.raises(ValidationError, match="vendor options none"):
+    with pytest.raises(
+        ValidationError, match="does not offer vendor options; got .input.upload_method."
+    ):
         kie.create_character(video_url=CLIP, vendor_options={"input.upload_method": "s3"})
     assert sent.sent == []
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from ._images import ImageFormat, LocalImage, load_image
+from ._shown import shown
 from ._urls import is_public_host, split_http_url
 from .errors import UnsupportedFeatureError, ValidationError
 from .types import (
@@ -429,18 +430,43 @@ class Plan:
         return SIZE_BY_ORIENTATION[self.orientation] if self.orientation else None
 
 
+FORMAT_NAMES = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP", "gif": "GIF"}
+
+
+def _either(names: Iterator[str] | tuple[str, ...]) -> str:
+    """ "A", "A or B", "A, B or C"."""
+    listed = list(names)
+    return ", ".join(listed[:-1]) + " or " + listed[-1] if len(listed) > 1 else "".join(listed)
+
+
 class _Checker:
     def __init__(self, caps: ModelCapabilities) -> None:
         self.caps = caps
 
-    def fail(self, field: str, value: object, allowed: str, *, unsupported: bool = False) -> None:
+    def fail(
+        self,
+        field: str,
+        value: object,
+        allowed: str,
+        *,
+        unsupported: bool = False,
+        detail: str = "",
+        listing: bool = False,
+        name_field: bool = True,
+        shown_as: str | None = None,
+    ) -> None:
+        """Refuse `value` of `field`: "<vendor> <model> offers <allowed>; got <value>"
+        ("does not offer" for a feature it lacks). `allowed` reads as what is offered (a
+        `listing` of values is put after the field's name); the field is named before the
+        value unless the sentence already names it."""
         kind = UnsupportedFeatureError if unsupported else ValidationError
         verb = "does not offer" if unsupported else "offers"
-        shown = value if isinstance(value, int | float) else repr(value)
-        if isinstance(value, str) and len(value) > 80:
-            shown = f"{value[:60]!r}... ({len(value)} characters)"
+        offered = f"{field} {allowed}" if listing else allowed
+        value_text = (shown(value) if shown_as is None else shown_as) + detail
+        stem = field.rstrip("s")  # "shots" is named by "1 shot" too
+        named = f"{field} " if name_field and stem not in offered + value_text else ""
         raise kind(
-            f"{self.caps.vendor} {self.caps.model} {verb} {field} {allowed}; got {shown}",
+            f"{self.caps.vendor} {self.caps.model} {verb} {offered}; got {named}{value_text}",
             vendor=self.caps.vendor,
             model=self.caps.model,
             field=field,
@@ -448,29 +474,72 @@ class _Checker:
             allowed=allowed,
         )
 
-    def feature(self, field: str, given: bool, offer: str, what: str) -> None:
-        if given and offer == "no":
-            self.fail(field, "given", f"({what})", unsupported=True)
-        if not given and offer == "required":
-            self.fail(field, None, f"(it is required: {what})")
+    def refuse(self, field: str, value: object, sentence: str, *, unsupported: bool) -> None:
+        """Refuse with a sentence of its own about the model: "<vendor> <model> <sentence>"."""
+        kind = UnsupportedFeatureError if unsupported else ValidationError
+        raise kind(
+            f"{self.caps.vendor} {self.caps.model} {sentence}",
+            vendor=self.caps.vendor,
+            model=self.caps.model,
+            field=field,
+            value=value,
+            allowed=sentence,
+        )
+
+    def require(self, field: str, what: str) -> None:
+        """Refuse a request that leaves out what the model needs."""
+        named = "" if field in what else f" ({field})"
+        raise ValidationError(
+            f"{self.caps.vendor} {self.caps.model} requires {what}{named}; none was given",
+            vendor=self.caps.vendor,
+            model=self.caps.model,
+            field=field,
+            value=None,
+            allowed=what,
+        )
+
+    def feature(
+        self, field: str, value: object, offer: str, what: str, needed: str | None = None
+    ) -> None:
+        """`value` (None when not given) against an offer of "no", "optional" or "required";
+        `what` names the feature, `needed` what a request must then give (default `what`)."""
+        if value is not None and offer == "no":
+            self.fail(field, value, what, unsupported=True)
+        if value is None and offer == "required":
+            self.require(field, needed or what)
 
     def text(self, field: str, value: str, limit: int | None, offer: str = "optional") -> None:
         if offer == "required" and not value:
-            self.fail(field, value, f"a non-empty {field}")
+            self.require(field, f"a non-empty {field}")
         if limit is not None and len(value) > limit:
-            self.fail(field, value, f"{field}s of at most {limit} characters")
+            self.fail(
+                field,
+                value,
+                f"{field}s of at most {limit:,} characters",
+                # A long value is shown cut, with its length; a short one gets it here.
+                detail="" if len(value) > 80 else f" ({len(value):,} characters)",
+            )
 
 
 def _check_image_url(check: _Checker, url: str) -> None:
     if not check.caps.remote_images:
-        check.fail("image_url", url, "a local image (a path or its bytes): the file itself is sent")
+        check.fail(
+            "image_url", url, "first frames as local images only (a path or the bytes: it is sent)"
+        )
     if check.caps.image_data_urls and url.startswith("data:"):
         return
     if split_http_url(url) is None:
-        allowed = "an absolute http(s) URL" + (
-            " or a data: URL" if check.caps.image_data_urls else ""
+        allowed = "absolute http(s) image URLs" + (
+            " or data: URLs" if check.caps.image_data_urls else ""
         )
         check.fail("image_url", url, allowed)
+
+
+def _image_shown(image: LocalImage, what: str) -> str:
+    """A refused local image as a message shows it: its file and `what` is wrong with it."""
+    if image.source == "bytes":
+        return what if what.startswith("a ") else f"an image of {what}"
+    return f"{image.source!r} ({what})"
 
 
 def _image_orientation(image: LocalImage) -> Orientation | None:
@@ -489,13 +558,17 @@ def _check_local_image(
     caps = check.caps
     if image.format not in caps.image_formats:
         check.fail(
-            "image", image.source, f"{'/'.join(caps.image_formats)} images (got {image.format})"
+            "image",
+            image.source,
+            f"{_either(FORMAT_NAMES[f] for f in caps.image_formats)} images",
+            shown_as=_image_shown(image, f"a {FORMAT_NAMES[image.format]} image"),
         )
     if caps.max_image_bytes is not None and len(image.data) > caps.max_image_bytes:
         check.fail(
             "image",
             image.source,
-            f"images of at most {caps.max_image_bytes // MB} MB (got {len(image.data):,} bytes)",
+            f"images of at most {caps.max_image_bytes // MB} MB",
+            shown_as=_image_shown(image, f"{len(image.data):,} bytes"),
         )
     if caps.image_shape == "any":
         if orientation is not None or image.width == image.height:
@@ -507,8 +580,8 @@ def _check_local_image(
         check.fail(
             "image",
             image.source,
-            "images of exactly 16:9 or 9:16 (its pixels must match the video's aspect ratio);"
-            f" got {image.width}x{image.height}",
+            "images of exactly 16:9 or 9:16 (the video takes the image's aspect ratio)",
+            shown_as=_image_shown(image, f"{image.width}x{image.height} pixels"),
         )
     assert wanted is not None
     size = SIZE_BY_ORIENTATION[wanted]
@@ -516,15 +589,16 @@ def _check_local_image(
         check.fail(
             "image",
             image.source,
-            f"images of exactly {size} pixels for a {size} video; got {image.width}x{image.height}",
+            f"images of exactly {size} pixels for a {size} video",
+            shown_as=_image_shown(image, f"{image.width}x{image.height} pixels"),
         )
     if caps.image_shape == "ratio" and own != wanted:
         ratio = "16:9" if wanted == "landscape" else "9:16"
         check.fail(
             "image",
             image.source,
-            f"{ratio} images for a {wanted} video (its pixels must match the aspect ratio);"
-            f" got {image.width}x{image.height}",
+            f"{ratio} images for a {wanted} video (its pixels must have the video's aspect ratio)",
+            shown_as=_image_shown(image, f"{image.width}x{image.height} pixels"),
         )
     return wanted
 
@@ -532,17 +606,25 @@ def _check_local_image(
 def _check_callback(check: _Checker, url: str) -> None:
     caps = check.caps
     check.feature(
-        "callback_url", True, "optional" if caps.callbacks else "no", "completion callbacks"
+        "callback_url", url, "optional" if caps.callbacks else "no", "completion callbacks"
     )
     parts = split_http_url(url, caps.callback_schemes)
     if parts is None:
-        schemes = " or ".join(f"{scheme}://" for scheme in caps.callback_schemes)
-        check.fail("callback_url", url, f"an absolute {schemes} URL only")
+        schemes = caps.callback_schemes
+        scheme = "http(s)" if set(schemes) == {"http", "https"} else " or ".join(schemes)
+        check.fail("callback_url", url, f"absolute {scheme} callback URLs only")
         return
     if caps.callback_max_chars is not None and len(url) > caps.callback_max_chars:
-        check.fail("callback_url", url, f"URLs of at most {caps.callback_max_chars} characters")
+        check.fail(
+            "callback_url",
+            url,
+            f"callback URLs of at most {caps.callback_max_chars:,} characters",
+            detail="" if len(url) > 80 else f" ({len(url):,} characters)",
+        )
     if caps.public_callback_hosts and not is_public_host(parts.hostname or ""):
-        check.fail("callback_url", url, "public hosts only (no loopback or private IP addresses)")
+        check.fail(
+            "callback_url", url, "callbacks to public hosts only (no loopback or private addresses)"
+        )
 
 
 def _check_shots(check: _Checker, request: VideoRequest) -> int:
@@ -550,20 +632,23 @@ def _check_shots(check: _Checker, request: VideoRequest) -> int:
     shots = request.shots or ()
     low, high = check.caps.shot_seconds
     if len(shots) > check.caps.max_shots:
-        check.fail("shots", f"{len(shots)} shots", f"1 to {check.caps.max_shots} shots")
+        check.fail("shots", shots, f"storyboards of 1 to {check.caps.max_shots} shots")
     for index, shot in enumerate(shots):
         if not low <= shot.seconds <= high:
             check.fail(
-                f"shots[{index}].seconds", shot.seconds, f"{low} to {high:g} seconds per shot"
+                f"shots[{index}].seconds", shot.seconds, f"{low:g} to {high:g} seconds a shot"
             )
     total = sum(shot.seconds for shot in shots)
     fitting = [s for s in check.caps.seconds if s >= total - 1e-9]
     if not fitting:
         longest = check.caps.seconds[-1]
-        check.fail("shots", f"{total:g} s in all", f"storyboards of at most {longest} s")
+        check.fail("shots", total, f"shots lasting at most {longest} s in all", detail=" s")
     if request.seconds is not None and request.seconds < total - 1e-9:
         check.fail(
-            "shots", f"{total:g} s in all", f"at most the chosen length of {request.seconds} s"
+            "shots",
+            total,
+            f"shots that fit the chosen length of {request.seconds} s",
+            detail=" s in all",
         )
     return fitting[0]
 
@@ -573,28 +658,35 @@ def _check_vendor_options(check: _Checker, options: VendorOptionsArg | None) -> 
     for path, value in option_pairs(options):
         option = offered.get(path)
         if option is None:
-            allowed = ", ".join(offered) or "none"
-            check.fail(f"vendor_options[{path!r}]", path, f"vendor options {allowed}")
+            allowed = f"the vendor options {', '.join(offered)}" if offered else "vendor options"
+            check.fail(
+                f"vendor_options[{path!r}]", path, allowed, unsupported=not offered,
+                detail=" (in vendor_options)", name_field=False,
+            )  # fmt: skip
         elif not option.accepts(value):
-            check.fail(f"vendor_options[{path!r}]", value, option.allowed)
+            check.fail(
+                f"vendor_options[{path!r}]", value, f"{path} as {option.allowed}",
+                detail=f" (vendor_options[{path!r}])", name_field=False,
+            )  # fmt: skip
 
 
 def _model_kind(check: _Checker, wanted: Kind, request: AnyRequest) -> None:
     caps = check.caps
     if not caps.described:
-        check.fail(
+        check.refuse(
             "model",
             caps.model,
-            "(known, but no field table is published that sora-unified could follow;"
-            " choose another model)",
+            "is known, but no field table is published that sora-unified could follow:"
+            " choose another model",
             unsupported=True,
         )
     if caps.kind != wanted and not (wanted == "video" and caps.kind == "remix"):
         method = KIND_METHODS[caps.kind]
-        check.fail(
+        check.refuse(
             "model",
             caps.model,
-            f"{type(request).__name__} (it is a {caps.kind} model: use {method})",
+            f"is a {caps.kind.replace('_', ' ')} model: it takes no {type(request).__name__}"
+            f" (use {method})",
             unsupported=True,
         )
 
@@ -603,37 +695,59 @@ def _check_video(check: _Checker, request: VideoRequest, read_images: bool) -> P
     caps = check.caps
     _model_kind(check, "video", request)
     if caps.kind == "remix" and request.remix_of is None:
-        check.fail("remix_of", None, "(it is required: the task to remix; use Client.remix)")
+        check.require("remix_of", "the task to remix (use Client.remix)")
     if caps.kind != "remix" and request.remix_of is not None:
-        check.fail("remix_of", request.remix_of, "(remix)", unsupported=True)
+        check.fail("remix_of", request.remix_of, "remixes", unsupported=True)
     prefix = caps.source_task_prefix
     if prefix and request.remix_of is not None and not request.remix_of.startswith(prefix):
-        check.fail("remix_of", request.remix_of, f"{caps.vendor} task ids ({prefix}...)")
+        check.fail(
+            "remix_of",
+            request.remix_of,
+            f"remixes of {caps.vendor} videos only (their ids start {prefix})",
+        )
     prompt = request.prompt
     if caps.prompt == "no" and prompt:
-        check.fail("prompt", prompt, "no prompt (put the text in the shots)", unsupported=True)
+        check.fail("prompt", prompt, "a prompt (put the text in the shots)", unsupported=True)
     check.text("prompt", prompt, caps.max_prompt_chars, caps.prompt)
 
+    _check_extras(check, request)
+    if caps.keeps_source_shape:
+        return _check_source_shape(check, request)
+    return _check_shape(check, request, read_images)
+
+
+def _check_extras(check: _Checker, request: VideoRequest) -> None:
+    """The first frame, storyboard, watermark, callback, characters and vendor options."""
+    caps = check.caps
     image_field = "image" if request.image is not None else "image_url"
-    check.feature(image_field, request.has_first_frame, caps.image_input, "first-frame image")
+    first_frame = request.image if request.image is not None else request.image_url
+    check.feature(
+        image_field, first_frame, caps.image_input, "first-frame images",
+        "a first frame (image or image_url)",
+    )  # fmt: skip
     if request.image_url is not None:
         _check_image_url(check, request.image_url)
-    check.feature("shots", request.shots is not None, caps.storyboard, "storyboard")
+    check.feature("shots", request.shots, caps.storyboard, "storyboards", "a storyboard (shots)")
     if request.remove_watermark and not caps.remove_watermark:
-        check.fail("remove_watermark", True, "(watermark removal)", unsupported=True)
+        check.fail("remove_watermark", True, "watermark removal", unsupported=True)
     if request.callback_url is not None:
         _check_callback(check, request.callback_url)
     if request.characters is not None:
         if not caps.max_characters:
-            check.fail("characters", request.characters, "(characters)", unsupported=True)
+            check.fail("characters", request.characters, "characters", unsupported=True)
         if len(request.characters) > caps.max_characters:
+            most = caps.max_characters
             check.fail(
-                "characters", request.characters, f"at most {caps.max_characters} characters"
+                "characters",
+                request.characters,
+                f"at most {most} character{'s' if most > 1 else ''} in a video",
             )
     _check_vendor_options(check, request.vendor_options)
 
-    if caps.keeps_source_shape:
-        return _check_source_shape(check, request)
+
+def _check_shape(check: _Checker, request: VideoRequest, read_images: bool) -> Plan:
+    """Length, size, quality and orientation, with the model's defaults filled in."""
+    caps = check.caps
     seconds = request.seconds
     if request.shots is not None:
         needed = _check_shots(check, request)
@@ -641,15 +755,15 @@ def _check_video(check: _Checker, request: VideoRequest, read_images: bool) -> P
     if seconds is None:
         seconds = caps.default_seconds
     if seconds not in caps.seconds:
-        check.fail("seconds", seconds, ", ".join(map(str, caps.seconds)))
+        check.fail("seconds", seconds, ", ".join(map(str, caps.seconds)), listing=True)
 
     if request.size is not None and request.size not in caps.sizes:
-        check.fail("size", request.size, ", ".join(caps.sizes))
+        check.fail("size", request.size, ", ".join(caps.sizes), listing=True)
     if request.quality is not None:
         allowed = caps.qualities_at(seconds)
         if request.quality not in allowed:
             at = f" at {seconds} s" if caps.quality_by_seconds else ""
-            check.fail("quality", request.quality, ", ".join(allowed) + at)
+            check.fail("quality", request.quality, ", ".join(allowed) + at, listing=True)
     orientation = request.resolved_orientation or caps.default_orientation
     image = None
     if isinstance(request.image, Path | bytes) and read_images:
@@ -664,7 +778,10 @@ def _check_source_shape(check: _Checker, request: VideoRequest) -> Plan:
     for field in ("seconds", "orientation", "size", "quality"):
         value = getattr(request, field)
         if value is not None:
-            check.fail(field, value, "(the remix keeps the source video's)", unsupported=True)
+            check.fail(
+                field, value, f"a choice of {field} (a remix keeps its source video's)",
+                unsupported=True,
+            )  # fmt: skip
     return Plan(request, check.caps, 0, None, None)
 
 
@@ -673,26 +790,38 @@ def _check_character(check: _Checker, request: CharacterRequest) -> Plan:
     _model_kind(check, "character", request)
     if caps.character_source == "clip":
         if request.video_url is None:
-            check.fail("video_url", None, "(it is required: a 1-4 s clip of the character)")
+            check.require("video_url", "a 1-4 s clip of the character")
         if split_http_url(request.video_url or "") is None:
-            check.fail("video_url", request.video_url, "an absolute http(s) URL of a clip")
+            check.fail("video_url", request.video_url, "clips at absolute http(s) URLs")
         for field in ("task", "start", "end", "name"):
             if getattr(request, field) is not None:
-                check.fail(field, getattr(request, field), f"({field})", unsupported=True)
+                check.fail(
+                    field, getattr(request, field),
+                    f"{field} (it makes characters from a clip, not from a task)",
+                    unsupported=True,
+                )  # fmt: skip
     else:
         if request.task is None:
-            check.fail("task", None, "(it is required: the task the character is cut from)")
+            check.require("task", "the task the character is cut from")
         if request.video_url is not None:
-            check.fail("video_url", request.video_url, "(a clip)", unsupported=True)
+            check.fail(
+                "video_url", request.video_url,
+                "characters from a clip (it cuts them from a task)", unsupported=True,
+            )  # fmt: skip
         limit = caps.max_source_task_chars
         if limit is not None and len(request.task or "") > limit:
             check.fail("task", request.task, f"task ids of at most {limit} characters")
-        if request.start is None or request.end is None:
-            check.fail("start", (request.start, request.end), "start and end seconds (both)")
+        if request.start is None:
+            check.require("start", "the second the character starts at")
+        if request.end is None:
+            check.require("end", "the second the character ends at")
         low, high = caps.character_seconds
         span = (request.end or 0.0) - (request.start or 0.0)
         if not low - 1e-9 <= span <= high + 1e-9:
-            check.fail("end", request.end, f"{low:g} to {high:g} s after start ({request.start})")
+            check.fail(
+                "end", request.end,
+                f"an end {low:g} to {high:g} s after the start ({request.start:g} s)", detail=" s",
+            )  # fmt: skip
         if request.name is not None:
             check.text("name", request.name, caps.max_name_chars)
     check.text("prompt", request.prompt, caps.max_character_text, caps.prompt)
@@ -710,9 +839,12 @@ def _check_watermark_removal(check: _Checker, request: WatermarkRemovalRequest) 
     url = request.video_url
     prefix, limit = caps.video_url_prefix or "", caps.max_video_url_chars
     if split_http_url(url) is None or not url.startswith(prefix):
-        check.fail("video_url", url, f"a published Sora link ({prefix}...)")
+        check.fail("video_url", url, f"published Sora links only ({prefix}...)")
     if limit is not None and len(url) > limit:
-        check.fail("video_url", url, f"URLs of at most {limit} characters")
+        check.fail(
+            "video_url", url, f"video URLs of at most {limit:,} characters",
+            detail="" if len(url) > 80 else f" ({len(url):,} characters)",
+        )  # fmt: skip
     if request.callback_url is not None:
         _check_callback(check, request.callback_url)
     _check_vendor_options(check, request.vendor_options)

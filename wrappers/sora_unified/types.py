@@ -35,10 +35,11 @@ _TASK_ID = re.compile(rf"[!-~]{{1,{MAX_TASK_ID_CHARS}}}")  # printable ASCII, no
 
 
 def _refuse(field_name: str, value: Any, allowed: str) -> ValueError:
+    from ._shown import shown
     from .errors import ValidationError
 
     return ValidationError(
-        f"{field_name} must be {allowed}; got {value!r}",
+        f"{field_name} must be {allowed}; got {shown(value)}",
         vendor="any",
         model=None,
         field=field_name,
@@ -183,6 +184,9 @@ def _normalise_image(request: VideoRequest) -> None:
     if isinstance(image, str):
         if not image.strip():
             raise _refuse("image", image, "a path, the image's bytes or a URL")
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]+)://", image.strip())
+        if scheme:  # a URL of another scheme is not a file name to look for
+            raise _refuse("image", image, "a local path or an http(s) or data: URL")
         image = Path(image)
     elif isinstance(image, bytearray | memoryview):
         image = bytes(image)
@@ -250,7 +254,8 @@ class CharacterRequest:
             if value is not None and (not valid or not math.isfinite(value) or value < 0):
                 raise _refuse(name, value, "seconds >= 0")
         if (self.video_url is None) == (self.task is None):
-            raise _refuse("video_url", self.video_url, "a clip URL, or else a task (not both)")
+            given = "neither" if self.video_url is None else "both"
+            raise _refuse("video_url", given, "given, or else task (one of the two)")
         object.__setattr__(self, "vendor_options", _options(self.vendor_options))
 
 

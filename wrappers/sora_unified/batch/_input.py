@@ -15,9 +15,10 @@ is that line's error only.
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ __all__ = [
 REQUEST_FIELDS = tuple(f.name for f in fields(VideoRequest))
 INTEGER_FIELDS = ("seconds",)
 BOOLEAN_FIELDS = ("remove_watermark",)
+# A CSV's columns: the job's id and vendor, then request fields.
+CSV_COLUMNS = ("custom_id", "vendor", *REQUEST_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,18 @@ def _not_utf8(text: str) -> bool:
     return any("\udc80" <= char <= "\udcff" for char in text)
 
 
+def _unknown_names(kind: str, unknown: list[str], allowed: Iterable[str]) -> str:
+    """`secs is not a body field (did you mean seconds?); the body fields are ...`."""
+    known = list(allowed)
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+    verb = "is not a" if len(unknown) == 1 else "are not"
+    noun = kind if len(unknown) == 1 else f"{kind}s"
+    return f"{', '.join(parts)} {verb} {noun}; the {kind}s are {', '.join(known)}"
+
+
 def _check(line: int, custom_id: Any, vendor: Any, body: Any) -> Job | InvalidLine:
     if not isinstance(custom_id, str) or not custom_id.strip():
         return InvalidLine(line, None, f"custom_id must be a non-empty string; got {custom_id!r}")
@@ -133,10 +148,7 @@ def _check(line: int, custom_id: Any, vendor: Any, body: Any) -> Job | InvalidLi
         )
     unknown = sorted(set(body) - set(REQUEST_FIELDS))
     if unknown:
-        allowed = ", ".join(REQUEST_FIELDS)
-        return InvalidLine(
-            line, custom_id, f"body has unknown fields {', '.join(unknown)} (allowed: {allowed})"
-        )
+        return InvalidLine(line, custom_id, _unknown_names("body field", unknown, REQUEST_FIELDS))
     try:
         request_from_fields(body)
     except (SoraError, TypeError, ValueError, KeyError) as error:
@@ -195,6 +207,12 @@ def _csv_jobs(source: Path) -> Iterator[Job | InvalidLine]:
     seen: set[str] = set()
     with source.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as rows:
         reader = csv.DictReader(rows)
+        columns = [name for name in reader.fieldnames or () if name]
+        unknown = [name for name in columns if name not in CSV_COLUMNS]
+        if unknown and not any(_not_utf8(name) for name in unknown):
+            # Every row would be misread: the header line is the one to fix.
+            yield InvalidLine(1, None, _unknown_names("column", unknown, CSV_COLUMNS))
+            return
         for row in reader:
             number = reader.line_num
             cells = [*row.values(), *(reader.fieldnames or [])]

@@ -40,15 +40,33 @@ def _shots(path: str) -> tuple[Any, ...]:
         raise UsageError(f"--storyboard {path}: cannot read it ({error.strerror})") from None
     except (ValueError, RecursionError) as error:
         raise UsageError(f"--storyboard {path}: not JSON ({error})") from None
-    expected = 'a JSON list of {"scene": "...", "seconds": 5} objects'
+    shot = '{"scene": "...", "seconds": 5}'
     if not isinstance(raw, list) or not raw:
-        raise UsageError(f"--storyboard {path}: expected {expected}; got {type(raw).__name__}")
+        got = "an empty list" if raw == [] else f"a JSON {_json_kind(raw)}"
+        raise UsageError(
+            f"--storyboard {path}: expected a JSON list of shots like {shot}; got {got}"
+        )
     shots = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or set(item) != {"scene", "seconds"}:
-            raise UsageError(f"--storyboard {path}: item {index} is not {expected[7:-1]}")
+            got = (
+                f"the keys {', '.join(sorted(map(str, item))) or 'none'}"
+                if isinstance(item, dict)
+                else f"a JSON {_json_kind(item)}"
+            )
+            raise UsageError(
+                f"--storyboard {path}: shot {index + 1} must be an object like {shot}; got {got}"
+            )
         shots.append(Shot(scene=item["scene"], seconds=item["seconds"]))
     return tuple(shots)
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words."""
+    if isinstance(value, bool):
+        return "boolean"
+    names = {dict: "object", list: "list", str: "string", int: "number", float: "number"}
+    return next((n for kind, n in names.items() if isinstance(value, kind)), "null")
 
 
 def _request_from(args: argparse.Namespace) -> Any:
