@@ -852,7 +852,7 @@ def test_an_interrupted_batch_says_how_to_resume_it(
     monkeypatch.setattr(sora_unified.batch, "run_batch_async", interrupted)
     jobs = _write_jobs(tmp_path / "jobs.jsonl", 1)
     out = tmp_path / "o"
-    argv = ["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(out)]
+    argv = ["batch", str(jobs), "--vendor", "kie", "--out", str(out)]
     code = main([*argv, "--api-key", "sk-never-printed"])
     err = capsys.readouterr().err
     assert code == 130

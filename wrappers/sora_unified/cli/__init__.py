@@ -14,7 +14,8 @@ from ._exit import EXIT_CODES, Terminated, UsageError, exit_code_for
 from ._hints import next_step
 from ._output import Output
 from ._parser import build_parser
-from ._session import sandbox_state_file
+from ._session import VENDOR_ENV, VENDORS, sandbox_state_file
+from ._style import paint
 
 __all__ = [
     "EXIT_CODES",
@@ -56,9 +57,9 @@ def _report(
             },
         )
         return
-    print(f"sora-unified: {message}", file=sys.stderr)
+    print(paint(f"sora-unified: {message}", "error", sys.stderr), file=sys.stderr)
     if step is not None:
-        print(f"sora-unified: {step.text}", file=sys.stderr)
+        print(paint(f"sora-unified: {step.text}", "hint", sys.stderr), file=sys.stderr)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -67,7 +68,11 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(words)
+    parser = build_parser()
+    args = parser.parse_args(words)
+    chosen = getattr(args, "vendor", None)
+    if chosen is not None and chosen not in VENDORS:  # from SORA_UNIFIED_VENDOR: not checked
+        parser.error(f"{VENDOR_ENV}={chosen!r} is not a vendor; choose one of {', '.join(VENDORS)}")
     output = Output(as_json=args.json)
     if args.debug:
         import logging

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import SoraError
 from ._exit import BatchStoreError, UsageError, batch_exit_code
 from ._output import Output
-from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, SANDBOX_URL_ENV, sandbox_config
+from ._session import SANDBOX_CONFIG_ENV, SANDBOX_URL_ENV, sandbox_config, uses_sandbox
 from ._stopping import GracefulStop, interruption
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def _client_options(args: argparse.Namespace, out: Path) -> Iterator[Any]:
     """A function vendor -> AsyncClient keyword arguments: the vendor (keys from the
     environment; --api-key/--base-url for --vendor), or the sandbox, whose tasks live next to
     the output so a resumed run finds them."""
-    use_sandbox = args.sandbox or os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false")
+    use_sandbox = uses_sandbox(args)
     concurrency = {"max_concurrency": args.max_concurrency}
     if not use_sandbox:
 
@@ -675,8 +675,8 @@ def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
     adopt.add_argument("task", help="the task, VENDOR:TASK_ID (say kie:4f1c...)")
     adopt.add_argument("--out", required=True, help="the batch's folder")
     adopt.add_argument("--store", help=f"job store (default OUT/{STORE_FILE}) or postgresql:// URL")
-    adopt.add_argument("--json", action="store_true")
-    adopt.add_argument("--debug", action="store_true")
+    adopt.add_argument("--json", action="store_true", help="print one JSON object")
+    adopt.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     adopt.set_defaults(handler=cmd_adopt)
 
 

@@ -175,6 +175,22 @@ def cmd_remove_watermark(args: argparse.Namespace, output: Output) -> int:
     )
 
 
+def checked_out(out: str | None) -> Path | None:
+    """--out as a Path, refused when its folder is missing: only the default out/ folder is
+    made for the user (a typo in a path should not become a new folder tree)."""
+    if out is None:
+        return None
+    from .._download import check_output_path
+
+    path = Path(out)
+    if not path.parent.exists():
+        raise UsageError(
+            f"--out {out}: the folder {str(path.parent)!r} does not exist; create it first"
+            " (only the default out/ folder is made for you)"
+        )
+    return check_output_path(path, "--out")
+
+
 def _paid_video(
     args: argparse.Namespace,
     output: Output,
@@ -186,7 +202,7 @@ def _paid_video(
 
     # Checked before anything is paid for (the default name needs the task id: its folder).
     if not args.no_wait:
-        check_output_path(args.out or Path("out") / "video.mp4", "--out")
+        checked_out(args.out) or check_output_path(Path("out") / "video.mp4", "--out")
     with client_for(args, vendor) as client:
         started = time.monotonic()
         with SubmitGuard(output) as guard:
@@ -285,10 +301,7 @@ def cmd_wait(args: argparse.Namespace, output: Output) -> int:
     from ..types import Task
 
     task = Task.parse(args.task)
-    if args.out:
-        from .._download import check_output_path
-
-        check_output_path(Path(args.out), "--out")
+    checked_out(args.out)
     with client_for(args, task.vendor) as client:
         try:
             video = wait_with_progress(client, task, output, args.timeout)
@@ -318,11 +331,12 @@ def cmd_download(args: argparse.Namespace, output: Output) -> int:
     from ..types import Task
 
     task = Task.parse(args.task)
+    target = checked_out(args.out) or default_video_path(task)
     with client_for(args, task.vendor) as client:
         video = client.retrieve(task)
         if video.status != "completed":
             raise TaskNotFinished(task, video.status)
-        saved = download_with_progress(client, video, Path(args.out), output)
+        saved = download_with_progress(client, video, target, output)
     output.result(
         {"task": str(task), "file": str(saved), "bytes": saved.stat().st_size}, str(saved)
     )

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._style import paint
+
 if TYPE_CHECKING:
     from .._prices import Estimate
     from ..types import Video
@@ -32,7 +34,8 @@ class Progress:
             bar = f"[{'#' * filled}{'.' * (20 - filled)}] {percent:3.0f}% "
         line = f"{self.label} {bar}{status} {elapsed:5.1f}s"
         if self.live:
-            self.stream.write("\r\x1b[2K" + line)
+            shown = line if status not in ("completed",) else paint(line, "done", self.stream)
+            self.stream.write("\r\x1b[2K" + shown)
         elif line.split()[:-1] != self.last.split()[:-1]:
             self.stream.write(line + "\n")
         self.stream.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from typing import Any
 
 from ._batch import add_batch
@@ -20,8 +21,18 @@ from ._commands import (
     cmd_wait,
 )
 from ._exit import exit_code_help
+from ._help import (
+    OUTPUT_VARIABLES,
+    SANDBOX_VARIABLES,
+    VENDOR_VARIABLES,
+    CommandParser,
+    HelpFormatter,
+    environment,
+)
 from ._serve import add_serve
-from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, VENDORS
+from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, VENDOR_ENV, VENDORS
+
+CALLBACK_HELP = "a URL the vendor calls when the task ends"
 
 
 def _positive_seconds(text: str) -> float:
@@ -43,24 +54,51 @@ def _port(text: str) -> int:
 
 def _common(parser: argparse.ArgumentParser, *, vendor: bool) -> None:
     if vendor:
-        parser.add_argument("--vendor", choices=VENDORS, required=True)
-    parser.add_argument("--api-key", help="default: <VENDOR>_API_KEY")
-    parser.add_argument("--base-url", help="default: <VENDOR>_BASE_URL or the vendor's URL")
+        chosen = os.environ.get(VENDOR_ENV) or None
+        parser.add_argument(
+            "--vendor",
+            choices=VENDORS,
+            required=chosen is None,
+            default=chosen,
+            help=f"the vendor to use (default: ${VENDOR_ENV}, else required)",
+        )
+    parser.add_argument("--api-key", help="the vendor's key (default: $<VENDOR>_API_KEY)")
+    parser.add_argument(
+        "--base-url", help="the vendor's API host (default: $<VENDOR>_BASE_URL, else its own)"
+    )
     parser.add_argument(
         "--sandbox",
         action="store_true",
         help=f"run against a local sandbox, no key needed (or {SANDBOX_ENV}=1;"
         f" {SANDBOX_CONFIG_ENV} may name a JSON file of sandbox settings)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object, no progress")
+    _output_flags(parser, commands_emit_events=True)
+    parser.epilog = environment(VENDOR_VARIABLES, SANDBOX_VARIABLES, OUTPUT_VARIABLES)
+
+
+def _output_flags(parser: argparse.ArgumentParser, *, commands_emit_events: bool) -> None:
+    what = (
+        "JSON Lines: events as they happen (submitted, progress), then the result or the error"
+        if commands_emit_events
+        else "one JSON object (or, on an error, an error event)"
+    )
+    parser.add_argument("--json", action="store_true", help=f"print {what}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
 
 
 def _length_and_shape(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seconds", type=int)
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        help="the video's length (default: the model's; `sora-unified vendors` lists them)",
+    )
     shape = parser.add_mutually_exclusive_group()
-    shape.add_argument("--orientation", choices=("portrait", "landscape"))
-    shape.add_argument("--size", choices=("1280x720", "720x1280"))
+    shape.add_argument(
+        "--orientation",
+        choices=("portrait", "landscape"),
+        help="default: the first frame's, else the model's (portrait for most)",
+    )
+    shape.add_argument("--size", choices=("1280x720", "720x1280"), help="--orientation in pixels")
 
 
 def _watermark_flags(parser: argparse.ArgumentParser) -> None:
@@ -90,7 +128,11 @@ def _dry_run(parser: argparse.ArgumentParser) -> None:
 
 
 def _video_output(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", help="where to save the MP4 (default out/<vendor>-<task>.mp4)")
+    parser.add_argument(
+        "--out",
+        help="where to save the MP4, in a folder that exists (default: out/<vendor>-<task>.mp4,"
+        " out/ made if missing)",
+    )
     parser.add_argument("--no-wait", action="store_true", help="print the task and exit")
     parser.add_argument(
         "--timeout", type=_positive_seconds, default=900.0, help="seconds to wait (default 900)"
@@ -106,7 +148,11 @@ def _add_generate(commands: Any) -> None:
     _common(generate, vendor=True)
     generate.add_argument("--model", help="override the model the request would choose")
     _length_and_shape(generate)
-    generate.add_argument("--quality", choices=("standard", "high"))
+    generate.add_argument(
+        "--quality",
+        choices=("standard", "high"),
+        help="high where the model sells it (default: the model's; see `sora-unified vendors`)",
+    )
     generate.add_argument(
         "--image",
         help="first frame: a local PNG/JPEG/WebP file (uploaded to the vendor's file host, or"
@@ -122,7 +168,7 @@ def _add_generate(commands: Any) -> None:
         help="cast a character made by `sora-unified character` (repeatable; kie)",
     )
     _watermark_flags(generate)
-    generate.add_argument("--callback-url")
+    generate.add_argument("--callback-url", help=CALLBACK_HELP)
     _video_output(generate)
     _dry_run(generate)
     generate.set_defaults(handler=cmd_generate)
@@ -136,7 +182,7 @@ def _add_remix(commands: Any) -> None:
     remix.add_argument("--model", help="the remix model (default: the vendor's)")
     _length_and_shape(remix)
     _watermark_flags(remix)
-    remix.add_argument("--callback-url")
+    remix.add_argument("--callback-url", help=CALLBACK_HELP)
     _video_output(remix)
     _dry_run(remix)
     remix.set_defaults(handler=cmd_remix)
@@ -153,9 +199,11 @@ def _add_character(commands: Any) -> None:
     character.add_argument("--end", type=float, help="with --task: 1 to 4 s after --start")
     character.add_argument("--prompt", help="who the character is")
     character.add_argument("--name", help="with --task: the handle prompts mention as @name")
-    character.add_argument("--safety-instruction")
-    character.add_argument("--callback-url")
-    character.add_argument("--model")
+    character.add_argument(
+        "--safety-instruction", help="kie's safety_instruction for the character (free text)"
+    )
+    character.add_argument("--callback-url", help=CALLBACK_HELP)
+    character.add_argument("--model", help="the character model (default: the vendor's)")
     _common(character, vendor=False)
     character.add_argument("--vendor", choices=VENDORS, help="default: the one selling it")
     character.add_argument(
@@ -172,8 +220,8 @@ def _add_remove_watermark(commands: Any) -> None:
     unmark.add_argument("video_url", help="the sora.chatgpt.com link")
     _common(unmark, vendor=False)
     unmark.add_argument("--vendor", choices=VENDORS, help="default: the one selling it")
-    unmark.add_argument("--model")
-    unmark.add_argument("--callback-url")
+    unmark.add_argument("--model", help="the watermark-removal model (default: the vendor's)")
+    unmark.add_argument("--callback-url", help=CALLBACK_HELP)
     _video_output(unmark)
     _dry_run(unmark)
     unmark.set_defaults(handler=cmd_remove_watermark)
@@ -195,16 +243,21 @@ def _add_task_commands(commands: Any) -> None:
                 default=900.0,
                 help="seconds to wait before giving up; the task keeps running (default 900)",
             )
-            command.add_argument("--out", help="then download the MP4 here (default: no download)")
+            command.add_argument(
+                "--out", help="then download the MP4 here, in a folder that exists (default: none)"
+            )
         if name == "download":
-            command.add_argument("--out", required=True)
+            command.add_argument(
+                "--out",
+                help="where to save the MP4, in a folder that exists"
+                " (default: out/<vendor>-<task>.mp4, out/ made if missing)",
+            )
         command.set_defaults(handler=handler)
 
 
 def _add_vendors(commands: Any) -> None:
     vendors = commands.add_parser("vendors", help="what each vendor and model offers")
-    vendors.add_argument("--json", action="store_true")
-    vendors.add_argument("--debug", action="store_true")
+    _output_flags(vendors, commands_emit_events=False)
     vendors.set_defaults(handler=cmd_vendors)
 
 
@@ -216,7 +269,8 @@ def _add_credits(commands: Any) -> None:
 
 def _add_sandbox(commands: Any) -> None:
     sandbox = commands.add_parser("sandbox", help="serve the local vendor sandbox")
-    sandbox.add_argument("--port", type=_port, default=8800)
+    sandbox.epilog = environment(OUTPUT_VARIABLES)
+    sandbox.add_argument("--port", type=_port, default=8800, help="0 picks a free one")
     sandbox.add_argument("--config", help="JSON file with timing, keys, faults and settings")
     sandbox.add_argument("--state", help="SQLite file keeping tasks across runs")
     sandbox.add_argument(
@@ -240,19 +294,23 @@ def _add_sandbox(commands: Any) -> None:
         action="store_true",
         help="accept loopback and private evolink callback hosts (evolink refuses them)",
     )
-    sandbox.add_argument("--json", action="store_true")
-    sandbox.add_argument("--debug", action="store_true")
+    _output_flags(sandbox, commands_emit_events=False)
     sandbox.set_defaults(handler=cmd_sandbox)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
     parser = argparse.ArgumentParser(
         prog="sora-unified",
         description="Generate Sora 2 videos through kie.ai, evolink.ai or modelverse.cn.",
         epilog=exit_code_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"sora-unified {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=CommandParser
+    )
     _add_generate(commands)
     _add_remix(commands)
     _add_character(commands)

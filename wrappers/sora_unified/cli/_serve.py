@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError
+from ._help import SANDBOX_VARIABLES, VENDOR_VARIABLES, environment
 from ._output import Output, serve_until_interrupted
 from ._session import SANDBOX_CONFIG_ENV, sandbox_config
 
@@ -116,10 +117,27 @@ def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
         " SORA_UNIFIED_GATEWAY_KEYS (name:key,name:key) or SORA_UNIFIED_GATEWAY_KEYS_FILE is one"
         " tenant, who sees only its own videos. The vendor key comes from <VENDOR>_API_KEY.",
     )
+    serve.epilog = environment(
+        (
+            ("SORA_UNIFIED_GATEWAY_KEYS", "the callers' keys, name:key,name:key (one tenant each)"),
+            ("SORA_UNIFIED_GATEWAY_KEYS_FILE", "a file of them, name:key a line (# comments)"),
+            (WEBHOOK_SECRET_ENV, "whsec_<base64>: signs the events sent to --webhook-url"),
+        ),
+        VENDOR_VARIABLES[:2],
+        SANDBOX_VARIABLES[1:2],
+    )
     serve.add_argument("--vendor", choices=vendors, default="kie", help="for sora-2 / sora-2-pro")
-    serve.add_argument("--port", type=port_type, default=8000)
-    serve.add_argument("--host", default="127.0.0.1", help="default: loopback only")
-    serve.add_argument("--db", default="sora-unified-gateway.sqlite3", help="the video store")
+    serve.add_argument("--port", type=port_type, default=8000, help="0 picks a free one")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, loopback only)",
+    )
+    serve.add_argument(
+        "--db",
+        default="sora-unified-gateway.sqlite3",
+        help="the video store, a SQLite file (default: %(default)s, made in the current folder)",
+    )
     serve.add_argument("--sandbox", action="store_true", help="back it with the sandbox, no key")
     serve.add_argument(
         "--poll-after-ms", type=int, default=2000, help="the openai-poll-after-ms hint"
@@ -135,6 +153,6 @@ def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
         default=32.0,
         help="refuse larger request bodies with a 413 (default: 32)",
     )
-    serve.add_argument("--json", action="store_true")
-    serve.add_argument("--debug", action="store_true")
+    serve.add_argument("--json", action="store_true", help="print one JSON object once serving")
+    serve.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     serve.set_defaults(handler=cmd_serve)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 VENDORS = VENDOR_NAMES
 SANDBOX_ENV = "SORA_UNIFIED_SANDBOX"
+VENDOR_ENV = "SORA_UNIFIED_VENDOR"  # the vendor when --vendor is not given
 SANDBOX_CONFIG_ENV = "SORA_UNIFIED_SANDBOX_CONFIG"  # JSON file: timing, keys, faults
 SANDBOX_URL_ENV = "SORA_UNIFIED_SANDBOX_URL"  # a running `sora-unified sandbox` to use instead
 SANDBOX_STATE_ENV = "SORA_UNIFIED_SANDBOX_STATE"  # where --sandbox keeps its tasks
@@ -59,13 +60,35 @@ def sandbox_config(path: str | None) -> Any:
         raise ConfigurationError(f"sandbox settings {path}: {error}") from None
 
 
+def uses_sandbox(args: argparse.Namespace) -> bool:
+    """--sandbox or SORA_UNIFIED_SANDBOX=1; a key or host given with it would be ignored, so
+    it is refused instead."""
+    from_env = os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false")
+    if not (args.sandbox or from_env):
+        return False
+    ignored = [
+        flag
+        for flag, value in (("--api-key", args.api_key), ("--base-url", args.base_url))
+        if value
+    ]
+    if ignored:
+        from ._exit import UsageError
+
+        why = "--sandbox" if args.sandbox else f"{SANDBOX_ENV}={os.environ[SANDBOX_ENV]}"
+        raise UsageError(
+            f"{' and '.join(ignored)} would be ignored with {why}: the sandbox takes its own key"
+            f" and host; drop {'them' if len(ignored) > 1 else 'it'}, or drop {why}"
+        )
+    return True
+
+
 @contextmanager
 def client_for(args: argparse.Namespace, vendor: str) -> Iterator[Client]:
     """The client a command uses: the vendor, or with --sandbox a running sandbox
     ($SORA_UNIFIED_SANDBOX_URL) or one started here on the per-user state file."""
     from .. import Client
 
-    use_sandbox = args.sandbox or os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false")
+    use_sandbox = uses_sandbox(args)
     if not use_sandbox:
         with Client(vendor, api_key=args.api_key, base_url=args.base_url) as client:
             yield client
