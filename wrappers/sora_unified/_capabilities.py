@@ -21,6 +21,7 @@ from typing import Literal
 
 from ._images import ImageFormat, LocalImage, load_image
 from ._shown import shown
+from ._table import render
 from ._urls import is_public_host, split_http_url
 from .errors import UnsupportedFeatureError, ValidationError
 from .types import (
@@ -382,8 +383,8 @@ class Capabilities:
                 return entry
         raise KeyError(f"{vendor} has no model {model!r}")
 
-    def table(self) -> str:
-        """A plain-text table, one row per vendor model."""
+    def table(self, width: int | None = None) -> str:
+        """A plain-text table, one row per vendor model, in `width` columns (None: unlimited)."""
         header = ("vendor", "model", "kind", "seconds", "sizes", "qualities", "features", "limits")
         rows = [header] + [
             (
@@ -398,12 +399,7 @@ class Capabilities:
             )
             for m in self.models
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        lines = [
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(line.rstrip() for line in lines)
+        return render(rows, width)
 
     def __str__(self) -> str:
         return self.table()

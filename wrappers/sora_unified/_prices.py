@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ._capabilities import MODELS, ModelCapabilities, Plan
+from ._table import render
 from .types import Cost, Quality, VideoRequest
 
 __all__ = ["Estimate", "Price", "PriceTable", "estimate_plan", "prices", "unit_of", "usd_of"]
@@ -307,8 +308,9 @@ class PriceTable:
             remove_watermark=remove_watermark,
         )
 
-    def table(self) -> str:
-        """A plain-text table, one row per price, its conflicts and caveats beneath it."""
+    def table(self, width: int | None = None) -> str:
+        """A plain-text table, one row per price, its conflicts and caveats beneath it, in
+        `width` columns (None: unlimited)."""
         header = ("vendor", "model", "for", "price", "usd", "source")
         rows = [header]
         notes: list[str | None] = [None]
@@ -319,14 +321,7 @@ class PriceTable:
             usd = "-" if dollars is None else f"${number(dollars)}{per}"
             rows.append((row.vendor, row.model, row.describe(), price, usd, row.source))
             notes.append(row.note or None)
-        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-        lines = []
-        for cells, note in zip(rows, notes, strict=True):
-            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)))
-            if note:
-                lines.append(" " * (widths[0] + 2) + "note: " + note)
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(line.rstrip() for line in lines)
+        return render(rows, width, notes)
 
     def __str__(self) -> str:
         return self.table()

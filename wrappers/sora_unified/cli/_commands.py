@@ -22,6 +22,7 @@ from ._session import (
     wait_with_progress,
 )
 from ._stopping import SubmitGuard
+from ._style import terminal_width
 
 if TYPE_CHECKING:
     from .._client import BeforeSend, Client
@@ -380,9 +381,10 @@ def cmd_vendors(args: argparse.Namespace, output: Output) -> int:
         }
         for row in prices()
     ]
+    width = terminal_width()
     text = (
-        f"{table.table()}\n\nWhat it costs (the price table; unknown: no source publishes it)\n"
-        f"{prices().table()}"
+        f"{table.table(width)}\n\nWhat it costs (the price table; unknown: no source publishes"
+        f" it)\n{prices().table(width)}"
     )
     output.result({"models": rows, "prices": price_rows}, text)
     return 0

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from typing import TextIO
 
 STYLES = {"error": "1;31", "hint": "36", "done": "32", "note": "2"}
@@ -21,3 +23,10 @@ def paint(text: str, style: str, stream: TextIO) -> str:
     if not colour_on(stream):
         return text
     return f"\x1b[{STYLES[style]}m{text}\x1b[0m"
+
+
+def terminal_width() -> int | None:
+    """The columns tables must fit: the terminal's (or $COLUMNS), None when piped."""
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
