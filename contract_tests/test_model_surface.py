@@ -252,7 +252,7 @@ def test_vendor_options_are_checked_before_any_request() -> None:
     with pytest.raises(ValidationError, match="an absolute http"):
         kie.submit(VideoRequest(prompt="p", vendor_options={"progressCallBackUrl": "nope"}))
     with pytest.raises(
-        ValidationError, match="does not offer vendor options; got .input.upload_method."
+        ValidationError, match=r"does not offer vendor options; got 'input\.upload_method'"
     ):
         kie.create_character(video_url=CLIP, vendor_options={"input.upload_method": "s3"})
     assert sent.sent == []
