@@ -24,12 +24,15 @@ help:
 	@sed -n 's/^#   //p' Makefile
 
 $(STAMP): pyproject.toml requirements-dev.txt
+	@echo "sora-unified: installing into $(VENV)/ (once): the package, the pinned test and server"
+	@echo "  tools of requirements-dev.txt (pytest, uvicorn, openai, pgserver, ...), with uv"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	@# uv is several times faster than pip; pip is the fallback if uv cannot reach the index.
 	@$(BIN)/uv pip install --quiet --python $(PY) -r requirements-dev.txt -e . \
 		|| $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .
 	@touch $@
+	@echo "sora-unified: installed ($(VENV)/; make clean removes it)"
 
 install: $(STAMP)
 

@@ -147,7 +147,10 @@ def test_remove_watermark_round_trip(capsys: pytest.CaptureFixture[str], tmp_pat
     assert (clip.width, clip.height) == (1280, 720)
 
 
-def test_vendors_lists_every_model_with_its_limits(capsys: pytest.CaptureFixture[str]) -> None:
+def test_vendors_lists_every_model_with_its_limits(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # xdist sets it: piped output is unlimited
     assert main(["vendors", "--json"]) == 0
     rows = {(r["vendor"], r["model"]): r for r in json.loads(capsys.readouterr().out)["models"]}
     table = capabilities()

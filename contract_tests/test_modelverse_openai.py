@@ -48,7 +48,7 @@ def test_refusals_before_any_request() -> None:
         client.submit(VideoRequest(prompt="p", image_url="https://example.com/f.png"))
     with pytest.raises(ValidationError, match="exactly 720x1280"):
         client.submit(VideoRequest(prompt="p", image=png(1000, 1000), orientation="portrait"))
-    with pytest.raises(ValidationError, match="keeps the source"):
+    with pytest.raises(ValidationError, match="a remix keeps its source"):
         client.remix("modelverse-openai:video_abc", "p", seconds=8)
     assert sent == []
 
