@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -294,10 +295,36 @@ def test_sandbox_command_serves_on_loopback(tmp_path: Path) -> None:
         info = json.loads(process.stdout.readline())
         assert info["url"].startswith("http://127.0.0.1:") and info["key"] == "sandbox-key"
         answer = httpx.get(
-            info["vendors"]["kie"] + "/api/v1/chat/credit",
+            info["vendors"]["kie"] + "/api/v1/chat/credit?token=sk-in-a-query",
             headers={"Authorization": "Bearer sandbox-key"},
         )
         assert answer.json()["code"] == 200
+        # Each answered request is logged once it is sent: method, path, status, time.
+        logged = json.loads(process.stdout.readline())
+        assert logged["event"] == "request" and logged["method"] == "GET"
+        assert logged["path"] == "/kie/api/v1/chat/credit" and logged["status"] == 200
+        assert logged["ms"] >= 0 and set(logged) == {"event", "method", "path", "status", "ms"}
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+    assert "sk-in-a-query" not in out and "sandbox-key" not in out  # after the announcement
+
+
+def test_the_sandbox_logs_each_request_to_people_on_stderr(tmp_path: Path) -> None:
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sora_unified.cli", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        url = process.stdout.readline().split()[3]  # "sora-unified sandbox on URL (key: ...)"
+        httpx.get(url + "/kie/api/v1/chat/credit")  # no key: refused
+        line = process.stderr.readline()
+        assert re.fullmatch(r"GET /kie/api/v1/chat/credit (200|401) \d+ ms\n", line), line
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -41,3 +41,30 @@ def test_serve_beyond_loopback_without_keys_exits_3(tmp_path: Path) -> None:
 def test_serve_refuses_a_bad_keys_setting(tmp_path: Path) -> None:
     ran = _serve(tmp_path, "--sandbox", SORA_UNIFIED_GATEWAY_KEYS="alice:short")
     assert ran.returncode == 3 and "8 to 512" in ran.stderr, ran.stderr
+
+
+def test_serve_announces_its_url_once_it_accepts_and_logs_each_request(tmp_path: Path) -> None:
+    import json
+
+    import httpx
+
+    key = "sk-gw-a-key-for-the-log-test"
+    env = {**os.environ, "SORA_UNIFIED_GATEWAY_KEYS": f"alice:{key}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sora_unified.cli", "serve", "--sandbox", "--port", "0",
+         "--db", str(tmp_path / "gw.sqlite3"), "--json"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        announced = json.loads(process.stdout.readline())
+        # Accepting already: no retry, no wait between the announcement and the first request.
+        listed = httpx.get(f"{announced['url']}/videos", headers={"Authorization": f"Bearer {key}"})
+        assert listed.status_code == 200
+        logged = json.loads(process.stdout.readline())
+        assert logged == {**logged, "event": "request", "method": "GET", "path": "/v1/videos"}
+        assert logged["status"] == 200
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=30)
+    assert key not in out

@@ -5,7 +5,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
+
+from ._access_log import AccessLog, Request
 
 __all__ = ["ThreadedServer"]
 
@@ -17,8 +20,14 @@ class ThreadedServer:
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
-    def start(self, host: str, port: int) -> str:
+    def start(
+        self, host: str, port: int, access_log: Callable[[Request], None] | None = None
+    ) -> str:
+        """Serve on host:port; return the URL once connections are accepted. `access_log`
+        is told of every answered request."""
         import uvicorn
+
+        app = self.app if access_log is None else AccessLog(self.app, access_log)
 
         # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
         # the listening socket says so; without it every answer waits ~40 ms for delayed ACKs.
@@ -30,7 +39,7 @@ class ThreadedServer:
         # uvicorn, changing the caller's own event loops. The HTTP parser is httptools when
         # installed (the sandbox extra brings it): several times faster than h11.
         config = uvicorn.Config(
-            self.app, log_level="critical", lifespan="on", access_log=False, loop="asyncio"
+            app, log_level="critical", lifespan="on", access_log=False, loop="asyncio"
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigurationError
 from ._exit import UsageError
 from ._hints import TaskNotFinished, default_video_path
-from ._output import Output, estimate_dict, serve_until_interrupted, video_dict
+from ._output import Output, estimate_dict, request_logger, serve_until_interrupted, video_dict
 from ._session import (
     VENDORS,
     client_for,
@@ -414,7 +414,7 @@ def cmd_sandbox(args: argparse.Namespace, output: Output) -> int:
     except ValueError as error:
         raise ConfigurationError(f"sandbox settings: {error}") from None
     try:
-        sandbox = Sandbox(config).start(port=args.port)
+        sandbox = Sandbox(config).start(port=args.port, access_log=request_logger(output))
     except OSError as error:
         raise ConfigurationError(
             f"cannot serve the sandbox on 127.0.0.1:{args.port} ({error.strerror or error});"

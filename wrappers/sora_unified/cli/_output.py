@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._style import paint
 
 if TYPE_CHECKING:
+    from .._access_log import Request
     from .._prices import Estimate
     from ..types import Video
 
@@ -111,6 +112,22 @@ class Output:
             yield bar
         finally:
             bar.done()
+
+
+def request_logger(output: Output) -> Callable[[Request], None]:
+    """A server's access log on the command's output: a line to people (stderr), a
+    `request` event with --json."""
+
+    def write(request: Request) -> None:
+        data = {
+            "method": request.method,
+            "path": request.path,
+            "status": request.status,
+            "ms": round(request.milliseconds, 1),
+        }
+        output.event("request", data, str(request))
+
+    return write
 
 
 def serve_until_interrupted(output: Output, data: dict[str, Any], text: str) -> int:

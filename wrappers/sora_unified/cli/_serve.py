@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from ._help import SANDBOX_VARIABLES, VENDOR_VARIABLES, environment
-from ._output import Output, serve_until_interrupted
+from ._output import Output, request_logger, serve_until_interrupted
 from ._session import SANDBOX_CONFIG_ENV, sandbox_config
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -88,7 +88,7 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
             max_body_bytes=int(args.max_body_mb * 1024 * 1024),
         )
         try:
-            gateway.start(host=args.host, port=args.port)
+            gateway.start(host=args.host, port=args.port, access_log=request_logger(output))
         except OSError as error:
             raise ConfigurationError(
                 f"cannot serve on {args.host}:{args.port} ({error.strerror or error})"

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from .._access_log import Request
 from .._client import AsyncClient
 from .._server import ThreadedServer
 from ..errors import ConfigurationError
@@ -105,8 +106,16 @@ class Gateway:
     def __repr__(self) -> str:
         return f"Gateway(vendor={self.config.vendor!r}, url={self.url!r})"  # no keys
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> Gateway:
-        self.url = self._server.start(host, port)
+    def start(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        access_log: Callable[[Request], None] | None = None,
+    ) -> Gateway:
+        """Serve on host:port; returns once it accepts connections. `access_log` is told of
+        each answered request (method, path, status, time; never a header or query)."""
+        self.url = self._server.start(host, port, access_log)
         return self
 
     def stop(self) -> None:

@@ -18,10 +18,11 @@ evolink's file hosts (local images) live under `/kie-files` and `/evolink-files`
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import NotRequired, Protocol, TypedDict
 
+from .._access_log import Request
 from .._limits import RateLimit
 from .._server import ThreadedServer
 from ._config import FAULT_KINDS, SANDBOX_KEY, Fault, SandboxConfig, Timing
@@ -111,12 +112,20 @@ class Sandbox:
         assert self.url is not None
         return client_options(self.url, vendor)
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
+    def start(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        access_log: Callable[[Request], None] | None = None,
+    ) -> Sandbox:
+        """Serve on host:port (loopback only); returns once it accepts connections.
+        `access_log` is told of each answered request (method, path, status, time)."""
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox serves on loopback only")
         self._server = ThreadedServer(self.app)
         try:
-            self.url = self._server.start(host, port)
+            self.url = self._server.start(host, port, access_log)
         except RuntimeError:
             raise RuntimeError("the sandbox server did not start") from None
         return self
