@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import ConfigurationError
 from ._help import SANDBOX_VARIABLES, VENDOR_VARIABLES, environment
 from ._output import Output, request_logger, serve_until_interrupted
-from ._session import SANDBOX_CONFIG_ENV, sandbox_config
+from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, sandbox_config
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WEBHOOK_SECRET_ENV = "SORA_UNIFIED_WEBHOOK_SECRET"  # noqa: S105 - a variable name
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
             )
         webhook = WebhookTarget(args.webhook_url, secret)
     with ExitStack() as stack:
-        if args.sandbox:
+        if args.sandbox or os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false"):
             from ..sandbox import Sandbox, client_options
 
             config = sandbox_config(os.environ.get(SANDBOX_CONFIG_ENV))
@@ -124,7 +124,7 @@ def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
             (WEBHOOK_SECRET_ENV, "whsec_<base64>: signs the events sent to --webhook-url"),
         ),
         VENDOR_VARIABLES[:2],
-        SANDBOX_VARIABLES[1:2],
+        SANDBOX_VARIABLES[:2],
     )
     serve.add_argument("--vendor", choices=vendors, default="kie", help="for sora-2 / sora-2-pro")
     serve.add_argument("--port", type=port_type, default=8000, help="0 picks a free one")
@@ -138,7 +138,11 @@ def add_serve(commands: Any, vendors: tuple[str, ...], port_type: Any) -> None:
         default="sora-unified-gateway.sqlite3",
         help="the video store, a SQLite file (default: %(default)s, made in the current folder)",
     )
-    serve.add_argument("--sandbox", action="store_true", help="back it with the sandbox, no key")
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="back it with the sandbox, no key (or SORA_UNIFIED_SANDBOX=1)",
+    )
     serve.add_argument(
         "--poll-after-ms", type=int, default=2000, help="the openai-poll-after-ms hint"
     )
