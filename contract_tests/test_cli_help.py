@@ -226,3 +226,34 @@ def test_an_error_on_a_terminal_is_red_and_its_hint_coloured(
     first, hint = terminal.getvalue().splitlines()
     assert first.startswith("\x1b[1;31msora-unified: NotFoundError") and first.endswith("\x1b[0m")
     assert hint.startswith("\x1b[36msora-unified: kie knows no task nope")
+
+
+def _readme_table(after: str) -> dict[int, str]:
+    readme = (PACKAGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index(after)
+    rows = re.findall(r"^\s*\| (\d+) \| (.*?) \|$", readme[start : start + 4000], re.MULTILINE)
+    found: dict[int, str] = {}
+    for code, meaning in rows:  # the first table after `after`, until the codes start over
+        if int(code) in found:
+            break
+        found[int(code)] = meaning
+    return found
+
+
+def _key_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+
+@pytest.mark.parametrize(
+    ("after", "table"),
+    [("Exit codes:", "EXIT_CODES"), ("**Exit codes** say how the batch ended", "BATCH_EXIT_CODES")],
+)
+def test_the_readmes_exit_code_tables_are_the_commands(after: str, table: str) -> None:
+    from sora_unified.cli import _exit
+
+    codes = {code: meaning for code, _, meaning in getattr(_exit, table)}
+    documented = _readme_table(after)
+    assert set(documented) == set(codes), (sorted(documented), sorted(codes))
+    for code, meaning in codes.items():
+        shared = _key_words(meaning) & _key_words(documented[code])
+        assert len(shared) >= min(2, len(_key_words(meaning))), (code, meaning, documented[code])
