@@ -39,8 +39,11 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
     }
     assert set(figures) >= {
         "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
-        "sandbox", "linearity", "batch_nominal_s", "batch_large",
+        "sandbox", "linearity", "batch_nominal_s", "batch_large", "cli_start",
     }  # fmt: skip
+    assert set(figures["cli_start"]) == {"first_line_s", "submitted_s", "video_s", "help_s"}
+    start = figures["cli_start"]
+    assert 0 < start["first_line_s"] <= start["submitted_s"] <= start["video_s"]
     assert figures["batch_large"]["errors"] == 0 and figures["batch_large"]["claims_per_s"] > 0
     for name in ("async_2", "async_4", "batch_2", "batch_4"):
         assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
