@@ -511,7 +511,8 @@ def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None
     process = _generate_on_the_wire(tmp_path, slow_upload, *arguments)
     out, _ = _interrupt(process, signal.SIGINT)
     assert process.returncode == 130
-    (interrupted,) = [json.loads(line) for line in out.splitlines()]
+    uploading, interrupted = [json.loads(line) for line in out.splitlines()]
+    assert uploading["event"] == "uploading"  # the step it was stopped in; no submit left
     assert interrupted["event"] == "interrupted" and interrupted["task"] is None
 
 

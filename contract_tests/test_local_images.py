@@ -459,6 +459,14 @@ def test_generate_with_a_local_image_from_the_cli(
         assert sandbox.state.request_count(vendor, "upload") == (vendor != "modelverse")
         events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
         assert any(event.get("size") == "1280x720" for event in events)
+        # The upload is a step of its own, shown before the paid submit (none inline).
+        names = [event["event"] for event in events]
+        uploads = ["uploading"] if vendor != "modelverse" else []
+        assert names[: len(uploads) + 1] == [*uploads, "submitted"]
+        if uploads:
+            assert events[0] == {
+                "event": "uploading", "vendor": vendor, "file": str(frame), "bytes": len(LANDSCAPE)
+            }  # fmt: skip
 
 
 def test_the_cli_refuses_a_missing_image_before_any_request(

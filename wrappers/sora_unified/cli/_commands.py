@@ -127,11 +127,29 @@ def _estimate_text(priced: Estimate) -> str:
     ])  # fmt: skip
 
 
+def _announce_upload(output: Output, vendor: str, request: Any) -> None:
+    """Say that a local first frame goes to the vendor's file host first (free, before the
+    paid submit), so the pause before `submitted` is explained."""
+    from ..vendors import load_adapter
+
+    image = request.image
+    if image is None or load_adapter(vendor).image_transport != "upload":
+        return
+    name = image.name if isinstance(image, Path) else "the image"
+    size = image.stat().st_size if isinstance(image, Path) else len(image)
+    output.event(
+        "uploading",
+        {"vendor": vendor, "file": str(image) if isinstance(image, Path) else None, "bytes": size},
+        f"uploading {name} ({size:,} bytes) to {vendor}'s file host (free), then the submit",
+    )
+
+
 def cmd_generate(args: argparse.Namespace, output: Output) -> int:
     request = _request_from(args)
     ended = _priced(output, args.vendor, request, dry_run=args.dry_run)
     if ended is not None:
         return ended
+    _announce_upload(output, args.vendor, request)
     return _paid_video(
         args, output, args.vendor, lambda client, hook: client.submit(request, before_send=hook)
     )
