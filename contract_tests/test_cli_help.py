@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -257,3 +258,28 @@ def test_the_readmes_exit_code_tables_are_the_commands(after: str, table: str) -
     for code, meaning in codes.items():
         shared = _key_words(meaning) & _key_words(documented[code])
         assert len(shared) >= min(2, len(_key_words(meaning))), (code, meaning, documented[code])
+
+
+@pytest.mark.parametrize(
+    ("argv", "module", "extra"),
+    [
+        (["generate", "a corgi", "--vendor", "kie", "--sandbox", "--no-wait"], "starlette", "sandbox"),
+        (["sandbox", "--port", "0"], "uvicorn", "sandbox"),
+        (["serve", "--sandbox", "--port", "0"], "starlette", "sandbox"),
+        (["batch", "jobs.jsonl", "--vendor", "kie", "--out", "o", "--store", "postgresql://x/y",
+          "--api-key", "sk-1"], "psycopg", "postgres"),
+    ],
+)  # fmt: skip
+def test_a_missing_extra_is_named_with_its_install_command(
+    tmp_path: Path, argv: list[str], module: str, extra: str
+) -> None:
+    (tmp_path / "jobs.jsonl").write_text('{"custom_id": "a", "body": {"prompt": "p"}}\n')
+    code = f"import sys; sys.modules[{module!r}] = None\nfrom sora_unified.cli import main\n"
+    code += f"raise SystemExit(main({argv!r}))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        check=False, env={k: v for k, v in os.environ.items() if k != "SORA_UNIFIED_SANDBOX"},
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert re.search(rf"pip install (['\"])sora-unified\[{extra}\]\1", done.stderr), done.stderr
+    assert "Traceback" not in done.stderr

@@ -10,7 +10,8 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 
-from ._exit import EXIT_CODES, Terminated, UsageError, exit_code_for
+from ..errors import ConfigurationError
+from ._exit import EXIT_CODES, Terminated, UsageError, exit_code_for, missing_extra
 from ._hints import next_step
 from ._output import Output
 from ._parser import build_parser
@@ -89,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(error, code, args, output, words)
         return code
     except Exception as error:
+        install = missing_extra(error)
+        if install is not None:  # an optional dependency: say which extra, not a traceback
+            error = ConfigurationError(install)
         code = exit_code_for(error)
         if args.debug:
             traceback.print_exc()

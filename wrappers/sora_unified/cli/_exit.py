@@ -82,3 +82,25 @@ def exit_code_help() -> str:
     lines += ["batch exit codes:"]
     lines += [f"  {code:>2}  {meaning}" for code, _, meaning in sorted(BATCH_EXIT_CODES)]
     return "\n".join(lines)
+
+
+# The modules each extra brings: one missing means that extra is not installed.
+EXTRA_MODULES = {
+    "sandbox": ("starlette", "uvicorn", "httptools", "multipart", "python_multipart",
+                "jsonschema", "rfc3986_validator", "yaml", "imageio_ffmpeg"),
+    "postgres": ("psycopg",),
+}  # fmt: skip
+
+
+def missing_extra(error: BaseException) -> str | None:
+    """For an import of an optional dependency that failed, what to install instead."""
+    if not isinstance(error, ModuleNotFoundError) or not error.name:
+        return None
+    top = error.name.split(".")[0]
+    for extra, modules in EXTRA_MODULES.items():
+        if top in modules:
+            return (
+                f"this needs the {extra} extra, which is not installed (no module {top!r}):"
+                f' pip install "sora-unified[{extra}]"'
+            )
+    return None
