@@ -455,23 +455,30 @@ class _Checker:
         ("does not offer" for a feature it lacks). `allowed` reads as what is offered (a
         `listing` of values is put after the field's name); the field is named before the
         value unless the sentence already names it."""
-        kind = UnsupportedFeatureError if unsupported else ValidationError
         verb = "does not offer" if unsupported else "offers"
         offered = f"{field} {allowed}" if listing else allowed
         value_text = (shown(value) if shown_as is None else shown_as) + detail
         stem = field.rstrip("s")  # "shots" is named by "1 shot" too
         named = f"{field} " if name_field and stem not in offered + value_text else ""
-        raise kind(
-            f"{self.caps.vendor} {self.caps.model} {verb} {offered}; got {named}{value_text}",
-            vendor=self.caps.vendor,
-            model=self.caps.model,
-            field=field,
-            value=value,
+        self.refuse(
+            field,
+            value,
+            f"{verb} {offered}; got {named}{value_text}",
+            unsupported=unsupported,
             allowed=allowed,
         )
 
-    def refuse(self, field: str, value: object, sentence: str, *, unsupported: bool) -> None:
-        """Refuse with a sentence of its own about the model: "<vendor> <model> <sentence>"."""
+    def refuse(
+        self,
+        field: str,
+        value: object,
+        sentence: str,
+        *,
+        unsupported: bool,
+        allowed: str | None = None,
+    ) -> None:
+        """Refuse with a sentence about the model: "<vendor> <model> <sentence>" (every
+        refusal of the table is raised here)."""
         kind = UnsupportedFeatureError if unsupported else ValidationError
         raise kind(
             f"{self.caps.vendor} {self.caps.model} {sentence}",
@@ -479,19 +486,14 @@ class _Checker:
             model=self.caps.model,
             field=field,
             value=value,
-            allowed=sentence,
+            allowed=sentence if allowed is None else allowed,
         )
 
     def require(self, field: str, what: str) -> None:
         """Refuse a request that leaves out what the model needs."""
         named = "" if field in what else f" ({field})"
-        raise ValidationError(
-            f"{self.caps.vendor} {self.caps.model} requires {what}{named}; none was given",
-            vendor=self.caps.vendor,
-            model=self.caps.model,
-            field=field,
-            value=None,
-            allowed=what,
+        self.refuse(
+            field, None, f"requires {what}{named}; none was given", unsupported=False, allowed=what
         )
 
     def feature(
