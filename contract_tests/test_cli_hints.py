@@ -230,3 +230,45 @@ def test_a_key_given_on_the_command_line_is_named_not_printed(
             *shlex.split(command)[1:], "--api-key", SANDBOX_KEY, "--timeout", "5"
         )
         assert code == 9 and events[-1]["task"] == task  # the same task, on the same host
+
+
+def _paying_command(shell: Shell, name: str) -> list[str]:
+    """`name` as a user runs it against the sandbox (a remix needs a finished evolink task)."""
+    if name == "generate":
+        return ["generate", "a corgi", "--vendor", "kie", "--sandbox", "--out", "v.mp4"]
+    if name == "remove-watermark":
+        return ["remove-watermark", "https://sora.chatgpt.com/p/s_1", "--sandbox", "--out", "v.mp4"]
+    if name == "character":
+        return ["character", "--video-url", "https://example.com/c.mp4", "--prompt", "a cat",
+                "--sandbox"]  # fmt: skip
+    shell.settings(FAST)
+    code, out, err = shell.run("generate", "a cat", "--vendor", "evolink", "--sandbox", "--no-wait")
+    assert code == 0, err
+    assert shell.run("wait", out.strip(), "--sandbox")[0] == 0
+    return ["remix", out.strip(), "the cat plays a violin", "--sandbox", "--out", "v.mp4"]
+
+
+@pytest.mark.parametrize("name", ["generate", "remix", "remove-watermark", "character"])
+def test_every_paying_command_names_how_to_resume_its_running_task(shell: Shell, name: str) -> None:
+    argv = _paying_command(shell, name)
+    shell.settings(STUCK)
+    code, events = shell.events(*argv, "--timeout", "5")
+    assert code == 9
+    task = next(e["task"] for e in events if e["event"] == "submitted")
+    out = [] if name == "character" else ["--out", "v.mp4"]
+    assert events[-1]["resume"] == shlex.join(["sora-unified", "wait", task, *out, "--sandbox"])
+    assert events[-1]["hint"] == f"task {task} keeps running; resume with: {events[-1]['resume']}"
+
+
+@pytest.mark.parametrize("name", ["generate", "remix", "remove-watermark", "character"])
+def test_every_paying_command_says_a_failed_task_has_nothing_to_resume(
+    shell: Shell, name: str
+) -> None:
+    argv = _paying_command(shell, name)
+    failing = FAST | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]}
+    shell.settings(failing)
+    code, events = shell.events(*argv)
+    assert code == 8
+    task = next(e["task"] for e in events if e["event"] == "submitted")
+    assert events[-1]["hint"] == f"task {task} ended failed: there is nothing to resume or download"
+    assert events[-1]["resume"] is None
