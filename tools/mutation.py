@@ -84,6 +84,8 @@ PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
         "contract_tests/test_gateway_money.py",
     ),
     "cli": (
+        "contract_tests/test_cli_hints.py",
+        "contract_tests/test_cli_help.py",
         "contract_tests/test_cli.py",
         "contract_tests/test_cli_models.py",
         "contract_tests/test_batch_command_accounting.py",
