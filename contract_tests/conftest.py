@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,11 +62,22 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         import pgserver
     except ImportError as error:
         pytest.skip(f"PostgreSQL tests need the pgserver wheel (make test installs it): {error}")
-    folder = tmp_path_factory.mktemp("postgres")
-    try:
-        server = pgserver.get_server(folder, cleanup_mode="stop")
-    except Exception as error:
-        pytest.skip(f"could not start PostgreSQL from the pgserver wheel here: {error}")
+    # On a machine busy with another suite, initdb or the first start can time out: try again
+    # in a fresh folder. The wheel is installed, so a server that never starts is a failure of
+    # the suite, not a reason to skip the tests that need it.
+    failures = []
+    for attempt in range(3):
+        folder = tmp_path_factory.mktemp(f"postgres{attempt}")
+        try:
+            server = pgserver.get_server(folder, cleanup_mode="stop")
+            break
+        except Exception as error:  # pgserver raises its own and subprocess errors
+            failures.append(f"attempt {attempt + 1}: {type(error).__name__}: {error}")
+            time.sleep(2 * (attempt + 1))
+    else:
+        raise RuntimeError(
+            "PostgreSQL from the pgserver wheel did not start: " + "; ".join(failures)
+        )
     yield str(server.get_uri())
     server.cleanup()
 
