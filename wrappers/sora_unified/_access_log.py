@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -14,16 +15,14 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
 class Request:
     """What the access log is told of one answered request."""
 
-    __slots__ = ("method", "milliseconds", "path", "status")
-
-    def __init__(self, method: str, path: str, status: int, milliseconds: float) -> None:
-        self.method = method
-        self.path = path
-        self.status = status
-        self.milliseconds = milliseconds
+    method: str
+    path: str
+    status: int
+    milliseconds: float
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status} {self.milliseconds:.0f} ms"

@@ -220,8 +220,8 @@ def _paid_video(
     from .._download import check_output_path
 
     # Checked before anything is paid for (the default name needs the task id: its folder).
-    if not args.no_wait:
-        checked_out(args.out) or check_output_path(Path("out") / "video.mp4", "--out")
+    if not args.no_wait and checked_out(args.out) is None:
+        check_output_path(Path("out") / "video.mp4", "--out")
     with client_for(args, vendor) as client:
         started = time.monotonic()
         with SubmitGuard(output) as guard:

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import ConfigurationError
 from ._help import SANDBOX_VARIABLES, VENDOR_VARIABLES, environment
 from ._output import Output, request_logger, serve_until_interrupted
-from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, sandbox_config
+from ._session import SANDBOX_CONFIG_ENV, sandbox_asked, sandbox_config
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WEBHOOK_SECRET_ENV = "SORA_UNIFIED_WEBHOOK_SECRET"  # noqa: S105 - a variable name
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
             )
         webhook = WebhookTarget(args.webhook_url, secret)
     with ExitStack() as stack:
-        if args.sandbox or os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false"):
+        if sandbox_asked(args):
             from ..sandbox import Sandbox, client_options
 
             config = sandbox_config(os.environ.get(SANDBOX_CONFIG_ENV))

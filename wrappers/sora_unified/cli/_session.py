@@ -60,11 +60,15 @@ def sandbox_config(path: str | None) -> Any:
         raise ConfigurationError(f"sandbox settings {path}: {error}") from None
 
 
+def sandbox_asked(args: argparse.Namespace) -> bool:
+    """--sandbox or SORA_UNIFIED_SANDBOX=1 (not 0 or false)."""
+    return bool(args.sandbox) or os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false")
+
+
 def uses_sandbox(args: argparse.Namespace) -> bool:
-    """--sandbox or SORA_UNIFIED_SANDBOX=1; a key or host given with it would be ignored, so
-    it is refused instead."""
-    from_env = os.environ.get(SANDBOX_ENV, "") not in ("", "0", "false")
-    if not (args.sandbox or from_env):
+    """Whether the sandbox was asked for; a key or host given with it would be ignored, so it
+    is refused instead."""
+    if not sandbox_asked(args):
         return False
     ignored = [
         flag
