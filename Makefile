@@ -1,8 +1,8 @@
 # sora-unified: everything runs from a fresh clone with only python3 and make.
 #   make demo             generate one video per vendor against the built-in sandbox (no key)
 #   make test             install the pinned tools, then check, lint and run every test
-#   make generate         regenerate generated/ from specs/ after editing a spec
-#   make check-generated  fail if generated/ does not match specs/
+#   make generate         regenerate generated/ from specs/ (and the sync client from the async one)
+#   make check-generated  fail if generated/ does not match specs/, or the sync client its async text
 #   make test-deep        the contract suite with many more hypothesis examples
 #   make record VENDOR=kie SCENARIO=name [BASE_URL=https://api.kie.ai] [ACCEPT=1]   (re)record
 #   make record-all       re-record every cassette from the sandbox and the documented errors
@@ -38,9 +38,11 @@ install: $(STAMP)
 
 generate: $(STAMP)
 	$(PY) tools/generate.py
+	$(PY) tools/unasync.py
 
 check-generated: $(STAMP)
 	$(PY) tools/generate.py --check
+	$(PY) tools/unasync.py --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check wrappers contract_tests tools bench

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 from sora_unified import Character, Client, Shot, SoraError, VideoRequest
-from sora_unified._http import HttpCall
+from sora_unified._wire import HttpCall
 from sora_unified.sandbox import Fault
 
 from contract_tests.fakes import mp4_bytes

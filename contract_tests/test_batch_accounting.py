@@ -198,7 +198,7 @@ def test_a_jobs_task_is_recorded_on_its_latest_submit_row(store: JobStore) -> No
 def test_a_budget_refuses_while_an_unpriced_submit_is_on_record(store: JobStore) -> None:
     """A submit recorded without a price (a run without --max-cost, an unpriced model) leaves
     the vendor's spend unknown: a budget on that vendor cannot be checked, so it refuses."""
-    from sora_unified.batch._store import MAX_COST_SPENT, UNPRICED_SUBMITS
+    from sora_unified.batch import MAX_COST_SPENT, UNPRICED_SUBMITS
 
     store.add(_jobs(3), "kie")
     first, second, third = (store.claim("w") for _ in range(3))

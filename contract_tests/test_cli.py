@@ -26,7 +26,7 @@ FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 
 def fake_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process commands poll on a fake clock: a task that never finishes (a drifted state
     word, a stuck emulator) ends in WaitTimeoutError after fake minutes, not real ones."""
-    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
+    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ COMMANDS = _commands()
 
 @pytest.fixture(autouse=True)
 def fake_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
+    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
 
 
 @pytest.fixture

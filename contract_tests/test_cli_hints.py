@@ -22,7 +22,7 @@ STUCK: dict[str, Any] = {"timing": {**INSTANT, "queue_seconds": 3600}}
 
 @pytest.fixture(autouse=True)
 def fake_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
+    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
 
 
 class Shell:

@@ -22,7 +22,7 @@ FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 
 def fast_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Instant tasks, a fake clock for every wait, and a sandbox state file of this test's own
     (so a task made by one command is there for the next)."""
-    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
+    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
     config = tmp_path / "sandbox.json"
     config.write_text(json.dumps(FAST))
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))

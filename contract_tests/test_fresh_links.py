@@ -120,7 +120,7 @@ def test_the_cli_download_renews_an_expired_link(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Links that expire the moment the task completes: `download TASK` still saves it."""
-    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
+    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
     config = tmp_path / "sandbox.json"
     timing = {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}
     config.write_text(json.dumps({"timing": {**timing, "link_ttl_seconds": 0}}))

@@ -35,6 +35,7 @@ from sora_unified.cli import main
 from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig
 from sora_unified.vendors import load_adapter
 
+from contract_tests.fakes import FakeClock
 from contract_tests.test_batch import TIMING, World, world  # noqa: F401
 
 IMAGE = "https://example.com/frame.png"
@@ -216,12 +217,14 @@ def test_the_vendors_figure_settles_the_reservation(tmp_path: Path) -> None:
     store = SQLiteJobStore(tmp_path / "b.sqlite3")
     jobs = [Job(n + 1, f"j{n}", None, {"prompt": f"p{n}", "seconds": 4}) for n in range(10)]
     store.add(jobs, default_vendor="evolink")
-    with Sandbox(config) as sandbox:
+    clock = FakeClock()  # the tasks take their time on it, not in real time
+    with Sandbox(config, clock=clock) as sandbox:
         from sora_unified import AsyncClient
         from sora_unified.batch import BatchOptions, run_batch
 
         def client(vendor: str) -> AsyncClient:
-            return AsyncClient(vendor, **sandbox.client_options(vendor), max_retries=0)
+            options = sandbox.client_options(vendor)
+            return AsyncClient(vendor, **options, clock=clock, max_retries=0)
 
         limit = 23.04 * 4  # four at the published price
         summary = run_batch(

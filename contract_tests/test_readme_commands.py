@@ -58,7 +58,7 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(name)
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX", "1")
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
-    monkeypatch.setattr("sora_unified._client.SystemClock", FakeClock)
+    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "frame.png").write_bytes(png(1280, 720))
     (tmp_path / "shots.json").write_text(

@@ -15,7 +15,7 @@ from contract_tests.specs import ROOT
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    for folder in ("specs", "tools", "generated"):
+    for folder in ("specs", "tools", "generated", "wrappers"):
         shutil.copytree(
             ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
@@ -50,6 +50,8 @@ def test_make_generate_reproduces_generated_byte_for_byte(project_copy: Path) ->
         name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
     )
     assert changed == []
+    sync_client = "wrappers/sora_unified/_sync_client.py"  # written from the async one
+    assert (project_copy / sync_client).read_text() == (ROOT / sync_client).read_text()
     assert _check(project_copy).returncode == 0
 
 

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ._constants import BODY_EXCERPT_CHARS
-from ._http import HttpReply
+from ._wire import HttpReply
 from .errors import (
     APIError,
     AuthenticationError,

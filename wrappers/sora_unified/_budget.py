@@ -15,11 +15,18 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Literal
 
-from ._prices import Estimate, number, unit_of
-from .errors import BudgetExceededError, ConfigurationError, PriceUnknownError
-from .types import Cost
+from ._capabilities import Plan
+from ._prices import Estimate, estimate_plan, number, unit_of
+from .errors import (
+    BudgetExceededError,
+    ConfigurationError,
+    PriceUnknownError,
+    SoraError,
+    SubmissionUncertainError,
+)
+from .types import Cost, Task, Video
 
-__all__ = ["Budget", "Reservation", "fits"]
+__all__ = ["Budget", "Charges", "Reservation", "SubmitHold", "fits"]
 
 # Prices such as 115.22304 do not add up exactly in binary: a sum that matches the limit to
 # this many units is within it.
@@ -173,3 +180,54 @@ class SubmitHold:
         """The vendor refused the request before any task existed: nothing charged."""
         if self.reservation is not None:
             self.reservation.release()
+
+
+class Charges:
+    """A client's side of its budget: a reservation per submit, given back when the vendor
+    refuses before any task exists, kept for an uncertain submit, and settled with the
+    vendor's own figure once a status (or the submit's answer) reports it."""
+
+    def __init__(self, budget: Budget | None) -> None:
+        self.budget = budget
+        # Reservations of tasks whose charge the vendor has not reported yet, by task id.
+        self._open: dict[str, SubmitHold] = {}
+
+    def hold(self, plan: Plan) -> SubmitHold | None:
+        """The plan's reservation in the budget (taken when the request may leave), or None
+        without a budget. An unpriced plan is refused here, before any request."""
+        if self.budget is None:
+            return None
+        return SubmitHold(self.budget, estimate_plan(plan))
+
+    def submit_ended(
+        self, hold: SubmitHold | None, task: Task | None, error: Exception | None
+    ) -> None:
+        """A refusal before any task gives the reservation back; an uncertain submit keeps it;
+        a task keeps it until the vendor's figure settles it."""
+        if hold is None:
+            return
+        if task is None:
+            refused = isinstance(error, SoraError) and error.task is None
+            if refused and not isinstance(error, SubmissionUncertainError):
+                hold.refused()
+            return
+        if hold.reservation is None:
+            return
+        if task.cost is not None:
+            hold.reservation.settle(task.cost)
+        else:
+            self._open[task.id] = hold
+
+    def settle(self, video: Video) -> None:
+        """A status read: the vendor's reported figure settles the task's reservation; a
+        finished task with no figure keeps the estimate as its charge."""
+        if not self._open:
+            return
+        hold = self._open.get(video.task_id)
+        if hold is None or hold.reservation is None:
+            return
+        if video.cost is not None and video.cost.source == "reported":
+            hold.reservation.settle(video.cost)
+            del self._open[video.task_id]
+        elif video.done:
+            del self._open[video.task_id]

@@ -11,16 +11,26 @@ is replaced only by a complete download.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-from ._api_errors import retry_after
+import httpx
+
+from ._api_errors import excerpt, retry_after
 from ._video_file import NotAWholeVideo, check_whole_video, looks_like_a_video
-from .errors import DownloadError, LinkExpiredError, ValidationError
+from ._wire import HttpCall, HttpReply
+from .errors import DownloadError, LinkExpiredError, SoraError, ValidationError
 from .types import Task, Video
+
+if TYPE_CHECKING:
+    from .vendors.base import VendorAdapter
+
+logger = logging.getLogger("sora_unified")
 
 EXPIRED_STATUSES = frozenset({403, 404, 410})
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -123,6 +133,71 @@ def check_response(
             status_code=status,
             task=task,
         )
+
+
+def is_keyed(adapter: VendorAdapter, url: str, base_url: str) -> bool:
+    """Whether `url` is the vendor's own content endpoint, fetched with the key. Only the
+    API's own origin gets the key; a redirect elsewhere loses it (httpx drops
+    Authorization on a cross-origin redirect)."""
+    if not adapter.results_need_key:
+        return False
+    target, api = httpx.URL(url), httpx.URL(base_url)
+    return (target.scheme, target.host, target.port) == (api.scheme, api.host, api.port)
+
+
+def keyed_refusal(
+    adapter: VendorAdapter,
+    url: str,
+    status: int,
+    *,
+    headers: Mapping[str, str],
+    content: bytes,
+    task: Task,
+) -> DownloadError:
+    """The content endpoint's refusal in the vendor's words; retryable when the vendor
+    says the video is not ready yet (or is busy)."""
+    reply = HttpReply(status, headers, content)
+    error = adapter.error_from_reply(HttpCall("download", "GET", url), reply)
+    retryable = error.retryable if error is not None else status >= 500
+    return DownloadError(
+        f"{adapter.name} answered the download with HTTP {status}: {error or excerpt(content)}",
+        url=url,
+        status_code=status,
+        retryable=retryable,
+        task=task,
+        retry_after=error.retry_after if error is not None else None,
+    )
+
+
+def transport_failure(error: httpx.HTTPError, url: str, task: Task) -> DownloadError:
+    """A transport failure while downloading: worth another try, except a redirect loop."""
+    retryable = not isinstance(error, httpx.TooManyRedirects)
+    return DownloadError(
+        f"download failed: {type(error).__name__}: {error}",
+        url=url,
+        retryable=retryable,
+        task=task,
+    )
+
+
+def fresh_link(adapter: VendorAdapter, expired: LinkExpiredError, body: Any) -> str:
+    """The fresh link in the vendor's answer; the expired error again when there is none."""
+    link = adapter.parse_fresh_link(body)
+    if link is None:
+        refusal = SoraError(f"no link in the answer: {excerpt(str(body))}")
+        raise refresh_failed(adapter.name, expired, refusal)
+    logger.info("%s: the result link had expired; downloading a fresh one", adapter.name)
+    return link
+
+
+def refresh_failed(vendor: str, expired: LinkExpiredError, refusal: SoraError) -> LinkExpiredError:
+    """The expired link's error, saying that asking for a fresh one failed too."""
+    return LinkExpiredError(
+        f"{expired}; asking {vendor} for a fresh link failed too: {refusal}",
+        url=expired.url,
+        status_code=expired.status_code,
+        task=expired.task,
+    )
 
 
 class PartFile:

@@ -15,15 +15,13 @@ that would start after the deadline fails at once as a timeout.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import select
 import socket
 import ssl
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -31,6 +29,7 @@ import httpcore
 import httpx
 
 from ._tls import LazyTrustContext
+from ._wire import HttpCall, HttpReply
 from .errors import APIConnectionError, APIError, APITimeoutError
 
 logger = logging.getLogger("sora_unified")
@@ -217,46 +216,6 @@ def bound_by_deadlines(client: httpx.Client | httpx.AsyncClient) -> int:
 def shared_ssl_context() -> ssl.SSLContext:
     """One verifying TLS context per process, reading its CA bundle at the first handshake."""
     return LazyTrustContext()
-
-
-@dataclass(frozen=True, slots=True)
-class HttpCall:
-    """A request an adapter wants made. `operation` names it for logs and error mapping."""
-
-    operation: str
-    method: str
-    path: str
-    params: Mapping[str, str] | None = None
-    json: Any = None
-    creates_task: bool = False
-    files: Sequence[tuple[str, tuple[str | None, bytes, str]]] | None = None
-    data: Mapping[str, str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HttpReply:
-    status_code: int
-    headers: Mapping[str, str]
-    content: bytes
-    _decoded: list[Any] = field(default_factory=list, repr=False, compare=False)
-
-    def json(self) -> Any:
-        """The decoded JSON body; raises ValueError for an empty, truncated, non-JSON or
-        absurdly nested body."""
-        if not self._decoded:
-            try:
-                self._decoded.append(json.loads(self.content))
-            except RecursionError:
-                raise ValueError("the JSON is nested too deeply to read") from None
-            except UnicodeDecodeError as error:
-                raise ValueError(f"the body is not UTF-8: {error}") from None
-        return self._decoded[0]
-
-    def json_or_none(self) -> Any:
-        try:
-            return self.json()
-        except ValueError:
-            return None
 
 
 def _translate(error: httpx.HTTPError, vendor: str, call: HttpCall) -> APIConnectionError:

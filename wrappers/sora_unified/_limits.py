@@ -175,3 +175,27 @@ class AsyncSlots:
         import asyncio
 
         self._per_loop[asyncio.get_running_loop()].release()
+
+
+class OnceLock:
+    """Guards making something once (the download client) when threads share a client."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
+
+
+class AsyncOnceLock:
+    """`OnceLock`'s twin for one event loop: code with no `await` inside runs without
+    interruption there, so there is nothing to lock; the pair keeps both clients one text."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None

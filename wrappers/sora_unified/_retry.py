@@ -13,19 +13,26 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from ._api_errors import excerpt
+from ._clock import Clock
 from ._constants import (
     INITIAL_RETRY_DELAY_SECONDS,
     MAX_RETRY_AFTER_SECONDS,
     MAX_RETRY_DELAY_SECONDS,
 )
-from ._http import HttpCall
+from ._wire import HttpCall, HttpReply
 from .errors import (
     APIConnectionError,
     APIError,
+    DownloadError,
     SoraError,
     SubmissionUncertainError,
 )
+
+if TYPE_CHECKING:
+    from .vendors.base import VendorAdapter
 
 logger = logging.getLogger("sora_unified")
 
@@ -84,6 +91,56 @@ class RetryPolicy:
             type(error).__name__,
         )
         return delay
+
+
+def interpret(adapter: VendorAdapter, call: HttpCall, reply: HttpReply) -> Any:
+    """The decoded body of a successful reply; raises the adapter's mapped error otherwise."""
+    error = adapter.error_from_reply(call, reply)
+    if error is not None:
+        raise error
+    try:
+        return reply.json()
+    except ValueError as reason:
+        broken = APIError(
+            f"{call.operation}: HTTP {reply.status_code} with a body that is not JSON"
+            f" ({reason}): {excerpt(reply.content)}",
+            vendor=adapter.name,
+            status_code=reply.status_code,
+            body=excerpt(reply.content),
+            retryable=True,  # a truncated body is worth reading again (never a submit)
+        )
+        broken.from_vendor = False
+        raise broken from None
+
+
+def request_seconds(bound: float, until: float | None, clock: Clock) -> float:
+    """One request's overall bound: the client's (`bound`), or less when a wait's deadline
+    (`until`, on `clock`) is near."""
+    return bound if until is None else max(0.0, min(bound, until - clock.monotonic()))
+
+
+def retry_delay(
+    policy: RetryPolicy,
+    vendor: str,
+    call: HttpCall,
+    error: SoraError,
+    attempt: int,
+    *,
+    until: float | None,
+    clock: Clock,
+) -> float:
+    """The policy's delay, or the error itself when a retry would end after `until`."""
+    delay = policy.next_delay(vendor, call, error, attempt)
+    if until is not None and clock.monotonic() + delay >= until:
+        raise error
+    return delay
+
+
+def download_retry_delay(policy: RetryPolicy, error: DownloadError, attempt: int) -> float:
+    """A download is repeated (it costs nothing) while the error allows and retries remain."""
+    if not error.retryable or attempt >= policy.max_retries:
+        raise error
+    return policy.backoff(attempt, error)
 
 
 def _may_have_created_task(error: SoraError) -> bool:

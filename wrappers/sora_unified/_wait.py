@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from ._clock import Clock
 from ._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
 from .errors import GenerationFailedError, WaitTimeoutError
 from .types import Task, Video
+
+# What `wait(on_progress=...)` calls with each changed Video: the async client also awaits
+# what the callback returns when it is awaitable (an `async def` callback).
+ProgressCallback = Callable[[Video], Any]
+AsyncProgressCallback = Callable[[Video], Awaitable[Any] | Any]
+
+
+def notify(on_progress: ProgressCallback | None, video: Video) -> None:
+    if on_progress is not None:
+        on_progress(video)
+
+
+async def notify_async(on_progress: AsyncProgressCallback | None, video: Video) -> None:
+    if on_progress is not None:
+        outcome = on_progress(video)
+        if inspect.isawaitable(outcome):
+            await outcome
 
 
 def poll_interval(elapsed: float) -> float:

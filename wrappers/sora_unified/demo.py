@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import Client, Shot, Video, VideoRequest
-from .cli._output import Progress
+from .cli import Progress
 from .sandbox import SANDBOX_KEY, Sandbox
 
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from ._vendor_names import VENDOR_NAMES
+
 Status = Literal["queued", "in_progress", "completed", "failed"]
 Orientation = Literal["portrait", "landscape"]
 Quality = Literal["standard", "high"]
@@ -311,6 +313,16 @@ class Cost:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What a submitted request was planned as: its length in seconds (None for a task that
+    is not a video of a chosen length), its size when known, and the price table's estimate."""
+
+    seconds: int | None
+    size: Size | None
+    cost: Cost | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Task:
     """A task a vendor created. `str(task)` is `vendor:id`; `Task.parse` reads it back."""
@@ -321,6 +333,9 @@ class Task:
     request: AnyRequest | None = field(default=None, compare=False, repr=False)
     # What the vendor's create answer said it reserves or charges (evolink), if anything.
     cost: Cost | None = field(default=None, compare=False, repr=False)
+    # What the request was planned as (length, size, estimated price), worked out once from
+    # `request` and kept here, so a status read fills them in without checking it again.
+    planned: Planned | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.vendor}:{self.id}"
@@ -329,7 +344,6 @@ class Task:
     def parse(cls, text: str) -> Task:
         """Read a task from `vendor:id` (as printed by str(task) or the CLI)."""
         from .errors import ConfigurationError
-        from .vendors import VENDOR_NAMES
 
         vendor, separator, task_id = str(text).strip().partition(":")
         shown = repr(text) if len(str(text)) <= 80 else f"{str(text)[:60]!r}... ({len(text)} chars)"

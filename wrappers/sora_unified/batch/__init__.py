@@ -17,26 +17,33 @@ import asyncio
 from pathlib import Path
 
 from ._input import InvalidLine, Job, read_jobs, request_fields, request_from_fields
+from ._job_store import JobStore
+from ._records import (
+    MAX_COST_SPENT,
+    RECORD_COLUMNS,
+    UNPRICED_SUBMITS,
+    JobRecord,
+    JobState,
+    SubmitRecord,
+    record_from_row,
+)
 from ._runner import (
     BatchOptions,
     BatchSummary,
     ClientSource,
     EventHandler,
+    cost_text,
     file_name,
     run_batch_async,
     write_results,
 )
-from ._store import (
-    JobRecord,
-    JobState,
-    JobStore,
-    SQLiteJobStore,
-    SubmitRecord,
-    new_worker_id,
-    submit_recorder,
-)
+from ._sqlite import SQLiteJobStore
+from ._workers import new_worker_id, submit_recorder
 
 __all__ = [
+    "MAX_COST_SPENT",
+    "RECORD_COLUMNS",
+    "UNPRICED_SUBMITS",
     "BatchOptions",
     "BatchSummary",
     "InvalidLine",
@@ -46,10 +53,12 @@ __all__ = [
     "JobStore",
     "SQLiteJobStore",
     "SubmitRecord",
+    "cost_text",
     "file_name",
     "new_worker_id",
     "open_store",
     "read_jobs",
+    "record_from_row",
     "request_fields",
     "request_from_fields",
     "run_batch",

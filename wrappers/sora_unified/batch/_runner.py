@@ -41,15 +41,9 @@ from ..errors import (
 )
 from ..types import VideoRequest
 from ..vendors import load_adapter
-from ._store import (
-    MAX_COST_SPENT,
-    MAX_JOBS_SPENT,
-    JobCost,
-    JobRecord,
-    JobStore,
-    SubmitRecorder,
-    new_worker_id,
-)
+from ._job_store import JobStore
+from ._records import MAX_COST_SPENT, MAX_JOBS_SPENT, JobCost, JobRecord
+from ._workers import SubmitRecorder, new_worker_id
 
 __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
 

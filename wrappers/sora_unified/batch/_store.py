@@ -1,247 +1,32 @@
-"""The job store: what happened to every job, written before every irreversible step.
-
-A job moves through these states (the ledger rules below hold for every store):
-
-    pending --claim--> pending+worker --begin_submit--> submitting --> submitted --> completed
-       ^                    |                             |    |            |
-       |  (unpaid refusal,  |                             |    |            +--> failed (paid)
-       +-- next --fallback--+                             |    +--> failed (refused before a
-       |   vendor)                                        |         task existed; no fallback
-       |                                                  |         left)
-       +-- skipped (budget reached; a resume retries) <---+--> uncertain (the submit may or may
-                                                              not have created a task)
-
-- `begin_submit` is recorded (state `submitting`, a row in the submits ledger) *before* the
-  paid request leaves; the task id is recorded the moment it is known.
-- A job found `submitting` whose worker is gone is `uncertain`: never submitted again unless
-  the user opts in (`resubmit_uncertain`). A `submitted` job whose worker is gone is waited on
-  and downloaded by the next worker, never resubmitted.
-- The budget (`max_jobs`) is checked and the submit recorded in one transaction, so workers
-  sharing a store cannot overshoot it together.
-
-`SQLiteJobStore` is the embedded default (one file next to the output); `PostgresJobStore`
-(`batch._postgres`) shares one batch between machines. Both implement `JobStore`.
-"""
+"""The ledger rules of `JobStore` (see `_job_store`) in SQL that SQLite and PostgreSQL both run:
+a subclass supplies the connection, the transaction and how claims and budgets serialise."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import sqlite3
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from .._budget import fits
 from ._input import InvalidLine, Job, invalid_line_id
+from ._records import (
+    MAX_COST_SPENT,
+    MAX_JOBS_SPENT,
+    RECORD_COLUMNS,
+    UNCERTAIN_AFTER_CRASH,
+    UNPRICED_SUBMITS,
+    JobCost,
+    JobRecord,
+    JobState,
+    SubmitRecord,
+    record_from_row,
+)
+from ._workers import worker_is_gone
 
-__all__ = [
-    "JobCost",
-    "JobRecord",
-    "JobState",
-    "JobStore",
-    "SQLJobStore",
-    "SQLiteJobStore",
-    "SubmitRecord",
-    "SubmitRecorder",
-    "new_worker_id",
-    "submit_recorder",
-    "worker_is_gone",
-]
-
-JobState = Literal[
-    "pending", "submitting", "submitted", "completed", "failed", "uncertain", "invalid", "skipped"
-]
-# A worker that has not been heard of for this long is gone (another machine's crash).
-WORKER_LEASE_SECONDS = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class JobRecord:
-    custom_id: str
-    line: int
-    vendor: str | None
-    fields: dict[str, Any]
-    state: JobState
-    task: str | None = None
-    file: str | None = None
-    error: str | None = None
-    error_code: str | None = None
-    tried: tuple[str, ...] = ()
-    worker: str | None = None  # the worker holding it now, if any
-
-    def job(self) -> Job:
-        return Job(self.line, self.custom_id, self.vendor, self.fields)
-
-
-@dataclass(frozen=True, slots=True)
-class JobCost:
-    """What a job's submits cost: `amount` in its vendor's unit (None when no price is known),
-    `reported` when every figure is the vendor's own (else some are the price table's)."""
-
-    amount: float | None
-    reported: bool
-
-
-# Why begin_paid_submit declined: the budgets it checks.
-MAX_JOBS_SPENT = "max_jobs"
-MAX_COST_SPENT = "max_cost"
-UNPRICED_SUBMITS = "unpriced"
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitRecord:
-    """One row of the submits ledger: a paid request that was started."""
-
-    custom_id: str
-    vendor: str
-    worker: str
-    task: str | None
-
-
-class JobStore(Protocol):
-    def add(self, jobs: Iterable[Job | InvalidLine], default_vendor: str) -> int: ...
-    def register_worker(self, worker: str) -> None: ...
-    def heartbeat(self, worker: str) -> None: ...
-    def recover(self, *, resubmit_uncertain: bool) -> None: ...
-    def claim(self, worker: str) -> JobRecord | None: ...
-    def take_over(self) -> int: ...
-    def held_elsewhere(self, worker: str) -> int: ...
-    def skip_pending(self, reason: str) -> int: ...
-    def adopt(self, custom_id: str, task: str) -> JobRecord: ...
-    def restore(self, line: dict[str, Any], out: Path) -> bool: ...
-    def begin_submit(
-        self,
-        custom_id: str,
-        worker: str,
-        max_jobs: int | None,
-        *,
-        price: float | None = None,
-        max_cost: float | None = None,
-    ) -> bool: ...
-    def begin_paid_submit(
-        self,
-        custom_id: str,
-        worker: str,
-        max_jobs: int | None,
-        *,
-        price: float | None = None,
-        max_cost: float | None = None,
-    ) -> str | None: ...
-    def settle_cost(self, task: str, amount: float) -> None: ...
-    def costs(self) -> dict[str, JobCost]: ...
-    def submitted(self, custom_id: str, task: str) -> None: ...
-    def uncertain(self, custom_id: str, error: str, code: str | None) -> None: ...
-    def refused(
-        self, custom_id: str, error: str, code: str | None, next_vendor: str | None
-    ) -> None: ...
-    def skipped(self, custom_id: str, reason: str) -> None: ...
-    def finished(
-        self,
-        custom_id: str,
-        state: JobState,
-        *,
-        file: str | None,
-        error: str | None,
-        code: str | None,
-    ) -> None: ...
-    def release(self, custom_id: str) -> None: ...
-    def record(self, custom_id: str) -> JobRecord | None: ...
-    def set_fields(self, custom_id: str, fields: dict[str, Any]) -> None: ...
-    def delete(self, custom_id: str) -> bool: ...
-    def records(self) -> list[JobRecord]: ...
-    def submits(self) -> list[SubmitRecord]: ...
-    def close(self) -> None: ...
-
-
-class SubmitRecorder:
-    """A `before_send` hook for `submit`: records the submit once (retries of a refused
-    submit call it again), right before the paid request leaves, not while it queues, its
-    `price` reserved against `max_cost`. A crash after it leaves the job `uncertain`, before it
-    `pending`. False (a budget is spent: `declined` says which) cancels the submit."""
-
-    def __init__(
-        self,
-        store: JobStore,
-        custom_id: str,
-        worker: str,
-        max_jobs: int | None,
-        *,
-        price: float | None = None,
-        max_cost: float | None = None,
-    ) -> None:
-        self.store, self.custom_id, self.worker = store, custom_id, worker
-        self.max_jobs, self.price, self.max_cost = max_jobs, price, max_cost
-        self.declined: str | None = None
-        self._recorded: bool | None = None
-
-    def __call__(self) -> bool:
-        if self._recorded is None:
-            self.declined = self.store.begin_paid_submit(
-                self.custom_id,
-                self.worker,
-                self.max_jobs,
-                price=self.price,
-                max_cost=self.max_cost,
-            )
-            self._recorded = self.declined is None
-        return self._recorded
-
-
-def submit_recorder(
-    store: JobStore, custom_id: str, worker: str, max_jobs: int | None
-) -> Callable[[], bool]:
-    """A `SubmitRecorder` for a budget of jobs only."""
-    return SubmitRecorder(store, custom_id, worker, max_jobs)
-
-
-def new_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def worker_is_gone(worker: str, heartbeat: float | None, now: float) -> bool:
-    """A worker of this machine is gone when its process is; any worker when its lease ran out."""
-    host, _, rest = worker.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host == socket.gethostname() and pid_text.isdigit():
-        pid = int(pid_text)
-        if pid == os.getpid():
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            pass  # alive, someone else's
-        else:
-            if _is_zombie(pid):  # killed, not yet reaped (a container's init may never)
-                return True
-    return heartbeat is None or now - heartbeat > WORKER_LEASE_SECONDS
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False  # no /proc here: the heartbeat lease decides
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
-
-
-COLUMNS = "custom_id, line, vendor, fields, state, task, file, error, error_code, tried, worker"
-
-
-def record_from_row(row: Any) -> JobRecord:
-    custom_id, line, vendor, fields, state, task, file, error, code, tried, worker = row
-    return JobRecord(
-        custom_id, line, vendor, json.loads(fields), state, task, file, error, code,
-        tuple(json.loads(tried)), worker,
-    )  # fmt: skip
+__all__ = ["Database", "SQLJobStore"]
 
 
 class Database(Protocol):
@@ -379,7 +164,7 @@ class SQLJobStore:
             row = None
             for state in ("submitted", "pending"):
                 row = db.execute(
-                    f"SELECT {COLUMNS} FROM jobs WHERE state = ? AND worker IS NULL"  # noqa: S608
+                    f"SELECT {RECORD_COLUMNS} FROM jobs WHERE state = ? AND worker IS NULL"  # noqa: S608
                     " ORDER BY line LIMIT 1" + self.claim_lock,
                     (state,),
                 ).fetchone()
@@ -635,7 +420,7 @@ class SQLJobStore:
 
     def record(self, custom_id: str) -> JobRecord | None:
         with self._transaction() as db:
-            query = f"SELECT {COLUMNS} FROM jobs WHERE custom_id = ?"  # noqa: S608
+            query = f"SELECT {RECORD_COLUMNS} FROM jobs WHERE custom_id = ?"  # noqa: S608
             row = db.execute(query, (custom_id,)).fetchone()
         return None if row is None else record_from_row(row)
 
@@ -654,7 +439,7 @@ class SQLJobStore:
 
     def records(self) -> list[JobRecord]:
         with self._transaction() as db:
-            query = f"SELECT {COLUMNS} FROM jobs ORDER BY line, custom_id"  # noqa: S608
+            query = f"SELECT {RECORD_COLUMNS} FROM jobs ORDER BY line, custom_id"  # noqa: S608
             rows = db.execute(query).fetchall()
         return [record_from_row(row) for row in rows]
 
@@ -664,76 +449,3 @@ class SQLJobStore:
                 "SELECT custom_id, vendor, worker, task FROM submits ORDER BY id"
             ).fetchall()
         return [SubmitRecord(*row) for row in rows]
-
-
-SQLITE_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS jobs (
-        custom_id TEXT PRIMARY KEY, line INTEGER NOT NULL, vendor TEXT, fields TEXT NOT NULL,
-        state TEXT NOT NULL, task TEXT, file TEXT, error TEXT, error_code TEXT,
-        worker TEXT, tried TEXT NOT NULL DEFAULT '[]', updated REAL NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS submits (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, custom_id TEXT NOT NULL, vendor TEXT NOT NULL,
-        worker TEXT NOT NULL, started REAL NOT NULL, task TEXT, reserved REAL, charged REAL)""",
-    "CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, heartbeat REAL NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, worker)",
-    "CREATE INDEX IF NOT EXISTS jobs_to_claim ON jobs (state, worker, line)",
-    "CREATE INDEX IF NOT EXISTS submits_by_task ON submits (task)",
-)
-# Added since the first stores were made: added to an older store when it is opened.
-COST_COLUMNS = ("reserved", "charged")
-
-
-class SQLiteJobStore(SQLJobStore):
-    """The embedded store: one SQLite file (WAL), safe for several processes on one machine."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            self.path, isolation_level=None, timeout=30, check_same_thread=False
-        )
-        self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # FULL for the ledger: _transaction
-        for statement in SQLITE_SCHEMA[:2]:
-            self._db.execute(statement)
-        present = {row[1] for row in self._db.execute("PRAGMA table_info(submits)")}
-        for column in COST_COLUMNS:
-            if column not in present:
-                self._db.execute(f"ALTER TABLE submits ADD COLUMN {column} REAL")
-        for statement in SQLITE_SCHEMA[2:]:
-            self._db.execute(statement)
-
-    def __repr__(self) -> str:
-        return f"SQLiteJobStore({str(self.path)!r})"
-
-    @contextmanager
-    def _transaction(self, *, durable: bool = False) -> Iterator[Database]:
-        with self._lock:
-            # WAL with NORMAL survives a killed process; FULL (an fsync per commit) also a
-            # power cut, and is kept for the ledger's steps, where a lost commit could mean
-            # paying twice. Claims and outcomes can be redone, so they skip the fsync.
-            if durable:
-                self._db.execute("PRAGMA synchronous=FULL")
-            # IMMEDIATE: the write lock is taken now, so a check and its update are one step.
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                if durable:
-                    self._db.execute("PRAGMA synchronous=NORMAL")
-                raise
-            self._db.execute("COMMIT")
-            if durable:
-                self._db.execute("PRAGMA synchronous=NORMAL")
-
-    def close(self) -> None:
-        self._db.close()
-
-
-UNCERTAIN_AFTER_CRASH = (
-    "the run stopped while this job's submit was in flight: the vendor may or may not have"
-    " created (and charged for) a task. Check the vendor's dashboard; resubmit only with"
-    " --resubmit-uncertain"
-)

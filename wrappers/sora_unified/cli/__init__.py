@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from ..errors import ConfigurationError
 from ._exit import EXIT_CODES, Terminated, UsageError, exit_code_for, missing_extra
 from ._hints import next_step
-from ._output import Output
+from ._output import Output, Progress
 from ._parser import build_parser
 from ._session import VENDOR_ENV, VENDORS, sandbox_state_file
 from ._style import paint
 
 __all__ = [
     "EXIT_CODES",
+    "Progress",
     "UsageError",
     "build_parser",
     "exit_code_for",

@@ -485,7 +485,7 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
         )
     counts = dict(sorted(summary.counts.items()))
     code, meaning = batch_exit_code(counts)
-    from ..batch._runner import cost_text
+    from ..batch import cost_text
 
     text = (
         f"batch finished in {summary.seconds:.1f}s: "

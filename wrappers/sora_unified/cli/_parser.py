@@ -299,7 +299,7 @@ def _add_sandbox(commands: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from .._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="sora-unified",

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..batch import JobRecord, SQLiteJobStore
-from ..batch._store import COLUMNS, record_from_row
+from ..batch import RECORD_COLUMNS, JobRecord, SQLiteJobStore, record_from_row
 
 __all__ = ["CreateOutcome", "GatewayStore", "OutboxEvent", "VideoRow"]
 
@@ -48,7 +47,7 @@ UNCERTAIN_AFTER_RESTART = (
     "the gateway stopped while this video's submit was in flight: the vendor may or may not"
     " have created (and charged for) a task; it was not sent again"
 )
-JOB_COLUMNS = ", ".join(f"j.{name.strip()}" for name in COLUMNS.split(","))
+JOB_COLUMNS = ", ".join(f"j.{name.strip()}" for name in RECORD_COLUMNS.split(","))
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +379,7 @@ class GatewayStore(SQLiteJobStore):
 
 
 def _video_row(row: Any) -> VideoRow:
-    count = len(COLUMNS.split(","))
+    count = len(RECORD_COLUMNS.split(","))
     record = record_from_row(row[:count])
     owner, tenant, created_at, shown, deleted_at = row[count:]
     return VideoRow(record, owner, tenant, created_at, shown, deleted_at is not None)

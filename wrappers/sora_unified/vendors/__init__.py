@@ -6,10 +6,12 @@ import importlib
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .._vendor_names import VENDOR_NAMES
+
 if TYPE_CHECKING:
     from .base import VendorAdapter
 
-VENDOR_NAMES: tuple[str, ...] = ("kie", "evolink", "modelverse", "modelverse-openai")
+__all__ = ["VENDOR_NAMES", "load_adapter"]
 
 
 @cache

@@ -16,11 +16,11 @@ from typing import Any, Literal, Protocol
 
 from .._api_errors import api_error
 from .._capabilities import Plan
-from .._http import HttpCall, HttpReply
 from .._images import LocalImage
 from .._limits import RateLimit
 from .._prices import unit_of, usd_of
 from .._urls import split_http_url
+from .._wire import HttpCall, HttpReply
 from ..errors import APIError, UnsupportedFeatureError, ValidationError
 from ..types import AnyRequest, Cost, VendorOptionsArg, Video, option_pairs
 

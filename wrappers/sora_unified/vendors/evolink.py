@@ -28,7 +28,6 @@ from evolink_client.types import UNSET
 
 from .._api_errors import envelope_error, error_object_error
 from .._capabilities import Plan
-from .._http import HttpCall, HttpReply
 from .._images import LocalImage
 from .._limits import RateLimit
 from .._status import (
@@ -39,6 +38,7 @@ from .._status import (
     string_list,
     text_or_none,
 )
+from .._wire import HttpCall, HttpReply
 from ..errors import APIError
 from ..types import AnyRequest, Cost, Orientation, Quality, Status, Video, VideoRequest
 from .base import (

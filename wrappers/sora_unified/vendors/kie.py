@@ -46,7 +46,6 @@ from kie_client.types import UNSET
 
 from .._api_errors import api_error, unexpected_body_error
 from .._capabilities import Plan
-from .._http import HttpCall, HttpReply
 from .._images import LocalImage
 from .._limits import RateLimit
 from .._status import (
@@ -58,6 +57,7 @@ from .._status import (
     text_or_none,
 )
 from .._urls import split_http_url
+from .._wire import HttpCall, HttpReply
 from ..errors import APIError
 from ..types import (
     SIZE_BY_ORIENTATION,

@@ -23,7 +23,6 @@ from modelverse_client.types import UNSET
 
 from .._api_errors import error_object_error
 from .._capabilities import Plan
-from .._http import HttpCall, HttpReply
 from .._limits import RateLimit
 from .._status import (
     from_unix_s,
@@ -33,6 +32,7 @@ from .._status import (
     string_list,
     text_or_none,
 )
+from .._wire import HttpCall, HttpReply
 from ..errors import APIError, PermissionDeniedError, UnsupportedFeatureError
 from ..types import AnyRequest, Status, Video, VideoRequest
 from .base import (

@@ -29,7 +29,6 @@ from modelverse_openai_client.types import UNSET, File
 
 from .._api_errors import error_object_error
 from .._capabilities import Plan
-from .._http import HttpCall, HttpReply
 from .._limits import RateLimit
 from .._status import (
     from_unix_s,
@@ -38,6 +37,7 @@ from .._status import (
     progress,
     text_or_none,
 )
+from .._wire import HttpCall, HttpReply
 from ..errors import APIError, PermissionDeniedError, UnsupportedFeatureError
 from ..types import AnyRequest, Status, Video, VideoRequest
 from .base import (
