@@ -41,7 +41,8 @@ from sora_unified.batch import (
 )
 from sora_unified.cli import _batch as batch_command
 from sora_unified.cli import main
-from sora_unified.cli._batch import _Progress, _store_named
+from sora_unified.cli._batch import _store_named
+from sora_unified.cli._batch_progress import BatchProgress
 from sora_unified.cli._output import Output
 from sora_unified.cli._stopping import SIGNALS, GracefulStop
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
@@ -726,7 +727,7 @@ def _job_event(n: int, task: bool = True) -> dict[str, Any]:
 
 def test_the_progress_line_counts_each_status_with_rate_and_eta() -> None:
     clock = _Stopwatch()
-    progress = _Progress(Output(as_json=False), 10, collections.Counter(pending=10), clock)
+    progress = BatchProgress(Output(as_json=False), 10, collections.Counter(pending=10), clock)
     for n in range(4):
         progress.event("submitted", _job_event(n))
     progress.event("completed", _job_event(0))
@@ -752,7 +753,7 @@ def test_the_progress_line_counts_each_status_with_rate_and_eta() -> None:
 def test_a_resumed_progress_line_rates_only_this_runs_jobs() -> None:
     clock = _Stopwatch()
     counts = collections.Counter(completed=6, running=2, pending=2)
-    progress = _Progress(Output(as_json=False), 10, counts, clock)
+    progress = BatchProgress(Output(as_json=False), 10, counts, clock)
     clock.now += 4.0
     assert progress.line() == "batch 6/10: 6 completed, 2 running, 2 pending | 0.0 jobs/s"
     progress.event("completed", _job_event(7))
@@ -770,7 +771,7 @@ def test_on_a_terminal_the_line_is_redrawn_in_place_and_kept_at_the_end(
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     clock = _Stopwatch()
-    progress = _Progress(Output(as_json=False), 2, collections.Counter(pending=2), clock)
+    progress = BatchProgress(Output(as_json=False), 2, collections.Counter(pending=2), clock)
     progress.render()
     progress.event("submitted", _job_event(0))
     progress.render()
@@ -787,7 +788,7 @@ def test_on_a_terminal_the_line_is_redrawn_in_place_and_kept_at_the_end(
 def test_with_json_the_progress_line_is_never_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    progress = _Progress(Output(as_json=True), 1, collections.Counter(pending=1), _Stopwatch())
+    progress = BatchProgress(Output(as_json=True), 1, collections.Counter(pending=1), _Stopwatch())
     asyncio.run(asyncio.wait_for(progress.show(), 1))  # returns at once
     progress.finish()
     assert terminal.getvalue() == ""
@@ -799,7 +800,7 @@ def test_batch_shows_its_progress_on_stderr(
     settings = tmp_path / "sandbox.json"
     settings.write_text(json.dumps(SANDBOX_SETTINGS))
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(settings))
-    monkeypatch.setattr(batch_command, "PROGRESS_SECONDS", 0.05)
+    monkeypatch.setattr("sora_unified.cli._batch_progress.PROGRESS_SECONDS", 0.05)
     jobs = _write_jobs(tmp_path / "jobs.jsonl", 4)
     code = main(["batch", str(jobs), "--vendor", "kie", "--sandbox", "--out", str(tmp_path / "o")])
     captured = capsys.readouterr()

@@ -554,7 +554,7 @@ def test_max_cost_takes_an_amount_or_a_vendor_and_amount(
     import argparse
     import re
 
-    from sora_unified.cli._batch import _budget_item
+    from sora_unified.cli._batch_plan import budget_item as _budget_item
 
     if isinstance(parsed, tuple):
         assert _budget_item(text) == parsed

@@ -27,16 +27,8 @@ from ._records import (
     SubmitRecord,
     record_from_row,
 )
-from ._runner import (
-    BatchOptions,
-    BatchSummary,
-    ClientSource,
-    EventHandler,
-    cost_text,
-    file_name,
-    run_batch_async,
-    write_results,
-)
+from ._results import BatchSummary, cost_text, file_name, write_results
+from ._runner import BatchOptions, ClientSource, EventHandler, run_batch_async
 from ._sqlite import SQLiteJobStore
 from ._workers import new_worker_id, submit_recorder
 

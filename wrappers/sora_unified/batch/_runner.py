@@ -9,19 +9,15 @@ bound how many jobs are being worked on at once.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import math
-import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._client import AsyncClient, estimate
 from .._constants import DEFAULT_WAIT_TIMEOUT_SECONDS
-from .._prices import number, unit_of, usd_of
 from ..errors import (
     AuthenticationError,
     BadRequestError,
@@ -42,7 +38,14 @@ from ..errors import (
 from ..types import VideoRequest
 from ..vendors import load_adapter
 from ._job_store import JobStore
-from ._records import MAX_COST_SPENT, MAX_JOBS_SPENT, JobCost, JobRecord
+from ._records import MAX_COST_SPENT, MAX_JOBS_SPENT, JobRecord
+from ._results import (
+    BatchSummary,
+    add_costs,
+    file_name,
+    remove_stale_parts,
+    write_results,
+)
 from ._workers import SubmitRecorder, new_worker_id
 
 __all__ = ["BatchOptions", "BatchSummary", "EventHandler", "run_batch_async", "write_results"]
@@ -85,20 +88,6 @@ class BatchOptions:
     submits_at_once: int | None = None
 
 
-@dataclass(slots=True)
-class BatchSummary:
-    """Jobs by state when this worker stopped; `elsewhere`: still held by other workers."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    results: Path | None = None
-    # What the batch's submits cost, per unit ("kie credits": 90.0); `estimated_costs` names
-    # the units where some figures are the price table's, not the vendor's.
-    costs: dict[str, float] = field(default_factory=dict)
-    estimated_costs: frozenset[str] = frozenset()
-    unpriced_jobs: int = 0
-
-
 DEFAULT_SUBMITS_AT_ONCE = 4  # a vendor that documents no submit rate
 
 
@@ -109,14 +98,6 @@ def submits_at_once(vendor: str) -> int:
     if limit is None:
         return DEFAULT_SUBMITS_AT_ONCE
     return max(1, math.ceil(limit.requests / limit.per_seconds))
-
-
-def file_name(custom_id: str) -> str:
-    """A safe, unique file name for a job's video."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", custom_id)[:100].lstrip(".") or "job"
-    if safe != custom_id:
-        safe += "-" + hashlib.sha256(custom_id.encode()).hexdigest()[:8]
-    return f"{safe}.mp4"
 
 
 # The vendor's answers that say no task was made: a refusal of the request, the key, the
@@ -418,100 +399,9 @@ async def run_batch_async(
         state = "elsewhere" if record.worker not in (None, run.worker) else record.state
         counts[state] = counts.get(state, 0) + 1
     summary = BatchSummary(counts, time.monotonic() - started, results)
-    _add_costs(summary, records, store.costs())
+    add_costs(summary, records, store.costs())
     return summary
 
 
 def _cost(cost: Any) -> dict[str, Any] | None:
     return None if cost is None else cost.as_dict()
-
-
-def _add_costs(summary: BatchSummary, records: list[JobRecord], costs: dict[str, JobCost]) -> None:
-    vendors = {record.custom_id: record.vendor for record in records}
-    estimated: set[str] = set()
-    for custom_id, cost in costs.items():
-        vendor = vendors.get(custom_id)
-        if vendor is None:
-            continue
-        if cost.amount is None:
-            summary.unpriced_jobs += 1
-            continue
-        unit = unit_of(vendor)
-        summary.costs[unit] = summary.costs.get(unit, 0.0) + cost.amount
-        if not cost.reported:
-            estimated.add(unit)
-    summary.estimated_costs = frozenset(estimated)
-
-
-def cost_text(summary: BatchSummary) -> str:
-    """ "90 kie credits (estimated)", per unit, or "nothing paid"."""
-    parts = [
-        f"{number(round(amount, 6))} {unit}"
-        + (" (estimated)" if unit in summary.estimated_costs else "")
-        for unit, amount in sorted(summary.costs.items())
-    ]
-    if summary.unpriced_jobs:
-        parts.append(f"{summary.unpriced_jobs} job(s) of unknown price")
-    return ", ".join(parts) or "nothing paid"
-
-
-def remove_stale_parts(store: JobStore, out: Path, worker: str) -> int:
-    """Partial downloads a killed run left (`.NAME.*.part`): removed, except those of jobs a
-    live worker holds now (it may be writing them)."""
-    parts = list(out.glob(".*.part"))
-    if not parts:  # the usual case: no reading of the whole store
-        return 0
-    held = {
-        file_name(record.custom_id)
-        for record in store.records()
-        if record.worker not in (None, worker) and record.state == "submitted"
-    }
-    removed = 0
-    for part in parts:
-        name = part.name[1:].rsplit(".", 2)[0]
-        if name not in held:
-            part.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def result_line(record: JobRecord, cost: JobCost | None = None) -> dict[str, Any]:
-    custom_id: str | None = record.custom_id
-    if record.state == "invalid" and record.custom_id.startswith("\x00"):
-        custom_id = record.fields.get("custom_id")  # what the line said, if anything
-    return {
-        "custom_id": custom_id,
-        "line": record.line,
-        "vendor": record.vendor,
-        "task": record.task,
-        "status": record.state,
-        "file": record.file,
-        "error": None
-        if record.error is None
-        else {"code": record.error_code, "message": record.error},
-        "cost": _job_cost(record, cost),
-    }
-
-
-def _job_cost(record: JobRecord, cost: JobCost | None) -> dict[str, Any] | None:
-    if cost is None or cost.amount is None or record.vendor is None:
-        return None
-    return {
-        "amount": round(cost.amount, 6),
-        "unit": unit_of(record.vendor),
-        "source": "reported" if cost.reported else "estimated",
-        "usd": usd_of(record.vendor, cost.amount),
-    }
-
-
-def write_results(store: JobStore, out: Path) -> Path:
-    """`out/results.jsonl`: one line per job, in input order (written whole, then renamed)."""
-    target = out / "results.jsonl"
-    partial = target.with_suffix(".jsonl.part")
-    with partial.open("w", encoding="utf-8") as lines:
-        costs = store.costs()
-        for record in store.records():
-            line = result_line(record, costs.get(record.custom_id))
-            lines.write(json.dumps(line, ensure_ascii=False) + "\n")
-    partial.replace(target)
-    return target

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SoraError
+from ._batch_plan import (
+    budget_item,
+    budgets_for,
+    dry_run,
+    fallback_vendors,
+    read_lines,
+    report_invalid,
+)
+from ._batch_progress import BatchProgress
 from ._exit import BatchStoreError, UsageError, batch_exit_code
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_URL_ENV, sandbox_config, uses_sandbox
@@ -23,144 +29,10 @@ from ._stopping import GracefulStop, interruption
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
-    from ..batch import BatchSummary, InvalidLine, Job, JobRecord, JobStore
+    from ..batch import BatchSummary, JobRecord, JobStore
 
 STORE_FILE = "batch.sqlite3"
 SANDBOX_STATE_FILE = "sandbox.sqlite3"
-PROGRESS_SECONDS = 0.5
-
-
-def _read(path: str) -> list[Job | InvalidLine]:
-    from ..batch import read_jobs
-
-    try:
-        return list(read_jobs(path))
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{path} is not UTF-8 text: {error}") from None
-
-
-def _fallback(text: str | None, vendor: str) -> tuple[str, ...]:
-    from ..vendors import VENDOR_NAMES
-
-    names = tuple(name.strip() for name in (text or "").split(",") if name.strip())
-    for name in names:
-        if name not in VENDOR_NAMES:
-            raise UsageError(
-                f"--fallback: {name!r} is not a vendor; expected some of {', '.join(VENDOR_NAMES)}"
-            )
-    return tuple(name for name in names if name != vendor)
-
-
-def _report_invalid(items: list[Job | InvalidLine], output: Output) -> int:
-    from ..batch import InvalidLine
-
-    invalid = [item for item in items if isinstance(item, InvalidLine)]
-    for item in invalid:
-        output.event(
-            "invalid",
-            {"line": item.line, "custom_id": item.custom_id, "error": item.error},
-            f"line {item.line}: skipped: {item.error}",
-        )
-    return len(invalid)
-
-
-def _dry_run(
-    args: argparse.Namespace,
-    items: list[Job | InvalidLine],
-    fallback: tuple[str, ...],
-    output: Output,
-) -> int:
-    """Every line checked locally as the run would check it (its vendor, then each fallback in
-    turn) and priced; the plan and its total per vendor and model printed; no request. The
-    same lines are refused as in a run."""
-    from .. import estimate
-    from .._prices import number
-    from ..batch import Job
-
-    refused = _report_invalid(items, output)
-    planned: Counter[tuple[str, str]] = Counter()
-    totals: dict[tuple[str, str], float | None] = {}
-    units: dict[tuple[str, str], str] = {}
-    for item in items:
-        if not isinstance(item, Job):
-            continue
-        first = item.vendor or args.vendor
-        chosen = None
-        reasons: list[str] = []
-        for vendor in (first, *(v for v in fallback if v != first)):
-            try:
-                chosen = estimate(vendor, item.request())
-                break
-            except SoraError as error:
-                reasons.append(str(error))
-        if chosen is None:
-            refused += 1
-            output.event(
-                "invalid",
-                {"line": item.line, "custom_id": item.custom_id, "error": reasons[-1]},
-                f"line {item.line} ({item.custom_id}): refused: {reasons[-1]}",
-            )
-            continue
-        key = (chosen.vendor, chosen.model)
-        planned[key] += 1
-        units[key] = chosen.unit
-        before = totals.get(key, 0.0)
-        amount = chosen.amount
-        totals[key] = None if before is None or amount is None else before + amount
-        output.event(
-            "planned",
-            {
-                "line": item.line,
-                "custom_id": item.custom_id,
-                "vendor": chosen.vendor,
-                "model": chosen.model,
-                "seconds": chosen.seconds,
-                "price": amount,
-                "unit": chosen.unit,
-                "usd": chosen.usd,
-                "notices": list(chosen.notices),
-            },
-        )
-    total = sum(planned.values())
-    lines = [
-        f"dry run: {total} job(s) would be submitted, {refused} line(s) refused; no request made"
-    ]
-    for (vendor, model), count in sorted(planned.items()):
-        spent = totals[(vendor, model)]
-        price = (
-            "price unknown"
-            if spent is None
-            else f"{number(round(spent, 6))} {units[(vendor, model)]}"
-        )
-        lines.append(f"  {count:>5} x {vendor} {model}: {price}")
-    by_unit: dict[str, float] = {}
-    unknown = 0
-    for key, spent in totals.items():
-        if spent is None:
-            unknown += planned[key]
-        else:
-            by_unit[units[key]] = by_unit.get(units[key], 0.0) + spent
-    summary = [f"{number(round(v, 6))} {u}" for u, v in sorted(by_unit.items())]
-    if unknown:
-        summary.append(f"{unknown} job(s) of unknown price")
-    lines.append(f"total: {', '.join(summary) or 'nothing'} (the price table's estimates)")
-    output.result(
-        {
-            "planned": total,
-            "refused": refused,
-            "dry_run": True,
-            "totals": [
-                {"vendor": v, "model": m, "jobs": planned[(v, m)], "amount": totals[(v, m)],
-                 "unit": units[(v, m)]}
-                for v, m in sorted(planned)
-            ],
-            "unpriced_jobs": unknown,
-        },
-        "\n".join(lines),
-    )  # fmt: skip
-    return 0 if refused == 0 else 4
 
 
 RESULTS_FILE = "results.jsonl"
@@ -298,94 +170,6 @@ def _client_options(args: argparse.Namespace, out: Path) -> Iterator[Any]:
         yield lambda vendor: {**client_options(root, vendor), **concurrency}
 
 
-class _Progress:
-    """Per-status counts, rate and ETA on one line (stderr), or JSON events on stdout."""
-
-    def __init__(
-        self,
-        output: Output,
-        total: int,
-        counts: Counter[str],
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.output = output
-        self.total = total
-        self.counts = counts
-        self.clock = clock
-        self.started = clock()
-        self.done_at_start = counts["completed"] + counts["failed"]
-        self.live = sys.stderr.isatty()
-        self.shown = ""
-
-    def event(self, name: str, data: dict[str, Any]) -> None:
-        if name == "invalid":
-            self.total -= 1
-        if name == "skipped_pending":  # the budget is spent: every queued job at once
-            self.counts["pending"] -= data["count"]
-            self.counts["skipped"] += data["count"]
-            self.output.event(
-                name, data, f"skipped: {data['count']} queued job(s) ({data['reason']})"
-            )
-            return
-        moves = {
-            "submitted": ("pending", "running"),
-            "completed": ("running", "completed"),
-            "failed": ("running", "failed"),
-            "uncertain": ("pending", "uncertain"),
-            "skipped": ("pending", "skipped"),
-            "invalid": ("pending", "invalid"),
-        }
-        if name in moves:
-            source, target = moves[name]
-            if name == "failed" and "task" not in data:
-                source = "pending"  # refused before a task existed
-            self.counts[source] -= 1
-            self.counts[target] += 1
-        text = None
-        if name in ("invalid", "uncertain", "failed", "fallback"):
-            detail = data.get("error", "")
-            text = f"{name}: {data['custom_id']} ({data.get('vendor')}): {detail}"
-        self.output.event(name, data, text if not self.live else None)
-
-    def line(self) -> str:
-        finished = self.counts["completed"] + self.counts["failed"]
-        elapsed = max(self.clock() - self.started, 1e-6)
-        rate = (finished - self.done_at_start) / elapsed
-        left = self.total - finished - self.counts["uncertain"] - self.counts["skipped"]
-        eta = f"ETA {left / rate:.0f}s" if rate > 0 and left > 0 else ""
-        shown = ", ".join(
-            f"{self.counts[name]} {name}"
-            for name in ("completed", "running", "pending", "failed", "uncertain", "skipped")
-            if self.counts[name]
-        )
-        return f"batch {finished}/{self.total}: {shown} | {rate:.1f} jobs/s {eta}".rstrip()
-
-    def render(self) -> None:
-        """The line in place on a terminal; elsewhere a new line each time it changes."""
-        text = self.line()
-        if self.live:
-            sys.stderr.write("\r\x1b[2K" + text)
-        elif text != self.shown:
-            sys.stderr.write(text + "\n")
-        sys.stderr.flush()
-        self.shown = text
-
-    async def show(self) -> None:
-        if self.output.as_json:
-            return
-        while True:
-            await asyncio.sleep(PROGRESS_SECONDS)
-            self.render()
-
-    def finish(self) -> None:
-        """The last line says where the run ended, however close together its last jobs did."""
-        if self.output.as_json:
-            return
-        self.render()
-        if self.live:
-            sys.stderr.write("\n")
-
-
 async def _run(
     args: argparse.Namespace, store: JobStore, options: Any, client_kwargs: Any, output: Output
 ) -> BatchSummary:
@@ -404,7 +188,7 @@ async def _run(
     shown_as = {"submitted": "running", "submitting": "running", "skipped": "pending"}
     counts: Counter[str] = Counter(shown_as.get(r.state, r.state) for r in records)
     total = len(records) - counts["invalid"]
-    progress = _Progress(output, total, counts)
+    progress = BatchProgress(output, total, counts)
     showing = asyncio.create_task(progress.show())
     stop = GracefulStop(output)
     running = asyncio.current_task()
@@ -428,11 +212,11 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
     from ..batch import BatchOptions
 
     out = Path(args.out)
-    items = _read(args.jobs)
-    fallback = _fallback(args.fallback, args.vendor)
+    items = read_lines(args.jobs)
+    fallback = fallback_vendors(args.fallback, args.vendor)
     if args.dry_run:
-        return _dry_run(args, items, fallback, output)
-    budgets = _budgets(args.max_cost, items, args.vendor, fallback)
+        return dry_run(args, items, fallback, output)
+    budgets = budgets_for(args.max_cost, items, args.vendor, fallback)
     store, existing = _store(args, out)
     try:
         if existing and args.rebuild_store:
@@ -446,7 +230,7 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
                 " add --resume to continue it (submitted jobs are never resubmitted), or choose"
                 " another --out"
             )
-        _report_invalid(items, output)
+        report_invalid(items, output)
         store.add(items, default_vendor=args.vendor)
         if args.rebuild_store:
             restored = _rebuild(store, out, output)
@@ -545,72 +329,6 @@ def cmd_adopt(args: argparse.Namespace, output: Output) -> int:
     return 0
 
 
-def _budget_item(text: str) -> tuple[str | None, float]:
-    """An argparse type for --max-cost: AMOUNT, or VENDOR=AMOUNT."""
-    from ..vendors import VENDOR_NAMES
-
-    vendor, equals, amount = text.rpartition("=")
-    if equals and vendor not in VENDOR_NAMES:
-        raise argparse.ArgumentTypeError(
-            f"{vendor!r} is not a vendor; expected AMOUNT or VENDOR=AMOUNT with VENDOR one of"
-            f" {', '.join(VENDOR_NAMES)}"
-        )
-    try:
-        value = float(amount)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"an amount >= 0 in the vendor's unit; got {amount!r}")
-    return (vendor or None), value
-
-
-def _budgets(
-    given: list[tuple[str | None, float]] | None,
-    items: list[Job | InvalidLine],
-    vendor: str,
-    fallback: tuple[str, ...],
-) -> dict[str, float] | None:
-    """--max-cost per vendor the batch may pay. One bare amount is for a batch that pays one
-    vendor (its unit); otherwise each vendor needs its own (kie credits are not evolink's).
-    Every job's price must be known: a budget cannot hold an unknown one."""
-    from .. import estimate
-    from .._prices import unit_of
-    from ..batch import Job
-
-    if not given:
-        return None
-    jobs = [item for item in items if isinstance(item, Job)]
-    paid = sorted({vendor, *fallback, *(job.vendor for job in jobs if job.vendor)})
-    bare = [amount for name, amount in given if name is None]
-    named = {name: amount for name, amount in given if name is not None}
-    if bare and (named or len(paid) > 1):
-        raise UsageError(
-            f"--max-cost {bare[0]:g}: this batch may pay {', '.join(paid)}, each in its own unit"
-            f" ({', '.join(unit_of(v) for v in paid)}); give one budget per vendor: "
-            + " ".join(f"--max-cost {v}=AMOUNT" for v in paid)
-        )
-    budgets = {paid[0]: bare[-1]} if bare else named
-    missing = [v for v in paid if v not in budgets]
-    if missing:
-        raise UsageError(
-            f"--max-cost: no budget for {', '.join(missing)}, which this batch may pay; add "
-            + " ".join(f"--max-cost {v}=AMOUNT" for v in missing)
-        )
-    for job in jobs:
-        try:
-            priced = estimate(job.vendor or vendor, job.request())
-        except SoraError:
-            continue  # refused in the run, nothing paid
-        if priced.amount is None:
-            raise UsageError(
-                f"--max-cost: line {job.line} ({job.custom_id}) would be {priced.vendor}"
-                f" {priced.shape}, and no price is published for it, so no budget can hold it;"
-                " name a model with a price in the line (sora-unified vendors lists them) or"
-                " drop --max-cost"
-            )
-    return budgets
-
-
 def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
     batch = commands.add_parser(
         "batch", help="many videos from a JSON Lines or CSV file, resumable"
@@ -629,7 +347,7 @@ def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
     batch.add_argument("--max-jobs", type=_count, help="stop submitting after this many")
     batch.add_argument(
         "--max-cost",
-        type=_budget_item,
+        type=budget_item,
         action="append",
         metavar="[VENDOR=]AMOUNT",
         help="the most the batch may pay in all (across --resume and workers), in the vendor's"

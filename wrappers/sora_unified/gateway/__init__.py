@@ -21,7 +21,7 @@ from .._client import AsyncClient
 from .._server import ThreadedServer
 from ..errors import ConfigurationError
 from ..vendors import VENDOR_NAMES
-from ._app import DEFAULT_MAX_BODY_BYTES, GatewayConfig, build_app
+from ._config import DEFAULT_MAX_BODY_BYTES, GatewayConfig
 from ._keys import (
     GATEWAY_KEYS_ENV,
     GATEWAY_KEYS_FILE_ENV,
@@ -32,6 +32,7 @@ from ._keys import (
     parse_keys,
 )
 from ._openai import DEFAULT_MODELS, OpenAIError, route
+from ._routes import build_app
 from ._store import GatewayStore
 from ._videos import video_object
 from ._webhooks import WebhookTarget, sign

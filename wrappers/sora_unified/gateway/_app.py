@@ -1,4 +1,4 @@
-"""The gateway's ASGI app: OpenAI's Videos API paths under /v1, answered by a vendor.
+"""`Gateway`: OpenAI's Videos API answered by a vendor, one method per operation.
 
 - Tenants: every video belongs to the key that created it; another key finds it exactly as
   absent as an unknown id, and lists only its own.
@@ -18,19 +18,13 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import httpx
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
 
-from .._client import AsyncClient, plan_request, remix_request
+from .._client import plan_request, remix_request
 from ..batch import new_worker_id, request_fields
 from ..errors import (
     APIConnectionError,
@@ -41,9 +35,10 @@ from ..errors import (
     UnsupportedFeatureError,
 )
 from ..types import Task, Video, VideoRequest
-from ..vendors import VENDOR_NAMES, load_adapter
-from ._asgi import BodyLimit, BodyTooLargeError, RequestLog, envelope, not_served, unforeseen
-from ._keys import GatewayKey, Tenant, find_tenant
+from ..vendors import load_adapter
+from ._asgi import BodyTooLargeError, envelope
+from ._config import GatewayConfig
+from ._keys import Tenant, find_tenant
 from ._openai import OpenAIError, from_sora_error, model_list, route
 from ._requests import (
     MAX_PROMPT,
@@ -57,51 +52,23 @@ from ._requests import (
     shown,
     whole_number,
 )
-from ._store import GatewayStore, VideoRow
+from ._store import VideoRow
 from ._videos import OPENAI_DEFAULT_SIZE, live_status, video_object
-from ._webhooks import WebhookTarget
 from ._worker import Outbox, SubmitWorker, input_path
 
 logger = logging.getLogger("sora_unified.gateway")
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "GatewayConfig", "build_app"]
+__all__ = ["Gateway", "Handler"]
 
 CREATE_FIELDS = ("prompt", "model", "seconds", "size", "input_reference")
 MAX_LIST = 100
 MAX_IMAGE_URL = 20_971_520  # OpenAI's maxLength for input_reference.image_url
-DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 SIZE_TEXT = re.compile(r"[0-9]{2,5}x[0-9]{2,5}")
 LIMIT_TEXT = re.compile(r"[0-9]{1,3}")
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
 HEARTBEAT_SECONDS = 15.0
 # A vendor that cannot answer a status read now: the last known state is answered instead.
 PASSING = (APIConnectionError, RateLimitError, ServerError, ServiceUnavailableError)
-
-
-@dataclass(frozen=True, slots=True)
-class GatewayConfig:
-    """`keys`: the gateway's own keys, one per tenant. `clients(vendor)` gives the AsyncClient
-    for a vendor (its key stays on the server); `vendors`: the ones this gateway may route to.
-    `files`: where finished videos are kept for `/content`. `poll_after_ms`: the
-    `openai-poll-after-ms` hint. `webhook`: where to send `video.completed` / `video.failed`
-    (off when None). `max_body_bytes`: larger bodies are refused (413) while being read.
-    `submit_slots`: paid submits on the wire at once. `retry_window_seconds`: how long a create
-    the openai package marks as a retry finds its tenant's identical earlier create."""
-
-    vendor: str
-    keys: tuple[GatewayKey, ...]
-    store: GatewayStore
-    clients: Callable[[str], AsyncClient]
-    files: Path
-    poll_after_ms: int = 2000
-    webhook: WebhookTarget | None = None
-    watch_seconds: float = 5.0  # how often running videos are checked, for webhooks
-    webhook_transport: httpx.AsyncBaseTransport | None = None
-    vendors: tuple[str, ...] = VENDOR_NAMES
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    submit_slots: int = 4
-    retry_window_seconds: float = 600.0
-    drain_seconds: float = 30.0  # at shutdown, how long submits on the wire may still answer
 
 
 Handler = Callable[[Request, Tenant], Awaitable[Response]]
@@ -518,46 +485,3 @@ class Gateway:
             f"No character found with id {shown(request.path_params['character_id'])}.",
             code="not_found",
         )
-
-
-async def health(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
-
-
-def build_app(config: GatewayConfig) -> Starlette:
-    gateway = Gateway(config)
-    g = gateway.guarded
-    queries = {
-        "/v1/videos": ("after", "limit", "order"),
-        "/v1/videos/{video_id}/content": ("variant",),
-    }
-    paths: list[tuple[str, dict[str, Handler]]] = [
-        ("/v1/videos", {"GET": gateway.list, "POST": gateway.create}),
-        ("/v1/videos/edits", {"POST": gateway.not_offered}),
-        ("/v1/videos/extensions", {"POST": gateway.not_offered}),
-        ("/v1/videos/characters", {"POST": gateway.not_offered}),
-        ("/v1/videos/characters/{character_id}", {"GET": gateway.no_character}),
-        ("/v1/videos/{video_id}", {"GET": gateway.retrieve, "DELETE": gateway.delete}),
-        ("/v1/videos/{video_id}/content", {"GET": gateway.content}),
-        ("/v1/videos/{video_id}/remix", {"POST": gateway.remix}),
-        ("/v1/models", {"GET": gateway.models}),
-        ("/v1/models/{model_id}", {"GET": gateway.model}),
-    ]
-    refused = not_served(gateway.refusal)
-    app = Starlette(
-        lifespan=gateway.lifespan,
-        routes=[
-            Route("/health", health, methods=["GET"]),
-            *(
-                Route(path, g(handlers, queries.get(path, ())), methods=list(handlers))
-                for path, handlers in paths
-            ),
-        ],
-        middleware=[
-            Middleware(RequestLog),
-            Middleware(BodyLimit, limit=config.max_body_bytes),
-        ],
-        exception_handlers={HTTPException: refused, Exception: unforeseen},
-    )
-    app.state.gateway = gateway
-    return app
