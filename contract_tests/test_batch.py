@@ -39,7 +39,6 @@ from sora_unified.batch import (
     run_batch,
     run_batch_async,
 )
-from sora_unified.cli import _batch as batch_command
 from sora_unified.cli import main
 from sora_unified.cli._batch import _store_named
 from sora_unified.cli._batch_progress import BatchProgress
