@@ -62,10 +62,10 @@ demo: $(STAMP)
 
 BASE_URL ?= sandbox
 record: $(STAMP)
-	$(PY) -m contract_tests.record --vendor "$(VENDOR)" $(if $(SCENARIO),--scenario "$(SCENARIO)") --base-url "$(BASE_URL)" $(if $(ACCEPT),--accept)
+	$(PY) -m contract_tests.support.record --vendor "$(VENDOR)" $(if $(SCENARIO),--scenario "$(SCENARIO)") --base-url "$(BASE_URL)" $(if $(ACCEPT),--accept)
 
 record-all: $(STAMP)
-	$(PY) -m contract_tests.record --all $(if $(ACCEPT),--accept)
+	$(PY) -m contract_tests.support.record --all $(if $(ACCEPT),--accept)
 
 # Not part of `make test`: a full run takes most of an hour on two cores.
 mutation: $(STAMP)

@@ -43,13 +43,13 @@ TARGET_RATE = 90.0
 # The regeneration gate reruns the generator for minutes and covers no mutated code; the
 # benchmark's smoke run covers none either.
 WHOLE_SUITE_IGNORES = (
-    "--ignore=contract_tests/test_regeneration_gate.py",
-    "--ignore=contract_tests/test_bench_smoke.py",
+    "--ignore=contract_tests/specs/test_regeneration_gate.py",
+    "--ignore=contract_tests/codebase/test_bench_smoke.py",
 )
 PYTEST = [
     sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "no:randomly",
     # It checks the catalogue against the checkout; in a mutated copy one `old` is gone.
-    "--deselect=contract_tests/test_spec_lint.py::test_every_mutation_still_applies",
+    "--deselect=contract_tests/specs/test_spec_lint.py::test_every_mutation_still_applies",
 ]  # fmt: skip
 # A mutant whose tests run past this is a hang the suite caught (as mutmut counts a timeout).
 TARGETED_SECONDS = 900
@@ -57,86 +57,95 @@ SUITE_SECONDS = 2400
 # The tests that guard each package, run first for its mutations (an entry may name others).
 PACKAGE_TESTS: dict[str, tuple[str, ...]] = {
     "vendors": (
-        "contract_tests/test_spec_examples_parse.py",
-        "contract_tests/test_tolerance.py",
-        "contract_tests/test_client_errors.py",
-        "contract_tests/test_properties_requests.py",
-        "contract_tests/test_cassettes.py",
-        "contract_tests/test_money.py",
-        "contract_tests/test_default_models.py",
+        "contract_tests/specs/test_spec_examples_parse.py",
+        "contract_tests/specs/test_tolerance.py",
+        "contract_tests/client/test_client_errors.py",
+        "contract_tests/properties/test_properties_requests.py",
+        "contract_tests/specs/test_cassettes.py",
+        "contract_tests/client/test_money.py",
+        "contract_tests/vendors/test_default_models.py",
     ),
-    "callbacks": ("contract_tests/test_callbacks.py", "contract_tests/test_spec_examples_parse.py"),
+    "callbacks": (
+        "contract_tests/vendors/test_callbacks.py",
+        "contract_tests/specs/test_spec_examples_parse.py",
+    ),
     "batch": (
-        "contract_tests/test_batch_accounting.py",
-        "contract_tests/test_batch_command_accounting.py",
-        "contract_tests/test_batch_postgres.py",
-        "contract_tests/test_money.py",
-        "contract_tests/test_batch.py",
+        "contract_tests/batch/test_batch_accounting.py",
+        "contract_tests/batch/test_batch_command_accounting.py",
+        "contract_tests/batch/test_batch_postgres.py",
+        "contract_tests/client/test_money.py",
+        "contract_tests/batch/test_batch.py",
     ),
     "gateway": (
-        "contract_tests/test_gateway_tenants.py",
-        "contract_tests/test_gateway_store.py",
-        "contract_tests/test_gateway_delete.py",
-        "contract_tests/test_gateway_error_mapping.py",
-        "contract_tests/test_gateway_openai_client.py",
-        "contract_tests/test_gateway_hostile_input.py",
-        "contract_tests/test_gateway_webhooks.py",
-        "contract_tests/test_gateway_money.py",
+        "contract_tests/gateway/test_gateway_tenants.py",
+        "contract_tests/gateway/test_gateway_store.py",
+        "contract_tests/gateway/test_gateway_delete.py",
+        "contract_tests/gateway/test_gateway_error_mapping.py",
+        "contract_tests/gateway/test_gateway_openai_client.py",
+        "contract_tests/gateway/test_gateway_hostile_input.py",
+        "contract_tests/gateway/test_gateway_webhooks.py",
+        "contract_tests/gateway/test_gateway_money.py",
     ),
     "cli": (
-        "contract_tests/test_cli_hints.py",
-        "contract_tests/test_cli_help.py",
-        "contract_tests/test_cli.py",
-        "contract_tests/test_cli_models.py",
-        "contract_tests/test_batch_command_accounting.py",
+        "contract_tests/cli/test_cli_hints.py",
+        "contract_tests/cli/test_cli_help.py",
+        "contract_tests/cli/test_cli.py",
+        "contract_tests/cli/test_cli_models.py",
+        "contract_tests/batch/test_batch_command_accounting.py",
     ),
     "sandbox": (
-        "contract_tests/test_sandbox.py",
-        "contract_tests/test_sandbox_tenants.py",
-        "contract_tests/test_sandbox_state_file.py",
-        "contract_tests/test_sandbox_vendor_rules.py",
-        "contract_tests/test_sandbox_conformance.py",
-        "contract_tests/test_sandbox_outsider.py",
+        "contract_tests/sandbox/test_sandbox.py",
+        "contract_tests/sandbox/test_sandbox_tenants.py",
+        "contract_tests/sandbox/test_sandbox_state_file.py",
+        "contract_tests/sandbox/test_sandbox_vendor_rules.py",
+        "contract_tests/sandbox/test_sandbox_conformance.py",
+        "contract_tests/sandbox/test_sandbox_outsider.py",
     ),
-    "_limits": ("contract_tests/test_limits.py", "contract_tests/test_boundaries.py"),
-    "_images": ("contract_tests/test_image_headers.py", "contract_tests/test_local_images.py"),
-    "_redact": ("contract_tests/test_redaction.py", "contract_tests/test_edges.py"),
-    "_retry": ("contract_tests/test_client_retries.py", "contract_tests/test_edges.py"),
+    "_limits": ("contract_tests/client/test_limits.py", "contract_tests/client/test_boundaries.py"),
+    "_images": (
+        "contract_tests/client/test_image_headers.py",
+        "contract_tests/client/test_local_images.py",
+    ),
+    "_redact": ("contract_tests/client/test_redaction.py", "contract_tests/client/test_edges.py"),
+    "_retry": (
+        "contract_tests/client/test_client_retries.py",
+        "contract_tests/client/test_edges.py",
+    ),
     "client": (
-        "contract_tests/test_client_requests.py",
-        "contract_tests/test_client_errors.py",
-        "contract_tests/test_client_download.py",
-        "contract_tests/test_client_wait.py",
-        "contract_tests/test_boundaries.py",
-        "contract_tests/test_redaction.py",
-        "contract_tests/test_edges.py",
+        "contract_tests/client/test_client_requests.py",
+        "contract_tests/client/test_client_errors.py",
+        "contract_tests/client/test_client_download.py",
+        "contract_tests/client/test_client_wait.py",
+        "contract_tests/client/test_boundaries.py",
+        "contract_tests/client/test_redaction.py",
+        "contract_tests/client/test_edges.py",
     ),
 }
 SPEC_TESTS = (
-    "contract_tests/test_spec_examples.py",
-    "contract_tests/test_spec_examples_parse.py",
-    "contract_tests/test_spec_lint.py",
-    "contract_tests/test_tolerance.py",
-    "contract_tests/test_capabilities.py",
-    "contract_tests/test_generated_clients.py",
-    "contract_tests/test_cassettes.py",
-    "contract_tests/test_properties_requests.py",
+    "contract_tests/specs/test_spec_examples.py",
+    "contract_tests/specs/test_spec_examples_parse.py",
+    "contract_tests/specs/test_spec_lint.py",
+    "contract_tests/specs/test_tolerance.py",
+    "contract_tests/vendors/test_capabilities.py",
+    "contract_tests/specs/test_generated_clients.py",
+    "contract_tests/specs/test_cassettes.py",
+    "contract_tests/properties/test_properties_requests.py",
 )
 
 # A spec's own readers, run before SPEC_TESTS: the file hosts' specs are read by the sandbox's
 # upload hosts, the gateway's by the gateway and its schemathesis run, evolink's by its emulator.
 SPEC_OWN_TESTS: dict[str, tuple[str, ...]] = {
-    "kie_files": ("contract_tests/test_local_images.py",),
-    "evolink_files": ("contract_tests/test_local_images.py",),
+    "kie_files": ("contract_tests/client/test_local_images.py",),
+    "evolink_files": ("contract_tests/client/test_local_images.py",),
     "gateway": (
-        "contract_tests/test_gateway_spec.py",
-        "contract_tests/test_gateway_hostile_input.py",
-        "contract_tests/test_gateway_openai_strict.py",
-        "contract_tests/test_gateway_schemathesis.py",
+        "contract_tests/gateway/test_gateway_spec.py",
+        "contract_tests/gateway/test_gateway_hostile_input.py",
+        "contract_tests/gateway/test_gateway_openai_strict.py",
+        "contract_tests/properties/test_gateway_schemathesis.py",
     ),
-    "modelverse_openai": ("contract_tests/test_modelverse_openai.py",),
+    "modelverse_openai": ("contract_tests/vendors/test_modelverse_openai.py",),
     # The sandbox reads evolink's task-id pattern from its spec: its 400 for a malformed id.
-    "evolink": ("contract_tests/test_sandbox_as_vendors_clients_see_it.py",),
+    "evolink": ("contract_tests/sandbox/test_sandbox_as_vendors_clients_see_it.py",),
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.specs import ROOT
+from contract_tests.support.specs import ROOT
 
 PACKAGE = ROOT / "wrappers" / "sora_unified"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests.specs import ROOT
+from contract_tests.support.specs import ROOT
 
 MAX_LINES = 500
 

@@ -1,0 +1,1 @@
+"""Batches: the runner, the job stores (SQLite, PostgreSQL) and the batch command's accounting."""

@@ -1,0 +1,1 @@
+"""The command line: commands, help, hints, tables, and the README's commands run as written."""

@@ -1,0 +1,1 @@
+"""Client and AsyncClient: requests, retries, waits, downloads, limits, money, secrets."""

@@ -1,0 +1,51 @@
+"""`make bench` keeps working: a smoke run with tiny sizes (the figures are not judged here;
+speed is load-dependent and measured by `make bench`, never by timed unit tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from contract_tests.support.specs import ROOT
+
+
+# A hang guard, not a speed judgement: on a machine busy with another suite this takes
+# minutes (make bench measures speed).
+@pytest.mark.timeout(900)
+def test_the_benchmark_runs_and_reports_every_figure() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--jobs",
+            "2,4",
+            "--quick",
+            "--large",
+            "300",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=880,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = {
+        line.split(":", 1)[0]: json.loads(line.split(":", 1)[1])
+        for line in done.stdout.splitlines()
+        if ":" in line
+    }
+    assert set(figures) >= {
+        "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
+        "sandbox", "linearity", "batch_nominal_s", "batch_large", "cli_start",
+    }  # fmt: skip
+    assert set(figures["cli_start"]) == {"first_line_s", "submitted_s", "video_s", "help_s"}
+    start = figures["cli_start"]
+    assert 0 < start["first_line_s"] <= start["submitted_s"] <= start["video_s"]
+    assert figures["batch_large"]["errors"] == 0 and figures["batch_large"]["claims_per_s"] > 0
+    for name in ("async_2", "async_4", "batch_2", "batch_4"):
+        assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
+        assert not figures[name]["errors" if name.startswith("async") else "not_completed"]
+    assert figures["overhead"]["status_read"]["ratio"] > 0

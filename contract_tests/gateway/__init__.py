@@ -1,0 +1,1 @@
+"""The OpenAI-compatible gateway: tenants, money, webhooks, the openai package as its client."""

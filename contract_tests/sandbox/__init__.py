@@ -1,0 +1,1 @@
+"""The vendor sandbox: conformance with the specs, vendor rules, tenants, its state file."""

@@ -1,0 +1,1 @@
+"""The specs themselves: lint, documented examples, the generated clients, recorded cassettes."""

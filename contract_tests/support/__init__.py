@@ -1,0 +1,1 @@
+"""Helpers the tests share: fakes, loopback servers, strategies, spec readers, cassettes."""
