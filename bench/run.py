@@ -48,6 +48,11 @@ SANDBOX_SETTINGS = {
     "timing": {"queue_seconds": 1, "run_seconds": 2, "not_visible_seconds": 0},
     "credits": 1e12,
 }
+# --smoke: every figure is produced, but tasks finish at once (nothing waits on the sandbox's
+# clock), so the run proves the benchmarks work without its length depending on their timing.
+SMOKE_SANDBOX_SETTINGS = SANDBOX_SETTINGS | {
+    "timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}
+}
 
 
 def _python(
@@ -71,9 +76,9 @@ def _python(
 
 
 @contextmanager
-def sandbox_process(state: Path) -> Iterator[str]:
+def sandbox_process(state: Path, config: dict[str, Any] = SANDBOX_SETTINGS) -> Iterator[str]:
     settings = state.with_suffix(".json")
-    settings.write_text(json.dumps(SANDBOX_SETTINGS))
+    settings.write_text(json.dumps(config))
     process = subprocess.Popen(
         [PYTHON, "-m", "sora_unified.cli", "sandbox", "--port", "0", "--json"]
         + ["--config", str(settings), "--state", str(state)],
@@ -458,14 +463,21 @@ def cli_start(folder: Path, repeat: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", default="100,1000,5000", help="comma-separated job counts")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check that every benchmark runs (the test suite's run): one repetition, instant"
+        " sandbox tasks, no runtime venv; its figures mean nothing",
+    )
     parser.add_argument("--no-batch", action="store_true", help="skip the batch command figures")
     parser.add_argument(
         "--large", type=int, default=100_000, help="lines of the large-batch figure (0: skip)"
     )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.jobs.split(",") if n.strip()]
-    repeat = 3 if args.quick else 15
+    quick = args.quick or args.smoke
+    repeat = 1 if args.smoke else 3 if quick else 15
     report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
 
     def show(name: str, value: Any) -> None:
@@ -475,14 +487,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         imports = {"dev_venv": import_times(PYTHON, repeat)}
-        if (installed := runtime_venv(folder)) is not None:
+        if not args.smoke and (installed := runtime_venv(folder)) is not None:
             imports["runtime_venv"] = import_times(installed, repeat)
         show("import", imports)
-        show("cli_start", cli_start(folder, repeat=1 if args.quick else 5))
+        show("cli_start", cli_start(folder, repeat=1 if quick else 5))
         state = folder / "sandbox.sqlite3"
-        with sandbox_process(state) as url:
+        config = SMOKE_SANDBOX_SETTINGS if args.smoke else SANDBOX_SETTINGS
+        with sandbox_process(state, config) as url:
             with canned_server() as canned:
-                show("overhead", _python(OVERHEAD, canned, "30" if args.quick else "500"))
+                show("overhead", _python(OVERHEAD, canned, "30" if quick else "500"))
             nominal = _python(JOBS, url, "1", "nominal")["wall_s"]
             show("nominal_job_s", nominal)
             for count in sizes:
@@ -495,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
                     show(f"batch_{count}", batch_jobs(url, state, count, alone, folder))
                 if args.large:
                     show("batch_large", large_batch(url, folder, args.large))
-            show("sandbox", _python(SANDBOX_RATE, url, "200" if args.quick else "2000"))
+            show("sandbox", _python(SANDBOX_RATE, url, "200" if quick else "2000"))
     largest = [report[f"async_{n}"] for n in sizes]
     if len(largest) >= 2:
         first, last = largest[0], largest[-1]
