@@ -59,8 +59,8 @@ def coerce_task(task: Task | str, vendor: str) -> Task:
         raise TypeError(f"expected a Task or a 'vendor:id' string; got {type(task).__name__}")
     if parsed.vendor != vendor:
         raise ConfigurationError(f"task {parsed} belongs to {parsed.vendor}, not {vendor}")
-    if parsed.planned is None and parsed.request is not None:
-        return replace(parsed, planned=planned(parsed))
+    if parsed.planned is None and (plan := planned(parsed)) is not None:
+        return replace(parsed, planned=plan)  # rebuilt only when there is a plan to carry
     return parsed
 
 
