@@ -18,6 +18,13 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
+# The suite starts hundreds of Python processes (xdist workers, the commands it runs, servers).
+# With PYTHONDONTWRITEBYTECODE set, as some machines set it for everyone, each of them compiles
+# every module it imports from source, and pytest rewrites its plugins' asserts again in each
+# worker: about a third of the suite's CPU. Bytecode caches (__pycache__/, ignored by git) are
+# written for what `make` runs.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation steadiness bench clean
 
 help:
