@@ -434,6 +434,10 @@ def test_a_second_batch_into_the_same_folder_needs_resume(
 
 SANDBOX_SETTINGS = {"timing": {"queue_seconds": 1, "run_seconds": 2, "not_visible_seconds": 0}}
 
+# What a resume is checked for (every job accounted for, none sent twice) does not depend on
+# how long the sandbox takes: its tasks finish at once and its submits are no longer slowed.
+INSTANT_SANDBOX = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
+
 
 def _command(jobs: Path, out: Path, *extra: str) -> list[str]:
     command = [sys.executable, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie"]
@@ -484,9 +488,11 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(
         process.wait(60)
         process.stdout.close()
     assert kills >= 2, "the run finished before it could be killed"
+    instant = tmp_path / "sandbox-for-the-resume.json"
+    instant.write_text(json.dumps(INSTANT_SANDBOX))
     finished = subprocess.run(
         _command(jobs, out, "--resume", *store),
-        env=env,
+        env=env | {"SORA_UNIFIED_SANDBOX_CONFIG": str(instant)},
         capture_output=True,
         text=True,
         timeout=240,
@@ -561,9 +567,11 @@ def _stop_after_the_first_submit(
 
 def _resumed(tmp_path: Path) -> dict[str, int]:
     """`--resume` of the batch `_start_batch` began, to the end; its counts by state."""
+    settings = tmp_path / "sandbox-for-the-resume.json"
+    settings.write_text(json.dumps(INSTANT_SANDBOX))
     resumed = subprocess.run(
         [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
-        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(tmp_path / "sandbox.json")},
+        env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(settings)},
         capture_output=True,
         text=True,
         timeout=120,
