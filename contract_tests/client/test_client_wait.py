@@ -22,7 +22,7 @@ from contract_tests.support.fakes import (
     status_body,
     status_path,
 )
-from contract_tests.support.mocking import strict_router, transport
+from contract_tests.support.mocking import async_transport, strict_router, transport
 from contract_tests.support.specs import load_spec
 
 KNOWN_STATES = {
@@ -239,3 +239,61 @@ def test_requested_length_wins_over_evolinks_video_duration() -> None:
             VideoRequest(prompt="p", seconds=4)
         )
     assert video.seconds == 4
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_poll_interval_replaces_the_schedule_and_is_still_cut_to_the_deadline(
+    flavour: str,
+) -> None:
+    import asyncio
+
+    from sora_unified import AsyncClient
+
+    clock = FakeClock()
+    with strict_router(BASE_URLS["evolink"]) as router:
+        router.get(status_path("evolink")).respond(json=status_body("evolink", "processing"))
+        task = f"evolink:{TASK_IDS['evolink']}"
+        with pytest.raises(WaitTimeoutError):
+            if flavour == "sync":
+                client = Client(
+                    "evolink", api_key=KEY, transport=transport(router), clock=clock,
+                    poll_interval=0.4,
+                )  # fmt: skip
+                assert client.poll_interval == 0.4
+                client.wait(task, timeout=1)
+            else:
+
+                async def wait() -> None:
+                    async with AsyncClient(
+                        "evolink", api_key=KEY, transport=async_transport(router),
+                        clock=clock, poll_interval=0.4,
+                    ) as client:  # fmt: skip
+                        assert client.poll_interval == 0.4
+                        await client.wait(task, timeout=1)
+
+                asyncio.run(wait())
+    assert clock.sleeps == pytest.approx([0.4, 0.4, 0.2])
+
+
+@pytest.mark.parametrize("value", [0, 0.05, -1, float("nan"), float("inf"), True, "2"])
+def test_a_poll_interval_that_is_not_a_pace_is_refused_naming_it(value: object) -> None:
+    from sora_unified import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as caught:
+        Client("kie", api_key=KEY, poll_interval=value)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "poll_interval" in message and repr(value) in message and ">= 0.1" in message
+
+
+def test_a_sandboxs_client_options_poll_at_a_pace_that_fits_its_timing() -> None:
+    from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
+
+    def pace(timing: Timing) -> float:
+        with Sandbox(SandboxConfig(timing=timing)) as sandbox:
+            options = sandbox.client_options("kie")
+            with Client("kie", **options) as client:
+                return client.poll_interval or 0.0
+
+    assert pace(Timing(queue_seconds=0, run_seconds=0, not_visible_seconds=0)) == 0.1
+    assert pace(Timing(queue_seconds=1, run_seconds=3, not_visible_seconds=1)) == 1.0
+    assert pace(Timing(queue_seconds=60, run_seconds=300)) == 2.5  # as on the vendor

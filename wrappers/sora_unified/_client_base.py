@@ -30,6 +30,7 @@ from ._pool import linear_pools
 from ._redact import install_log_filter
 from ._retry import RetryPolicy
 from ._version import __version__
+from ._wait import check_poll_interval
 from ._wire import HttpCall
 from .errors import ConfigurationError, SubmitCancelledError
 from .types import AnyRequest, Task
@@ -85,8 +86,10 @@ class BaseClient:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         rate_limits: Mapping[str, RateLimit] | None = None,
         budget: Budget | None = None,
+        poll_interval: float | None = None,
     ) -> None:
         self._max_concurrency = check_max_concurrency(max_concurrency)
+        self._poll_interval = check_poll_interval(poll_interval)
         chosen_limits = check_rate_limits(rate_limits)
         self._config = resolve_config(
             vendor,
@@ -135,6 +138,11 @@ class BaseClient:
     def max_concurrency(self) -> int:
         """Requests this client has in flight at most (the rest wait their turn)."""
         return self._max_concurrency
+
+    @property
+    def poll_interval(self) -> float | None:
+        """Seconds between two polls of `wait`; None: the schedule (2.5 s, then slower)."""
+        return self._poll_interval
 
     @property
     def rate_limits(self) -> dict[str, RateLimit]:

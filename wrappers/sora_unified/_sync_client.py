@@ -90,6 +90,7 @@ class Client(BaseClient):
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         rate_limits: Mapping[str, RateLimit] | None = None,
         budget: Budget | None = None,
+        poll_interval: float | None = None,
     ) -> None:
         super().__init__(
             vendor,
@@ -102,6 +103,7 @@ class Client(BaseClient):
             max_concurrency=max_concurrency,
             rate_limits=rate_limits,
             budget=budget,
+            poll_interval=poll_interval,
         )
         self._transport = transport
         self._http = httpx.Client(
@@ -207,7 +209,7 @@ class Client(BaseClient):
         `timeout` bounds the whole wait, the polls' own requests included. `on_progress` is
         called with the Video whenever its status or progress changes."""
         task = coerce_task(task, self.vendor)
-        tracker = WaitTracker(task, timeout, self._clock)
+        tracker = WaitTracker(task, timeout, self._clock, self._poll_interval)
         while True:
             try:
                 video = self._retrieve(task, tracker.until)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ._clock import Clock
 from ._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
-from .errors import GenerationFailedError, WaitTimeoutError
+from .errors import ConfigurationError, GenerationFailedError, WaitTimeoutError
 from .types import Task, Video
 
 # What `wait(on_progress=...)` calls with each changed Video: the async client also awaits
@@ -29,6 +30,24 @@ async def notify_async(on_progress: AsyncProgressCallback | None, video: Video) 
             await outcome
 
 
+def check_poll_interval(value: object) -> float | None:
+    """None: the schedule (2.5 s for the first 30 s, then 7.5 s, then 20 s); a number of seconds
+    (at least MIN_POLL_INTERVAL_SECONDS) between every two polls instead."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < MIN_POLL_INTERVAL_SECONDS
+    ):
+        raise ConfigurationError(
+            f"poll_interval must be a number of seconds >= {MIN_POLL_INTERVAL_SECONDS:g}, or None"
+            f" for the schedule (2.5 s, then slower); got {value!r}"
+        )
+    return float(value)
+
+
 def poll_interval(elapsed: float) -> float:
     for until, interval in POLL_SCHEDULE:
         if elapsed < until:
@@ -37,10 +56,13 @@ def poll_interval(elapsed: float) -> float:
 
 
 class WaitTracker:
-    def __init__(self, task: Task, timeout: float, clock: Clock) -> None:
+    def __init__(
+        self, task: Task, timeout: float, clock: Clock, interval: float | None = None
+    ) -> None:
         self.task = task
         self.timeout = timeout
         self.clock = clock
+        self.interval = interval
         self.started = clock.monotonic()
         self.last: Video | None = None
 
@@ -77,7 +99,8 @@ class WaitTracker:
         remaining = self.timeout - elapsed
         if remaining <= 0:
             raise self.timed_out()
-        return max(MIN_POLL_INTERVAL_SECONDS, min(poll_interval(elapsed), remaining))
+        planned = poll_interval(elapsed) if self.interval is None else self.interval
+        return max(MIN_POLL_INTERVAL_SECONDS, min(planned, remaining))
 
 
 def finish(video: Video, *, raise_on_failure: bool) -> Video:

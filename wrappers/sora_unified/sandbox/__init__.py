@@ -51,6 +51,16 @@ class ClientOptions(TypedDict):
     base_url: str
     files_base_url: NotRequired[str]
     rate_limits: Mapping[str, RateLimit]
+    poll_interval: NotRequired[float]
+
+
+def poll_interval_for(timing: Timing) -> float:
+    """A `wait` pace that fits a sandbox's timing: a task seen about five times while it runs
+    (at least every 0.1 s, at most every 2.5 s as on a vendor), not 2.5 s after a job of 0.2 s."""
+    from .._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
+
+    length = timing.not_visible_seconds + timing.queue_seconds + timing.run_seconds
+    return min(POLL_SCHEDULE[0][1], max(MIN_POLL_INTERVAL_SECONDS, length / 5))
 
 
 def client_options(root: str, vendor: str) -> ClientOptions:
@@ -107,10 +117,13 @@ class Sandbox:
 
     def client_options(self, vendor: str) -> ClientOptions:
         """Keyword arguments pointing a Client at this sandbox:
-        `Client("kie", **sandbox.client_options("kie"))`."""
+        `Client("kie", **sandbox.client_options("kie"))`; its `wait` polls at a pace that fits
+        this sandbox's timing (`poll_interval_for`)."""
         self.base_url(vendor)  # raises when not serving
         assert self.url is not None
-        return client_options(self.url, vendor)
+        options = client_options(self.url, vendor)
+        options["poll_interval"] = poll_interval_for(self.config.timing)
+        return options
 
     def start(
         self,
