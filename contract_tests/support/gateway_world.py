@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import openai
 from sora_unified.gateway import Gateway, GatewayKey, WebhookTarget, clients_for
-from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing, client_options
+from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
 ALICE = GatewayKey("sk-gw-alice-0123456789", "alice")
 BOB = GatewayKey("sk-gw-bob-9876543210", "bob")
@@ -51,13 +51,13 @@ class World:
         self.bob = strict_client(self.url, BOB)
 
     def _gateway(self) -> Gateway:
-        root = self.sandbox.url or ""
+        sandbox = self.sandbox
         return Gateway(
             vendor=self.vendor,
             keys=(ALICE, BOB),
             db=self.tmp_path / "gateway.sqlite3",
             clients=clients_for(
-                lambda v: {**client_options(root, v), "max_retries": self.client_retries}
+                lambda v: {**sandbox.client_options(v), "max_retries": self.client_retries}
             ),
             poll_after_ms=20,
             **self.options,

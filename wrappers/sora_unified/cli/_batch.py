@@ -6,9 +6,10 @@ import argparse
 import asyncio
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,15 +160,14 @@ def _client_options(args: argparse.Namespace, out: Path) -> Iterator[Any]:
     running = os.environ.get(SANDBOX_URL_ENV)
     with ExitStack() as stack:
         if running:
-            root = running
+            sandbox_options: Callable[[str], Mapping[str, Any]] = partial(client_options, running)
         else:
             config = sandbox_config(os.environ.get(SANDBOX_CONFIG_ENV))
             if config.state is None:
                 config = replace(config, state=str(out / SANDBOX_STATE_FILE))
-            sandbox = stack.enter_context(Sandbox(config))
-            assert sandbox.url is not None
-            root = sandbox.url
-        yield lambda vendor: {**client_options(root, vendor), **concurrency}
+            # Its own options: they carry a wait pace that fits its timing.
+            sandbox_options = stack.enter_context(Sandbox(config)).client_options
+        yield lambda vendor: {**sandbox_options(vendor), **concurrency}
 
 
 async def _run(

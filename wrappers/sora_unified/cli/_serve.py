@@ -50,16 +50,15 @@ def cmd_serve(args: argparse.Namespace, output: Output) -> int:
         webhook = WebhookTarget(args.webhook_url, secret)
     with ExitStack() as stack:
         if sandbox_asked(args):
-            from ..sandbox import Sandbox, client_options
+            from ..sandbox import Sandbox
 
             config = sandbox_config(os.environ.get(SANDBOX_CONFIG_ENV))
             if config.state is None:
                 config = replace(config, state=str(db.with_name(db.name + ".sandbox.sqlite3")))
             sandbox = stack.enter_context(Sandbox(config))
-            root = sandbox.url or ""
 
             def options(vendor: str) -> dict[str, Any]:
-                return {**client_options(root, vendor)}
+                return {**sandbox.client_options(vendor)}
 
             served = VENDOR_NAMES
         else:
