@@ -1,6 +1,7 @@
 # sora-unified: everything runs from a fresh clone with only python3 and make.
 #   make demo             generate one video per vendor against the built-in sandbox (no key)
 #   make test             install the pinned tools, then check, lint and run every test
+#   make test-fast        the tests that start no command, PostgreSQL or regeneration (seconds)
 #   make generate         regenerate generated/ from specs/ (and the sync client from the async one)
 #   make check-generated  fail if generated/ does not match specs/, or the sync client its async text
 #   make test-deep        the contract suite with many more hypothesis examples
@@ -25,7 +26,7 @@ UV_VERSION := 0.13.8
 # written for what `make` runs.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install generate check-generated lint typecheck test test-deep demo sandbox record record-all mutation steadiness bench clean
+.PHONY: help install generate check-generated lint typecheck test test-fast test-deep demo sandbox record record-all mutation steadiness bench clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -58,8 +59,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict wrappers/sora_unified $(wildcard generated/*_client)
 
+# Two workers per core: a third of the suite's time is spent waiting (on commands it runs, on
+# servers, on signals), and a second worker per core fills it; more than two only adds set-up.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' 2>/dev/null || echo 4)
+
 test: check-generated lint typecheck
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n $(WORKERS)
+
+# The fast part, in seconds: no commands run as subprocesses, no PostgreSQL, no regeneration.
+test-fast: $(STAMP)
+	$(PY) -m pytest -n $(WORKERS) -m "not subprocess and not postgres and not regeneration"
 
 test-deep: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(PY) -m pytest

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -50,6 +51,54 @@ def _sandbox_state_in_tmp(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> 
     """`--sandbox` keeps its tasks in a per-user file; tests keep theirs in a temporary one."""
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX_STATE", f"{tmp_path}/sandbox-state.sqlite3")
     monkeypatch.delenv("SORA_UNIFIED_SANDBOX_URL", raising=False)
+
+
+# The slow kinds carry a marker, so `make test-fast` (-m "not subprocess and not postgres and not
+# regeneration") runs the rest in seconds. `postgres` is applied here to every test that uses the
+# server; `subprocess` and `regeneration` are written on the tests; both are enforced below, so a
+# test that starts a command or a database without saying so fails instead of slowing the fast part.
+SLOW_KINDS = {
+    "subprocess": "starts a command (the CLI, a script, make) as a child process",
+    "postgres": "uses the PostgreSQL server from the pgserver wheel",
+    "regeneration": "regenerates the clients from the specs (openapi-python-client, ruff)",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, meaning in SLOW_KINDS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning} (make test-fast leaves it out)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        uses_postgres = {"postgres_url", "postgres_server"} & set(getattr(item, "fixturenames", ()))
+        if uses_postgres or "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgres)
+
+
+def _marked(request: pytest.FixtureRequest, *names: str) -> bool:
+    return any(request.node.get_closest_marker(name) is not None for name in names)
+
+
+@pytest.fixture(autouse=True)
+def _commands_only_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that is not marked as one of the slow kinds starts no process."""
+    if _marked(request, *SLOW_KINDS):
+        return
+    test = request.node.nodeid
+
+    def refused(
+        self: subprocess.Popen[bytes], args: object, *more: object, **options: object
+    ) -> None:
+        raise AssertionError(
+            f"{test} started a process ({args!r}) but is not marked"
+            " @pytest.mark.subprocess: make test-fast would run it"
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refused)
 
 
 # PostgreSQL for the several-workers tests: the `pgserver` wheel (pinned in

@@ -454,6 +454,7 @@ def _sandbox_tasks(out: Path) -> collections.Counter[str]:
     return collections.Counter("job-" + p.split(":")[0].removeprefix("job ") for p in prompts)
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_sigkill_at_random_points_then_resume_accounts_for_every_job(
@@ -588,6 +589,7 @@ SLOW_SUBMITS = SANDBOX_SETTINGS | {
 }
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_a_stop_lets_submits_on_the_wire_answer_and_records_their_tasks(
     tmp_path: Path, signal_name: str, code: int
@@ -612,6 +614,7 @@ def test_a_stop_lets_submits_on_the_wire_answer_and_records_their_tasks(
     assert set(_sandbox_tasks(tmp_path / "out").values()) == {1}
 
 
+@pytest.mark.subprocess
 def test_a_second_signal_stops_at_once_and_the_submits_it_cut_off_are_uncertain(
     tmp_path: Path,
 ) -> None:

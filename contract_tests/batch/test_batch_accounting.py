@@ -55,6 +55,7 @@ async def _task_for(sandbox: Sandbox, prompt: str) -> str:
         await client.close()
 
 
+@pytest.mark.subprocess
 def test_a_live_run_takes_over_a_worker_that_dies_during_it(
     store: JobStore, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -164,6 +165,7 @@ def test_claims_use_an_index(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.subprocess
 def test_a_worker_of_this_machine_is_gone_when_its_process_is(store: JobStore) -> None:
     store.add(_jobs(1), "kie")
     other = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -75,6 +75,7 @@ def _task_ids(tmp_path: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("damage", ["deleted", "emptied", "garbage"])
 def test_a_lost_store_never_starts_the_batch_over_and_is_rebuilt_from_results(
@@ -104,6 +105,7 @@ def test_a_lost_store_never_starts_the_batch_over_and_is_rebuilt_from_results(
     assert set(_tasks(tmp_path).values()) == {1} and len(_tasks(tmp_path)) == 4
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_an_uncertain_job_adopts_the_task_found_on_the_vendors_side(tmp_path: Path) -> None:
     jobs = _jobs(tmp_path / "jobs.jsonl", 3)
@@ -133,6 +135,7 @@ def test_an_uncertain_job_adopts_the_task_found_on_the_vendors_side(tmp_path: Pa
     assert set(_tasks(tmp_path).values()) == {1}  # adopted, never resubmitted
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_input_is_read_as_people_write_it(tmp_path: Path) -> None:
     body = {"prompt": "job 0: a corgi", "seconds": 10}
@@ -163,6 +166,7 @@ def test_input_is_read_as_people_write_it(tmp_path: Path) -> None:
     assert completed == {"first", "line-2", "third"}
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_an_excel_csv_with_a_bom_is_read(tmp_path: Path) -> None:
     jobs = tmp_path / "jobs.csv"
@@ -171,6 +175,7 @@ def test_an_excel_csv_with_a_bom_is_read(tmp_path: Path) -> None:
     assert code == 0 and summary["counts"] == {"completed": 1}
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize(
     ("settings", "extra", "code", "counts"),
@@ -210,6 +215,7 @@ def test_batch_exit_codes_pick_the_most_urgent_outcome() -> None:
     assert batch_exit_code({"elsewhere": 1, "invalid": 2})[0] == 23
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_the_dry_run_tries_the_fallback_vendors_as_the_run_does(tmp_path: Path) -> None:
     """kie sells no 8 s video, evolink does: with --fallback evolink the run sends the line
@@ -227,6 +233,7 @@ def test_the_dry_run_tries_the_fallback_vendors_as_the_run_does(tmp_path: Path) 
     assert (alone, summary["refused"]) == (4, 1)
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_a_refused_start_leaves_no_store_behind(tmp_path: Path) -> None:
     """The store is not created to be refused: after the refusal the folder is as it was."""

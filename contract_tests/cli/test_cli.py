@@ -228,6 +228,7 @@ def test_exit_codes_are_distinct_and_documented() -> None:
     assert exit_code_for(ValueError("x")) == 1
 
 
+@pytest.mark.subprocess
 def test_help_starts_without_heavy_imports() -> None:
     code = (
         "import sys; from sora_unified.cli import build_parser; build_parser().format_help(); "
@@ -239,6 +240,7 @@ def test_help_starts_without_heavy_imports() -> None:
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.subprocess
 def test_end_to_end_generate_subprocess(tmp_path: Path) -> None:
     config = tmp_path / "sandbox.json"
     config.write_text(
@@ -281,6 +283,7 @@ def test_end_to_end_generate_subprocess(tmp_path: Path) -> None:
     assert data["seconds"] == 8 and data["size"] == "1280x720"
 
 
+@pytest.mark.subprocess
 def test_sandbox_command_serves_on_loopback(tmp_path: Path) -> None:
     import httpx
 
@@ -310,6 +313,7 @@ def test_sandbox_command_serves_on_loopback(tmp_path: Path) -> None:
     assert "sk-in-a-query" not in out and "sandbox-key" not in out  # after the announcement
 
 
+@pytest.mark.subprocess
 def test_the_sandbox_logs_each_request_to_people_on_stderr(tmp_path: Path) -> None:
     import httpx
 
@@ -388,6 +392,7 @@ def _start_slow_generate(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_json_mode_names_the_task_at_submit_and_on_interruption(
     tmp_path: Path, signal_name: str, code: int
@@ -408,6 +413,7 @@ def test_json_mode_names_the_task_at_submit_and_on_interruption(
     assert f"sora-unified wait {submitted['task']}" in last["resume"]
 
 
+@pytest.mark.subprocess
 def test_text_mode_says_how_to_resume_after_ctrl_c(tmp_path: Path) -> None:
     import signal
 
@@ -469,6 +475,7 @@ def _generate_on_the_wire(
     pytest.fail(f"the submit never left; exit {process.wait(30)}")
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_a_signal_during_the_submit_waits_for_its_task_and_names_it(
     tmp_path: Path, signal_name: str, code: int
@@ -485,6 +492,7 @@ def test_a_signal_during_the_submit_waits_for_its_task_and_names_it(
     assert events[2]["task"] == task and f"sora-unified wait {task}" in events[2]["resume"]
 
 
+@pytest.mark.subprocess
 def test_a_second_signal_during_the_submit_stops_at_once_and_says_a_task_may_exist(
     tmp_path: Path,
 ) -> None:
@@ -501,6 +509,7 @@ def test_a_second_signal_during_the_submit_stops_at_once_and_says_a_task_may_exi
     assert "may have created a task" in interrupted["hint"] and interrupted["resume"] is None
 
 
+@pytest.mark.subprocess
 def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None:
     # The local image is uploaded first (slowly): Ctrl-C then must not let the paid submit go.
     import signal
@@ -516,6 +525,7 @@ def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None
     assert interrupted["event"] == "interrupted" and interrupted["task"] is None
 
 
+@pytest.mark.subprocess
 def test_a_signal_in_the_backoff_after_a_refused_submit_sends_no_retry(tmp_path: Path) -> None:
     # The vendor refuses the first submit (429, nothing created); the client waits 3 s before
     # the retry. Asked to stop meanwhile, the command stops without sending it.

@@ -102,6 +102,7 @@ def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().out.strip() == f"sora-unified {metadata.version('sora-unified')}"
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_runs_the_command() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sora_unified", "--help"],
@@ -260,6 +261,7 @@ def test_the_readmes_exit_code_tables_are_the_commands(after: str, table: str) -
         assert len(shared) >= min(2, len(_key_words(meaning))), (code, meaning, documented[code])
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("argv", "module", "extra"),
     [

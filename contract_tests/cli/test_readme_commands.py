@@ -111,6 +111,7 @@ def _run_server(argv: list[str]) -> None:
         process.wait(timeout=30)
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_every_readme_command_runs_as_written_against_the_sandbox(
     shell: Path, capsys: pytest.CaptureFixture[str]

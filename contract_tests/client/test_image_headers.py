@@ -57,6 +57,7 @@ def _written(tmp_path: Path, kind: str, width: int, height: int) -> Path:
     return target
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("kind", sorted(WRITERS))
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_images_ffmpeg_writes_are_read_at_their_size(
@@ -67,6 +68,7 @@ def test_images_ffmpeg_writes_are_read_at_their_size(
     assert image.format == FORMAT.get(kind, "webp")
 
 
+@pytest.mark.subprocess
 def test_the_three_webp_forms_are_all_written(tmp_path: Path) -> None:
     """So the size test above covers VP8, VP8L and VP8X (the alpha file is the extended form)."""
     chunks = {

@@ -122,6 +122,7 @@ def test_key_is_not_in_repr_or_headers() -> None:
     assert KEY not in str(dict(client._http.headers))
 
 
+@pytest.mark.subprocess
 def test_import_is_light() -> None:
     # Only the version's leaf module (one assignment, no imports) comes with the package.
     code = (

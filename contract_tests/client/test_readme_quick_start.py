@@ -23,6 +23,7 @@ def _quick_start() -> str:
     return str(blocks[0])
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_the_quick_start_runs_as_written_against_the_sandbox(tmp_path: Path) -> None:
     code = _quick_start()

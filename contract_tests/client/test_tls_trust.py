@@ -194,12 +194,14 @@ def test_a_missing_ssl_cert_file_fails_when_the_client_is_built(
         sora_unified.Client("kie", api_key="tls-test")
 
 
+@pytest.mark.subprocess
 @pytest.mark.usefixtures("trusting_dir")
 def test_a_certificate_from_ssl_cert_dir_is_trusted(https_url: str) -> None:
     with _client(https_url) as client:
         assert client.retrieve(TASK).progress == 40
 
 
+@pytest.mark.subprocess
 @pytest.mark.usefixtures("trusting_dir")
 def test_ssl_cert_file_is_read_instead_of_ssl_cert_dir(
     https_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

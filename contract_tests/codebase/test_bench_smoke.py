@@ -14,6 +14,7 @@ from contract_tests.support.specs import ROOT
 
 # --smoke: every figure once, with instant sandbox tasks: the run's length does not depend on a
 # wall-time floor. The timeout is a hang guard, not a speed judgement (make bench measures).
+@pytest.mark.subprocess
 @pytest.mark.timeout(900)
 def test_the_benchmark_runs_and_reports_every_figure() -> None:
     done = subprocess.run(

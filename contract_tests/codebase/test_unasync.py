@@ -11,10 +11,12 @@ import pytest
 from tools import unasync
 
 
+@pytest.mark.regeneration
 def test_the_sync_client_is_the_async_text_unasynced(capsys: pytest.CaptureFixture[str]) -> None:
     assert unasync.main(["--check"]) == 0, capsys.readouterr().err
 
 
+@pytest.mark.regeneration
 def test_a_hand_edit_of_the_sync_client_fails_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -26,6 +28,7 @@ def test_a_hand_edit_of_the_sync_client_fails_the_check(
     assert "does not match _async_client.py; run `make generate`" in capsys.readouterr().err
 
 
+@pytest.mark.regeneration
 def test_a_rule_that_matches_nothing_fails_the_check(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

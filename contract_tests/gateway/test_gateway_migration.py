@@ -27,6 +27,7 @@ def readme_script() -> str:
     return found.group(1)
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse", "modelverse-openai"])
 def test_the_readme_migration_script_runs_unmodified(vendor: str, tmp_path: Path) -> None:

@@ -191,6 +191,7 @@ def _serve(tmp_path: Path, sandbox: Sandbox) -> tuple[subprocess.Popen[str], str
     return server, json.loads(server.stdout.readline())["url"].removesuffix("/v1")
 
 
+@pytest.mark.subprocess
 @pytest.mark.timeout(600)
 def test_kill_9_with_creates_in_flight_then_a_restart(
     tmp_path: Path, slow_sandbox: Sandbox

@@ -21,6 +21,7 @@ def _serve(tmp_path: Path, *options: str, **env: str) -> subprocess.CompletedPro
     )  # fmt: skip
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("vendor", "variable"), [("kie", "KIE_API_KEY"), ("evolink", "EVOLINK_API_KEY")]
 )
@@ -32,17 +33,20 @@ def test_serve_without_the_vendors_key_exits_3_naming_it(
     assert variable in ran.stderr and "--sandbox" not in ran.stdout
 
 
+@pytest.mark.subprocess
 def test_serve_beyond_loopback_without_keys_exits_3(tmp_path: Path) -> None:
     ran = _serve(tmp_path, "--sandbox", "--host", "0.0.0.0")  # refused before it binds
     assert ran.returncode == 3, ran.stderr
     assert "SORA_UNIFIED_GATEWAY_KEYS" in ran.stderr
 
 
+@pytest.mark.subprocess
 def test_serve_refuses_a_bad_keys_setting(tmp_path: Path) -> None:
     ran = _serve(tmp_path, "--sandbox", SORA_UNIFIED_GATEWAY_KEYS="alice:short")
     assert ran.returncode == 3 and "8 to 512" in ran.stderr, ran.stderr
 
 
+@pytest.mark.subprocess
 def test_serve_announces_its_url_once_it_accepts_and_logs_each_request(tmp_path: Path) -> None:
     import json
 

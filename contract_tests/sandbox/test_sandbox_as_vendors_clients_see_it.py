@@ -385,6 +385,7 @@ def _cli_env(tmp_path: Path, timing: dict[str, float]) -> dict[str, str]:
     }
 
 
+@pytest.mark.subprocess
 def test_a_sandbox_task_can_be_resumed_after_the_command_is_killed(tmp_path: Path) -> None:
     env = _cli_env(tmp_path, {"queue_seconds": 2, "run_seconds": 1, "not_visible_seconds": 0})
     generate = subprocess.Popen(

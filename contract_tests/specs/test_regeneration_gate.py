@@ -33,6 +33,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.regeneration
 def test_make_generate_reproduces_generated_byte_for_byte(project_copy: Path) -> None:
     """The README's workflow: `make generate` on an untouched checkout changes nothing."""
     before = _tree(project_copy / "generated")
@@ -64,11 +65,13 @@ def _check(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.regeneration
 def test_unchanged_copy_passes(project_copy: Path) -> None:
     result = _check(project_copy)
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.regeneration
 def test_edited_spec_without_regeneration_fails(project_copy: Path) -> None:
     spec = project_copy / "specs" / "modelverse.yaml"
     text = spec.read_text()
@@ -80,6 +83,7 @@ def test_edited_spec_without_regeneration_fails(project_copy: Path) -> None:
     assert "generated/modelverse_client/_manifest.json (differs)" in result.stderr
 
 
+@pytest.mark.regeneration
 def test_hand_edit_of_generated_code_fails(project_copy: Path) -> None:
     target = project_copy / "generated" / "modelverse_client" / "types.py"
     target.write_text(target.read_text() + "\n# edited by hand\n")
