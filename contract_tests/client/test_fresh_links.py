@@ -5,7 +5,6 @@ renewal: their expired links fail at once, with no extra request."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,19 +23,14 @@ FRESH_LINK_SECONDS = 20 * 60
 FAULTY = (Fault(kind="server_error", vendor="kie", endpoint="fresh_link"),)
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
 def _sandbox(clock: FakeClock, faults: tuple[Fault, ...] = ()) -> Sandbox:
     return Sandbox(SandboxConfig(timing=TIMING, faults=faults), clock=clock)
 
 
 @pytest.fixture
-def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
-    with _sandbox(clock) as running:
-        yield running
+def sandbox_config() -> SandboxConfig:
+    """The shared `sandbox` and `clock` fixtures (conftest.py), on this module's timing."""
+    return SandboxConfig(timing=TIMING)
 
 
 def _client(sandbox: Sandbox, vendor: str, clock: FakeClock) -> Client:

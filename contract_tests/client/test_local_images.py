@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -37,19 +36,14 @@ LANDSCAPE = png(1280, 720)
 PORTRAIT = png(720, 1280)
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
 def _sandbox(clock: FakeClock, *faults: Fault) -> Sandbox:
     return Sandbox(SandboxConfig(timing=TIMING, faults=faults), clock=clock)
 
 
 @pytest.fixture
-def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
-    with _sandbox(clock) as running:
-        yield running
+def sandbox_config() -> SandboxConfig:
+    """The shared `sandbox` and `clock` fixtures (conftest.py), on this module's timing."""
+    return SandboxConfig(timing=TIMING)
 
 
 def _client(sandbox: Sandbox, vendor: str, clock: FakeClock, **options: object) -> Client:

@@ -4,7 +4,6 @@ real MP4 results, expiring links, callbacks and bookkeeping."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -42,16 +41,9 @@ VENDORS = ["kie", "evolink", "modelverse"]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
-    # Our own client is held to the strict reading: a field the spec does not list is refused.
-    config = SandboxConfig(timing=TIMING, unknown_fields="reject")
-    with Sandbox(config, clock=clock) as running:
-        yield running
+def sandbox_timing() -> Timing:
+    """The shared `sandbox` and `clock` fixtures (conftest.py), on this module's timing."""
+    return TIMING
 
 
 def _client(sandbox: Sandbox, vendor: str, clock: FakeClock, **kwargs: object) -> Client:

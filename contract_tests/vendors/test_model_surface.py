@@ -4,7 +4,6 @@ refusals that must happen before any HTTP request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -21,7 +20,7 @@ from sora_unified import (
     VideoRequest,
     capabilities,
 )
-from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
+from sora_unified.sandbox import SANDBOX_KEY, Sandbox, Timing
 
 from contract_tests.support.fakes import FakeClock, Refusing
 from contract_tests.support.mp4 import read_mp4
@@ -32,15 +31,9 @@ SORA_LINK = "https://sora.chatgpt.com/p/s_68e8e7c5a3c48191b5d1d2a1b0e4c6f7"
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def sandbox(clock: FakeClock) -> Iterator[Sandbox]:
-    # Held to the strict reading: a field the spec does not list is refused.
-    with Sandbox(SandboxConfig(timing=TIMING, unknown_fields="reject"), clock=clock) as running:
-        yield running
+def sandbox_timing() -> Timing:
+    """The shared `sandbox` and `clock` fixtures (conftest.py), on this module's timing."""
+    return TIMING
 
 
 def _client(sandbox: Sandbox, vendor: str, clock: FakeClock) -> Client:
