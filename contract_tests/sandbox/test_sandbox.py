@@ -3,8 +3,10 @@ real MP4 results, expiring links, callbacks and bookkeeping."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -20,6 +22,7 @@ from sora_unified import (
     PermissionDeniedError,
     Shot,
     SubmissionUncertainError,
+    Video,
     VideoRequest,
     parse_callback,
 )
@@ -52,17 +55,27 @@ def _client(sandbox: Sandbox, vendor: str, clock: FakeClock, **kwargs: object) -
     )  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("flavour", ["sync", "async"])
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_lifecycle_and_playable_result(
-    vendor: str, sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    vendor: str, flavour: str, sandbox: Sandbox, client_factory: Any, tmp_path: Path
 ) -> None:
-    client = _client(sandbox, vendor, clock)
+    client = client_factory(vendor, flavour)
     seen: list[tuple[str, int, str | None]] = []
-    video = client.generate(
-        REQUESTS[vendor],
-        out=tmp_path / "v.mp4",
-        on_progress=lambda v: seen.append((v.status, v.progress, v.vendor_status)),
-    )
+
+    def generate() -> Any:
+        return client.generate(
+            REQUESTS[vendor],
+            out=tmp_path / "v.mp4",
+            on_progress=lambda v: seen.append((v.status, v.progress, v.vendor_status)),
+        )
+
+    async def generate_async() -> Video:
+        async with client:
+            made: Video = await generate()
+            return made
+
+    video = generate() if flavour == "sync" else asyncio.run(generate_async())
     statuses = [status for status, _, _ in seen]
     assert statuses[0] == "queued" and statuses[-1] == "completed" and "in_progress" in statuses
     progresses = [p for s, p, _ in seen if s == "in_progress"]
