@@ -1,7 +1,7 @@
 # sora-unified: everything runs from a fresh clone with only python3 and make.
 #   make demo             generate one video per vendor against the built-in sandbox (no key)
 #   make test             install the pinned tools, then check, lint and run every test
-#   make test-fast        the tests that start no command, PostgreSQL or regeneration (seconds)
+#   make test-fast        the tests that start no command, PostgreSQL or regeneration
 #   make generate         regenerate generated/ from specs/ (and the sync client from the async one)
 #   make check-generated  fail if generated/ does not match specs/, or the sync client its async text
 #   make test-deep        the contract suite with many more hypothesis examples

@@ -6,6 +6,7 @@ seed is fixed per test (derandomize) in the default profile so CI runs are repro
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -17,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sora_unified import AsyncClient, Client
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
 from contract_tests.support.fakes import FakeClock
 
 if TYPE_CHECKING:
-    from sora_unified import AsyncClient, Client
     from sora_unified.batch import JobStore
 
 settings.register_profile(
@@ -58,7 +59,7 @@ def _sandbox_state_in_tmp(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 # The slow kinds carry a marker, so `make test-fast` (-m "not subprocess and not postgres and not
-# regeneration") runs the rest in seconds. `postgres` is applied here to every test that uses the
+# regeneration") runs the rest without them. `postgres` is applied here to every test that uses the
 # server; `subprocess` and `regeneration` are written on the tests; both are enforced below, so a
 # test that starts a command or a database without saying so fails instead of slowing the fast part.
 SLOW_KINDS = {
@@ -199,8 +200,6 @@ class ClientFactory:
         self.made: list[Client | AsyncClient] = []
 
     def __call__(self, vendor: str, flavour: str = "sync", **options: Any) -> Any:
-        from sora_unified import AsyncClient, Client
-
         kind = {"sync": Client, "async": AsyncClient}[flavour]
         made = kind(
             vendor, **{**self.sandbox.client_options(vendor), "clock": self.clock, **options}
@@ -209,10 +208,6 @@ class ClientFactory:
         return made
 
     def close(self) -> None:
-        import asyncio
-
-        from sora_unified import AsyncClient
-
         for made in self.made:
             if isinstance(made, AsyncClient):
                 asyncio.run(made.close())

@@ -43,7 +43,7 @@ def check_poll_interval(value: object) -> float | None:
     ):
         raise ConfigurationError(
             f"poll_interval must be a number of seconds >= {MIN_POLL_INTERVAL_SECONDS:g}, or None"
-            f" for the schedule (2.5 s, then slower); got {value!r}"
+            f" for the schedule ({POLL_SCHEDULE[0][1]:g} s, then slower); got {value!r}"
         )
     return float(value)
 

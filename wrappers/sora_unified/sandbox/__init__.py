@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import NotRequired, Protocol, TypedDict
 
 from .._access_log import Request
+from .._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
 from .._limits import RateLimit
 from .._server import ThreadedServer
 from ._config import FAULT_KINDS, SANDBOX_KEY, Fault, SandboxConfig, Timing
@@ -57,8 +58,6 @@ class ClientOptions(TypedDict):
 def poll_interval_for(timing: Timing) -> float:
     """A `wait` pace that fits a sandbox's timing: a task seen about five times while it runs
     (at least every 0.1 s, at most every 2.5 s as on a vendor), not 2.5 s after a job of 0.2 s."""
-    from .._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
-
     length = timing.not_visible_seconds + timing.queue_seconds + timing.run_seconds
     return min(POLL_SCHEDULE[0][1], max(MIN_POLL_INTERVAL_SECONDS, length / 5))
 
