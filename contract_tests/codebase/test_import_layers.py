@@ -81,10 +81,11 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("client", frozenset({"", "_async_client", "_client", "_client_base", "_sync_client"})),
     ("sandbox / batch", frozenset({"sandbox.*", "batch.*"})),
     ("gateway", frozenset({"gateway.*"})),
+    ("testing", frozenset({"testing.*"})),
     ("cli", frozenset({"cli.*", "demo", "__main__"})),
 )
 # Packages whose underscored modules are theirs alone: others import the package's own names.
-PACKAGES = ("batch", "cli", "gateway", "sandbox", "vendors", "_capabilities")
+PACKAGES = ("batch", "cli", "gateway", "sandbox", "testing", "vendors", "_capabilities")
 
 
 def _name(path: Path) -> str:

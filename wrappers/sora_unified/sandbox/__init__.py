@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import NotRequired, Protocol, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 from .._access_log import Request
 from .._constants import MIN_POLL_INTERVAL_SECONDS, POLL_SCHEDULE
@@ -40,6 +40,8 @@ __all__ = [
     "SandboxState",
     "Timing",
     "client_options",
+    "vendor_error",
+    "vendor_spec",
 ]
 
 
@@ -81,6 +83,23 @@ def client_options(root: str, vendor: str) -> ClientOptions:
     return options
 
 
+def vendor_spec(vendor: str) -> dict[str, Any]:
+    """`vendor`'s OpenAPI document as the sandbox reads it (packaged in the wheel)."""
+    from ._specs import spec
+
+    return spec(vendor)
+
+
+def vendor_error(
+    vendor: str, status: int, message: str, *, retry_after: float | None = None
+) -> tuple[int, Any, dict[str, str]]:
+    """How `vendor` answers an error: (HTTP status, JSON body, headers), in its documented
+    format (kie: its envelope, HTTP 200 except for rate limits, as its docs say)."""
+    from ._vendors import error_reply
+
+    return error_reply(vendor, status, message, retry_after)
+
+
 class _WallClock(Protocol):
     def time(self) -> float: ...
 
@@ -91,12 +110,13 @@ class Sandbox:
     def __init__(
         self, config: SandboxConfig | None = None, *, clock: _WallClock | None = None
     ) -> None:
-        from ._app import build_app
+        from ._app import SandboxApp
 
-        self.config = config or SandboxConfig()
+        self.config = self._started_config = config or SandboxConfig()
         self.state = SandboxState(path=self.config.state)
         self._now = clock.time if clock is not None else time.time
-        self.app = build_app(self.config, self.state, self._now)
+        self._emulator = SandboxApp(self.config, self.state, self._now)
+        self.app = self._emulator.app
         self._server: ThreadedServer | None = None
         self.url: str | None = None
 
@@ -123,6 +143,52 @@ class Sandbox:
         options = client_options(self.url, vendor)
         options["poll_interval"] = poll_interval_for(self.config.timing)
         return options
+
+    def reset(self, config: SandboxConfig | None = None) -> None:
+        """Forget every task, request count, credit spent, callback, upload and scripted fault,
+        and behave as `config` says (by default the configuration the sandbox was made with):
+        one sandbox serving many tests, each starting clean. The server keeps its port. Only
+        `state` and `callback_transport` cannot change while it serves. A callback already on
+        its way is still delivered."""
+        chosen = config if config is not None else self._started_config
+        self._emulator.reset(chosen)
+        self.config = chosen
+
+    def fail_next(
+        self,
+        endpoint: str,
+        kind: str,
+        *,
+        vendor: str = "*",
+        times: int = 1,
+        delay: float = 2.0,
+        retry_after: float = 1.0,
+        message: str | None = None,
+    ) -> Fault:
+        """Answer the next `times` calls to `endpoint` (of `vendor`, or any) with the fault
+        `kind` (FAULT_KINDS), then behave normally again: `fail_next("submit", "rate_limit")`,
+        `fail_next("status", "drop_after")`, `fail_next("submit", "fail_generation")`. `delay`
+        is a "slow" fault's wait, `retry_after` a rate limit's, `message` a failed generation's."""
+        fault = Fault(
+            kind=kind,  # type: ignore[arg-type]  # checked by Fault, naming what is allowed
+            vendor=vendor,
+            endpoint=endpoint,  # type: ignore[arg-type]
+            delay=delay,
+            retry_after=retry_after,
+            message=message,
+        )
+        self._emulator.script.add(fault, times)
+        return fault
+
+    def callback_message(self, vendor: str, task_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """The callback `vendor` would send now for its finished task `task_id`: the JSON body
+        and the headers (kie's signature when `kie_hmac_key` is set). ValueError for a task
+        the sandbox does not have or that has not ended, or a vendor that sends none."""
+        return self._emulator.callbacks.message(vendor, task_id)
+
+    def scripted_faults(self) -> tuple[Fault, ...]:
+        """The faults `fail_next` scripted that no call has taken yet."""
+        return self._emulator.script.pending()
 
     def start(
         self,

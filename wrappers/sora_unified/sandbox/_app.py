@@ -24,6 +24,7 @@ from ._config import Fault, SandboxConfig
 from ._links import LinkSigner
 from ._media import clip
 from ._openai_videos import OpenAIVideosHost
+from ._script import FaultScript
 from ._specs import api_key, first_error, strip_unknown_fields
 from ._state import CONTENT_POLICY_MESSAGE, SandboxState, SandboxTask
 from ._uploads import PATHS as UPLOAD_PATHS
@@ -88,6 +89,7 @@ class SandboxApp:
         self.state = state
         self.now = now
         self.rng = random.Random(config.seed)  # noqa: S311 - fault sampling, not crypto
+        self.script = FaultScript()
         self.emulators = emulators(config)
         self.error_formats: dict[str, ErrorFormat] = {
             **self.emulators,
@@ -171,6 +173,9 @@ class SandboxApp:
 
     def _fault(self, vendor: str, endpoint: str) -> Fault | None:
         call_number = self.state.count_request(vendor, endpoint)
+        scripted = self.script.take(vendor, endpoint)
+        if scripted is not None:
+            return scripted
         for fault in self.config.faults:
             if fault.applies(vendor, endpoint, call_number, self.rng):
                 return fault
@@ -195,9 +200,30 @@ class SandboxApp:
             status, f"sandbox fault: {fault.kind}", retry_after=retry_after, code=code
         )
 
+    def reset(self, config: SandboxConfig) -> None:
+        """Forget every task, count, upload and scripted fault, and behave as `config` says
+        from the next request on (`Sandbox.reset`)."""
+        if config.state != self.config.state or (
+            config.callback_transport is not self.config.callback_transport
+        ):
+            raise ValueError(
+                "state and callback_transport are fixed while the sandbox serves; start another"
+                " sandbox to change them"
+            )
+        ignored = self._ignore_field if config.unknown_fields == "ignore" else None
+        self.config = self.callbacks.config = self.openai_host.config = config
+        self.openai_host._ignored = ignored
+        self.file_hosts.reconfigure(fetch_anywhere=config.url_uploads_anywhere, ignored=ignored)
+        kie = self.emulators["kie"]
+        assert isinstance(kie, Kie)
+        kie.form = config.kie_error_form
+        self.rng.seed(config.seed)
+        self.script.clear()
+        self.state.clear()
+
     def _openai_routes(self) -> list[Route]:
         """ModelVerse's OpenAI-compatible API, beside its native one on the same host."""
-        host = OpenAIVideosHost(
+        host = self.openai_host = OpenAIVideosHost(
             self.config,
             self.state,
             self.now,

@@ -30,6 +30,7 @@ from ._vendors import Emulators
 
 logger = logging.getLogger("sora_unified.sandbox")
 _log_lock = threading.Lock()
+CALLBACK_VENDORS = ("kie", "evolink")
 
 
 class CallbackSender:
@@ -112,11 +113,27 @@ class CallbackSender:
         with _log_lock, Path(self.config.callback_log).open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
 
-    async def _send(self, client: httpx.AsyncClient, task: SandboxTask) -> None:
+    def message(self, vendor: str, task_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """The callback `vendor` sends for its finished task `task_id`: body and headers
+        (signed when the vendor signs and a key is configured)."""
+        if vendor not in CALLBACK_VENDORS:
+            raise ValueError(f"{vendor} sends no callbacks; {' and '.join(CALLBACK_VENDORS)} do")
+        task = self.state.task(vendor, task_id)
+        if task is None:
+            raise ValueError(f"the sandbox has no {vendor} task {task_id!r}")
+        phase = task.phase(self.now(), self.config.timing)
+        if phase not in ("completed", "failed"):
+            raise ValueError(f"{vendor} task {task_id} is {phase}: callbacks come when it ends")
+        return self._message(task)
+
+    def _message(self, task: SandboxTask) -> tuple[dict[str, Any], dict[str, str]]:
         emulator = self.emulators[task.vendor]
         phase = task.phase(self.now(), self.config.timing)
         body = emulator.callback(task, phase, self.config.timing, self.base_url or task.base_url)
-        headers = self._headers(task)
+        return body, self._headers(task)
+
+    async def _send(self, client: httpx.AsyncClient, task: SandboxTask) -> None:
+        body, headers = self._message(task)
         url = task.callback_url
         assert url is not None
 

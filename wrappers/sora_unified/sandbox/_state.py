@@ -187,6 +187,16 @@ class SandboxState:
         with self.lock:
             return self.requests[(vendor, endpoint)]
 
+    def clear(self) -> None:
+        """Forget every task and count (the tasks in a state file stay there)."""
+        with self.lock:
+            self.tasks.clear()
+            self.requests.clear()
+            self.created_per_key.clear()
+            self.callbacks.clear()
+            self.credits_used.clear()
+            self.ignored_fields.clear()
+
     def close(self) -> None:
         with self.lock:
             if self._file is not None:

@@ -106,6 +106,13 @@ class FileHosts:
         self._ignored = ignored
         self.files: dict[tuple[str, str], StoredFile] = {}
 
+    def reconfigure(
+        self, *, fetch_anywhere: bool, ignored: Callable[[str, str], None] | None
+    ) -> None:
+        """Another sandbox configuration from now on; the stored files are forgotten."""
+        self._fetch_anywhere, self._ignored = fetch_anywhere, ignored
+        self.files.clear()
+
     # -- serving -----------------------------------------------------------------------------
 
     def served(self, vendor: str, path: str) -> StoredFile | None:

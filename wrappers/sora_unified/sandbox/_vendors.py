@@ -334,3 +334,16 @@ Emulators = Mapping[str, Emulator]
 
 def emulators(config: SandboxConfig) -> dict[str, Emulator]:
     return {"kie": Kie(config), "evolink": Evolink(), "modelverse": Modelverse()}
+
+
+def error_reply(
+    vendor: str, status: int, message: str, retry_after: float | None
+) -> tuple[int, Any, dict[str, str]]:
+    formats: dict[str, ErrorFormat] = {
+        **emulators(SandboxConfig()),
+        "modelverse-openai": OpenAIVideos(),
+    }
+    if vendor not in formats:
+        raise ValueError(f"unknown vendor {vendor!r}; the sandbox has {', '.join(formats)}")
+    reply = formats[vendor].error(status, message, retry_after=retry_after)
+    return reply.status, reply.body, dict(reply.headers or {})
