@@ -123,7 +123,10 @@ class CallbackSender:
             raise ValueError(f"the sandbox has no {vendor} task {task_id!r}")
         phase = task.phase(self.now(), self.config.timing)
         if phase not in ("completed", "failed"):
-            raise ValueError(f"{vendor} task {task_id} is {phase}: callbacks come when it ends")
+            raise ValueError(
+                f"{vendor} task {task_id} has not ended ({phase.replace('_', ' ')}):"
+                " its callback comes when it does"
+            )
         return self._message(task)
 
     def _message(self, task: SandboxTask) -> tuple[dict[str, Any], dict[str, str]]:

@@ -14,12 +14,13 @@ class FakeClock:
 
     Thread-safe: the sandbox serving on its own thread and the client under test read one
     clock, so a task's queue and run seconds pass exactly when the client sleeps through them.
-    `time()` starts at the real time (vendors' timestamps stay plausible)."""
+    `time()` starts at the real time (timestamps stay plausible, and a signed callback passes
+    a handler's freshness check); `resync()` brings it back there."""
 
     def __init__(self, start: float | None = None) -> None:
         self._lock = threading.Lock()
         self._now = time.time() if start is None else float(start)
-        self._origin = self._now
+        self._monotonic = 0.0
         self.sleeps: list[float] = []
 
     def time(self) -> float:
@@ -28,7 +29,14 @@ class FakeClock:
 
     def monotonic(self) -> float:
         with self._lock:
-            return self._now - self._origin
+            return self._monotonic
+
+    def resync(self) -> None:
+        """Set `time()` to the real time again (the kit does before each test); `monotonic()`
+        never goes back, and the sleeps are forgotten."""
+        with self._lock:
+            self._now = time.time()
+            self.sleeps.clear()
 
     def advance(self, seconds: float) -> None:
         """Move time forward by `seconds` without anyone sleeping (a link expiring, say)."""
@@ -36,6 +44,7 @@ class FakeClock:
             raise ValueError(f"seconds must be a number >= 0; got {seconds!r}")
         with self._lock:
             self._now += seconds
+            self._monotonic += seconds
 
     def sleep(self, seconds: float) -> None:
         if not seconds >= 0:
@@ -43,6 +52,7 @@ class FakeClock:
         with self._lock:
             self.sleeps.append(seconds)
             self._now += seconds
+            self._monotonic += seconds
 
     async def sleep_async(self, seconds: float) -> None:
         self.sleep(seconds)

@@ -94,7 +94,8 @@ class SandboxKit:
     def reset(self, *, timing: Timing | None = None, **settings: Any) -> None:
         """Start clean: no tasks, counts, credits spent, callbacks, uploads or scripted faults,
         the kit's configuration with these changes (`timing=Timing(queue_seconds=30)`,
-        `credits=100`, any other `SandboxConfig` field), and the clock's sleeps forgotten."""
+        `credits=100`, any other `SandboxConfig` field), and the clock back at the real time
+        with its sleeps forgotten."""
         changes = dict(settings, **({"timing": timing} if timing is not None else {}))
         known = {field.name for field in dataclasses.fields(SandboxConfig)}
         unknown = sorted(set(changes) - known)
@@ -104,7 +105,7 @@ class SandboxKit:
                 f" of SandboxConfig: {', '.join(sorted(known))}"
             )
         self.sandbox.reset(dataclasses.replace(self.base_config, **changes))
-        self.clock.sleeps.clear()
+        self.clock.resync()
 
     # -- clients -----------------------------------------------------------------------------
 

@@ -88,13 +88,23 @@ def sora_client(sora_sandbox: SandboxKit, sora_vendor: str) -> Iterator[Client]:
 
 @pytest.fixture
 def sora_async_client(sora_sandbox: SandboxKit, sora_vendor: str) -> Iterator[AsyncClient]:
-    """An AsyncClient; a sync fixture, so it works under any async test plugin. Closed after
-    the test (closing it yourself first is fine)."""
+    """An AsyncClient; a sync fixture, so it works under any async test plugin (or none).
+    A test that runs its own event loop closes it there (`async with sora_async_client:`):
+    its connections belong to that loop. Otherwise it is closed after the test."""
     client = sora_sandbox.async_client(sora_vendor)
     yield client
     import asyncio  # here: a run that uses no async client does not import it
 
-    asyncio.run(client.close())
+    try:
+        asyncio.run(client.close())
+    except RuntimeError as error:
+        if "closed" not in str(error):
+            raise
+        raise pytest.UsageError(
+            "sora_async_client was used in an event loop that is closed now, and its"
+            " connections with it: close the client in that loop (`async with"
+            " sora_async_client:`)"
+        ) from error
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The testing kit (`sora_unified.testing`): its fixtures, helpers, mocks and plugin."""
