@@ -130,7 +130,7 @@ def test_the_kit_clients_take_overrides(sora_sandbox):
 
 
 def test_reset_names_an_unknown_setting(sora_sandbox):
-    with pytest.raises(TypeError, match="unknown sandbox setting.s. credit; the settings are"):
+    with pytest.raises(TypeError, match=r"unknown sandbox setting\(s\) credit; the settings are"):
         sora_sandbox.reset(credit=5)
 
 
