@@ -53,8 +53,8 @@ check-generated: $(STAMP)
 	$(PY) tools/unasync.py --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check wrappers contract_tests tools bench
-	$(BIN)/ruff format --check wrappers contract_tests tools bench
+	$(BIN)/ruff check wrappers contract_tests tools bench examples
+	$(BIN)/ruff format --check wrappers contract_tests tools bench examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict wrappers/sora_unified $(wildcard generated/*_client)

@@ -18,6 +18,10 @@ Figures (targets from the issue in brackets):
 
 - the command line's start with `--sandbox` (a fresh process each time): time to its first
   line, to the paid submit, and to the downloaded video, and `--help`     [< 1 s, < 1.5 s]
+- the testing kit: a pytest run of N tests, each submitting, waiting for and downloading one
+  video with `sora_client`: the session sandbox's set-up, and each test's own time (set-up,
+  call and teardown; the first test, which also pays for the session, left out)
+                                                                       [<= 1 s, <= 50 ms]
 
 The sandbox runs in its own process (`sora-unified sandbox`), so a client's peak RSS is its own;
 each client measurement runs in a fresh process.
@@ -460,6 +464,69 @@ def cli_start(folder: Path, repeat: int) -> dict[str, Any]:
     return found
 
 
+KIT_TESTS = """
+from sora_unified import VideoRequest
+import pytest
+
+@pytest.mark.parametrize("n", range({count}))
+def test_one_video(sora_client, sora_sandbox, tmp_path, n):
+    video = sora_client.generate(VideoRequest(prompt=f"a corgi {{n}}"), out=tmp_path / "v.mp4")
+    assert video.status == "completed" and sora_sandbox.submits() == 1
+"""
+KIT_TIMER = """
+import json, os, time
+import pytest
+
+FOUND = {"setup_s": None, "tests_s": []}
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    started = time.perf_counter()
+    try:
+        return (yield)
+    finally:
+        if fixturedef.argname == "sora_sandbox_session":
+            FOUND["setup_s"] = time.perf_counter() - started
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    started = time.perf_counter()
+    try:
+        return (yield)
+    finally:
+        FOUND["tests_s"].append(time.perf_counter() - started)
+
+def pytest_sessionfinish(session):
+    with open(os.environ["KIT_FIGURES"], "w") as handle:
+        json.dump(FOUND, handle)
+"""
+
+
+def testing_kit(folder: Path, count: int) -> dict[str, Any]:
+    """`count` tests of one video each on the plugin's fixtures, in a fresh pytest process."""
+    project = folder / "kit-project"
+    project.mkdir()
+    (project / "test_kit.py").write_text(KIT_TESTS.format(count=count))
+    (project / "conftest.py").write_text(KIT_TIMER)
+    figures = folder / "kit-figures.json"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"KIT_FIGURES": str(figures)}
+    done = subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(project)],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"the testing kit's run failed:\n{done.stdout[-3000:]}")
+    found = json.loads(figures.read_text())
+    rest = sorted(found["tests_s"][1:]) or found["tests_s"]
+    return {
+        "tests": count,
+        "session_setup_s": found["setup_s"],
+        "per_test_ms_median": 1000 * statistics.median(rest),
+        "per_test_ms_p95": 1000 * rest[min(len(rest) - 1, int(0.95 * len(rest)))],
+        "targets": {"session_setup_s": 1.0, "per_test_ms": 50.0},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", default="100,1000,5000", help="comma-separated job counts")
@@ -491,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             imports["runtime_venv"] = import_times(installed, repeat)
         show("import", imports)
         show("cli_start", cli_start(folder, repeat=1 if quick else 5))
+        show("testing_kit", testing_kit(folder, 5 if args.smoke else 50 if quick else 200))
         state = folder / "sandbox.sqlite3"
         config = SMOKE_SANDBOX_SETTINGS if args.smoke else SANDBOX_SETTINGS
         with sandbox_process(state, config) as url:

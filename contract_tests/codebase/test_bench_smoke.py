@@ -40,7 +40,7 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
     }
     assert set(figures) >= {
         "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
-        "sandbox", "linearity", "batch_nominal_s", "batch_large", "cli_start",
+        "sandbox", "linearity", "batch_nominal_s", "batch_large", "cli_start", "testing_kit",
     }  # fmt: skip
     assert set(figures["cli_start"]) == {"first_line_s", "submitted_s", "video_s", "help_s"}
     start = figures["cli_start"]
@@ -50,3 +50,5 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
         assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
         assert not figures[name]["errors" if name.startswith("async") else "not_completed"]
     assert figures["overhead"]["status_read"]["ratio"] > 0
+    kit = figures["testing_kit"]
+    assert kit["tests"] == 5 and kit["session_setup_s"] > 0 and kit["per_test_ms_median"] > 0
