@@ -509,9 +509,15 @@ def testing_kit(folder: Path, count: int) -> dict[str, Any]:
     (project / "test_kit.py").write_text(KIT_TESTS.format(count=count))
     (project / "conftest.py").write_text(KIT_TIMER)
     figures = folder / "kit-figures.json"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"KIT_FIGURES": str(figures)}
+    # Only the kit's plugin: this development environment's other plugins (hypothesis,
+    # schemathesis, xdist, ...) are not what a user's project pays for.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {
+        "KIT_FIGURES": str(figures),
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+    plugin = "sora_unified.testing.plugin"
     done = subprocess.run(
-        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(project)],
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", plugin, str(project)],
         cwd=project, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
@@ -558,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
             imports["runtime_venv"] = import_times(installed, repeat)
         show("import", imports)
         show("cli_start", cli_start(folder, repeat=1 if quick else 5))
-        show("testing_kit", testing_kit(folder, 5 if args.smoke else 50 if quick else 200))
+        show("testing_kit", testing_kit(folder, 3 if args.smoke else 50 if quick else 200))
         state = folder / "sandbox.sqlite3"
         config = SMOKE_SANDBOX_SETTINGS if args.smoke else SANDBOX_SETTINGS
         with sandbox_process(state, config) as url:
