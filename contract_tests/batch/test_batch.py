@@ -46,7 +46,7 @@ from sora_unified.cli._output import Output
 from sora_unified.cli._stopping import SIGNALS, GracefulStop
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
-from contract_tests.support.fakes import FakeClock
+from contract_tests.support.fakes import INSTANT_SETTINGS, FakeClock
 
 TIMING = Timing(queue_seconds=2, run_seconds=5, not_visible_seconds=0)
 GONE_WORKER = "gone-host:1:crashed"  # another machine's worker whose lease ran out long ago
@@ -436,7 +436,6 @@ SANDBOX_SETTINGS = {"timing": {"queue_seconds": 1, "run_seconds": 2, "not_visibl
 
 # What a resume is checked for (every job accounted for, none sent twice) does not depend on
 # how long the sandbox takes: its tasks finish at once and its submits are no longer slowed.
-INSTANT_SANDBOX = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
 
 
 def _command(jobs: Path, out: Path, *extra: str) -> list[str]:
@@ -490,7 +489,7 @@ def test_sigkill_at_random_points_then_resume_accounts_for_every_job(
         process.stdout.close()
     assert kills >= 2, "the run finished before it could be killed"
     instant = tmp_path / "sandbox-for-the-resume.json"
-    instant.write_text(json.dumps(INSTANT_SANDBOX))
+    instant.write_text(json.dumps(INSTANT_SETTINGS))
     finished = subprocess.run(
         _command(jobs, out, "--resume", *store),
         env=env | {"SORA_UNIFIED_SANDBOX_CONFIG": str(instant)},
@@ -569,7 +568,7 @@ def _stop_after_the_first_submit(
 def _resumed(tmp_path: Path) -> dict[str, int]:
     """`--resume` of the batch `_start_batch` began, to the end; its counts by state."""
     settings = tmp_path / "sandbox-for-the-resume.json"
-    settings.write_text(json.dumps(INSTANT_SANDBOX))
+    settings.write_text(json.dumps(INSTANT_SETTINGS))
     resumed = subprocess.run(
         [*_command(tmp_path / "jobs.jsonl", tmp_path / "out"), "--resume"],
         env=os.environ | {"SORA_UNIFIED_SANDBOX_CONFIG": str(settings)},

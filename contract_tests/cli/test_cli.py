@@ -15,27 +15,11 @@ import pytest
 from sora_unified.cli import EXIT_CODES, build_parser, exit_code_for, main
 from sora_unified.vendors import VENDOR_NAMES
 
-from contract_tests.support.fakes import FakeClock
+from contract_tests.support.fakes import INSTANT_SETTINGS
 from contract_tests.support.images import png
 from contract_tests.support.mp4 import read_mp4
 
-FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
-
-
-@pytest.fixture(autouse=True)
-def fake_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process commands poll on a fake clock: a task that never finishes (a drifted state
-    word, a stuck emulator) ends in WaitTimeoutError after fake minutes, not real ones."""
-    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
-
-
-@pytest.fixture
-def fast_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "sandbox.json"
-    config.write_text(json.dumps(FAST))
-    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
-    monkeypatch.chdir(tmp_path)
-    return config
+pytestmark = pytest.mark.usefixtures("fake_waits")  # cli/conftest.py
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -172,7 +156,9 @@ def test_failed_generation_exit_code_and_task(
 ) -> None:
     config = tmp_path / "fail.json"
     config.write_text(
-        json.dumps(FAST | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]})
+        json.dumps(
+            INSTANT_SETTINGS | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]}
+        )
     )
     monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
     monkeypatch.chdir(tmp_path)
@@ -437,7 +423,7 @@ def test_text_mode_says_how_to_resume_after_ctrl_c(tmp_path: Path) -> None:
 
 # -- a signal while the paid submit is on the wire ----------------------------------------------
 
-SLOW_SUBMIT = FAST | {"faults": [{"kind": "slow", "endpoint": "submit", "delay": 3}]}
+SLOW_SUBMIT = INSTANT_SETTINGS | {"faults": [{"kind": "slow", "endpoint": "submit", "delay": 3}]}
 
 
 def _generate_on_the_wire(
@@ -515,7 +501,9 @@ def test_a_signal_before_the_submit_leaves_stops_at_once(tmp_path: Path) -> None
     import signal
 
     (tmp_path / "frame.png").write_bytes(png(1280, 720))
-    slow_upload = FAST | {"faults": [{"kind": "slow", "endpoint": "upload", "delay": 3}]}
+    slow_upload = INSTANT_SETTINGS | {
+        "faults": [{"kind": "slow", "endpoint": "upload", "delay": 3}]
+    }
     arguments = ("--vendor", "evolink", "--image", str(tmp_path / "frame.png"))
     process = _generate_on_the_wire(tmp_path, slow_upload, *arguments)
     out, _ = _interrupt(process, signal.SIGINT)
@@ -531,7 +519,7 @@ def test_a_signal_in_the_backoff_after_a_refused_submit_sends_no_retry(tmp_path:
     # the retry. Asked to stop meanwhile, the command stops without sending it.
     import signal
 
-    refused = FAST | {
+    refused = INSTANT_SETTINGS | {
         "faults": [{"kind": "rate_limit", "endpoint": "submit", "nth": [1], "retry_after": 3}]
     }
     process = _generate_on_the_wire(tmp_path, refused, until="POST /api/v1/jobs/createTask -> 429")

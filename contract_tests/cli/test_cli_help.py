@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import re
 import subprocess
@@ -18,10 +17,7 @@ import pytest
 from sora_unified.cli import build_parser, main
 from sora_unified.cli._style import paint
 
-from contract_tests.support.fakes import FakeClock
-
 PACKAGE = Path(__file__).resolve().parents[2] / "wrappers" / "sora_unified"
-FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -33,20 +29,7 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
 COMMANDS = _commands()
 
 
-@pytest.fixture(autouse=True)
-def fake_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
-
-
-@pytest.fixture
-def fast_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "sandbox.json"
-    config.write_text(json.dumps(FAST))
-    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
-    monkeypatch.delenv("SORA_UNIFIED_SANDBOX", raising=False)
-    monkeypatch.delenv("SORA_UNIFIED_VENDOR", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("fake_waits")  # cli/conftest.py
 
 
 @pytest.fixture(autouse=True)
@@ -185,7 +168,7 @@ def test_an_out_in_a_missing_folder_is_refused_before_anything_is_paid(
     err = capsys.readouterr().err
     assert code == 2
     assert "--out nope/x/v.mp4: the folder 'nope/x' does not exist; create it first" in err
-    assert "submitted" not in err and not (fast_sandbox / "nope").exists()
+    assert "submitted" not in err and not (fast_sandbox.parent / "nope").exists()
 
 
 def test_download_without_out_names_the_file_after_the_task(
@@ -196,7 +179,7 @@ def test_download_without_out_names_the_file_after_the_task(
     assert main(["download", task, "--sandbox"]) == 0
     saved = Path(capsys.readouterr().out.strip())
     assert saved == Path("out") / f"{task.replace(':', '-')}.mp4"
-    assert (fast_sandbox / saved).stat().st_size > 1000
+    assert (fast_sandbox.parent / saved).stat().st_size > 1000
 
 
 class _Terminal(io.StringIO):

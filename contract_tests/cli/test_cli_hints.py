@@ -12,12 +12,10 @@ import pytest
 from sora_unified.cli import main
 from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
 
-from contract_tests.support.fakes import FakeClock
+from contract_tests.support.fakes import INSTANT_SETTINGS, FakeClock
 
-INSTANT = {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}
-FAST: dict[str, Any] = {"timing": INSTANT}
 # A task that stays queued for an hour: waits on the fake clock give up long before.
-STUCK: dict[str, Any] = {"timing": {**INSTANT, "queue_seconds": 3600}}
+STUCK: dict[str, Any] = {"timing": {**INSTANT_SETTINGS["timing"], "queue_seconds": 3600}}
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +29,7 @@ class Shell:
     def __init__(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
         self.config = folder / "sandbox.json"
         self.capsys = capsys
-        self.settings(FAST)
+        self.settings(INSTANT_SETTINGS)
 
     def settings(self, settings: dict[str, Any]) -> None:
         self.config.write_text(json.dumps(settings))
@@ -86,7 +84,9 @@ GENERATE = ("generate", "a corgi", "--vendor", "kie", "--sandbox", "--out", "c.m
 
 
 def test_a_failed_task_is_not_said_to_keep_running(shell: Shell) -> None:
-    shell.settings(FAST | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]})
+    shell.settings(
+        INSTANT_SETTINGS | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]}
+    )
     code, _, err = shell.run(*GENERATE)
     assert code == 8
     hint = _hint(err)
@@ -105,7 +105,7 @@ def test_a_task_still_running_is_resumed_by_the_printed_wait(shell: Shell, tmp_p
     assert hint == (
         f"task {task} keeps running; resume with: sora-unified wait {task} --out c.mp4 --sandbox"
     )
-    shell.settings(FAST)  # the task finishes now
+    shell.settings(INSTANT_SETTINGS)  # the task finishes now
     code, out, err = shell.run_printed(_printed_command(hint))
     assert code == 0, err
     assert out.strip() == "c.mp4" and (tmp_path / "c.mp4").stat().st_size > 1000
@@ -126,7 +126,9 @@ def test_without_out_the_hint_names_the_file_generate_would_have_written(shell: 
 def test_a_finished_task_whose_download_failed_is_fetched_by_the_printed_download(
     shell: Shell, tmp_path: Path
 ) -> None:
-    shell.settings(FAST | {"faults": [{"kind": "server_error", "endpoint": "download"}]})
+    shell.settings(
+        INSTANT_SETTINGS | {"faults": [{"kind": "server_error", "endpoint": "download"}]}
+    )
     code, _, err = shell.run(*GENERATE)
     assert code == 12
     hint = _hint(err)
@@ -134,14 +136,14 @@ def test_a_finished_task_whose_download_failed_is_fetched_by_the_printed_downloa
     assert hint == (
         f"task {task} finished; fetch it with: sora-unified download {task} --out c.mp4 --sandbox"
     )
-    shell.settings(FAST)
+    shell.settings(INSTANT_SETTINGS)
     code, _, err = shell.run_printed(_printed_command(hint))
     assert code == 0, err
     assert (tmp_path / "c.mp4").stat().st_size > 1000
 
 
 def test_an_uncertain_submit_prints_no_command_to_run_again(shell: Shell) -> None:
-    shell.settings(FAST | {"faults": [{"kind": "drop_after", "endpoint": "submit"}]})
+    shell.settings(INSTANT_SETTINGS | {"faults": [{"kind": "drop_after", "endpoint": "submit"}]})
     code, events = shell.events(*GENERATE)
     assert code == 10
     error = events[-1]
@@ -169,14 +171,16 @@ def test_download_of_a_running_task_says_to_wait_and_the_printed_wait_downloads(
         f"task {task} is still queued; wait for it and download it with:"
         f" sora-unified wait {task} --out v.mp4 --sandbox"
     )
-    shell.settings(FAST)
+    shell.settings(INSTANT_SETTINGS)
     code, _, err = shell.run_printed(_printed_command(hint))
     assert code == 0, err
     assert (tmp_path / "v.mp4").stat().st_size > 1000
 
 
 def test_download_of_a_failed_task_says_there_is_no_video(shell: Shell) -> None:
-    shell.settings(FAST | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]})
+    shell.settings(
+        INSTANT_SETTINGS | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]}
+    )
     code, out, _ = shell.run("generate", "a corgi", "--vendor", "kie", "--sandbox", "--no-wait")
     assert code == 0
     task = out.strip()
@@ -241,7 +245,7 @@ def _paying_command(shell: Shell, name: str) -> list[str]:
     if name == "character":
         return ["character", "--video-url", "https://example.com/c.mp4", "--prompt", "a cat",
                 "--sandbox"]  # fmt: skip
-    shell.settings(FAST)
+    shell.settings(INSTANT_SETTINGS)
     code, out, err = shell.run("generate", "a cat", "--vendor", "evolink", "--sandbox", "--no-wait")
     assert code == 0, err
     assert shell.run("wait", out.strip(), "--sandbox")[0] == 0
@@ -265,7 +269,7 @@ def test_every_paying_command_says_a_failed_task_has_nothing_to_resume(
     shell: Shell, name: str
 ) -> None:
     argv = _paying_command(shell, name)
-    failing = FAST | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]}
+    failing = INSTANT_SETTINGS | {"faults": [{"kind": "fail_generation", "endpoint": "submit"}]}
     shell.settings(failing)
     code, events = shell.events(*argv)
     assert code == 8

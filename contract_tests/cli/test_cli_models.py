@@ -12,21 +12,9 @@ import pytest
 from sora_unified import capabilities
 from sora_unified.cli import main
 
-from contract_tests.support.fakes import FakeClock
 from contract_tests.support.mp4 import read_mp4
 
-FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
-
-
-@pytest.fixture(autouse=True)
-def fast_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Instant tasks, a fake clock for every wait, and a sandbox state file of this test's own
-    (so a task made by one command is there for the next)."""
-    monkeypatch.setattr("sora_unified._client_base.SystemClock", FakeClock)
-    config = tmp_path / "sandbox.json"
-    config.write_text(json.dumps(FAST))
-    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(config))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("fake_waits", "fast_sandbox")  # cli/conftest.py
 
 
 def _events(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict[str, Any]]]:

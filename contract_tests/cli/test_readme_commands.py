@@ -17,12 +17,11 @@ import httpx
 import pytest
 from sora_unified.cli import main
 
-from contract_tests.support.fakes import FakeClock
+from contract_tests.support.fakes import INSTANT_SETTINGS, FakeClock
 from contract_tests.support.images import png
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-FAST = {"timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}}
 SERVERS = ("sandbox", "serve")
 
 
@@ -52,7 +51,7 @@ COMMANDS = readme_commands()
 @pytest.fixture
 def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "sandbox.json"
-    config.write_text(json.dumps(FAST))
+    config.write_text(json.dumps(INSTANT_SETTINGS))
     for name in list(os.environ):
         if name.endswith("_API_KEY") or name == "SORA_UNIFIED_VENDOR":
             monkeypatch.delenv(name)

@@ -42,6 +42,12 @@ TASK_IDS = {
 VIDEO_URL = "https://files.example.test/result.mp4"
 
 
+# Sandbox settings (as a --sandbox settings file holds them) where every task finishes at once.
+INSTANT_SETTINGS: dict[str, Any] = {
+    "timing": {"queue_seconds": 0, "run_seconds": 0, "not_visible_seconds": 0}
+}
+
+
 class FakeClock:
     """Time that only moves when something sleeps; records every sleep."""
 
