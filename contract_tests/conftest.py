@@ -204,17 +204,19 @@ def sandbox(sandbox_config: SandboxConfig, clock: FakeClock) -> Iterator[Sandbox
 
 class ClientFactory:
     """`client_factory(vendor, flavour, **options)`: a Client ("sync") or AsyncClient ("async")
-    on the sandbox and the clock; every client it made is closed after the test."""
+    on the sandbox (or `sandbox=` another one a test started) and the clock; every client it
+    made is closed after the test."""
 
     def __init__(self, sandbox: Sandbox, clock: FakeClock) -> None:
         self.sandbox, self.clock = sandbox, clock
         self.made: list[Client | AsyncClient] = []
 
-    def __call__(self, vendor: str, flavour: str = "sync", **options: Any) -> Any:
+    def __call__(
+        self, vendor: str, flavour: str = "sync", *, sandbox: Sandbox | None = None, **options: Any
+    ) -> Any:
         kind = {"sync": Client, "async": AsyncClient}[flavour]
-        made = kind(
-            vendor, **{**self.sandbox.client_options(vendor), "clock": self.clock, **options}
-        )
+        serving = sandbox if sandbox is not None else self.sandbox
+        made = kind(vendor, **{**serving.client_options(vendor), "clock": self.clock, **options})
         self.made.append(made)
         return made
 

@@ -5,25 +5,23 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sora_unified import Client, VideoRequest, parse_callback
+from sora_unified import VideoRequest, parse_callback
 from sora_unified.errors import CallbackVerificationError, GenerationFailedError, RateLimitError
-from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
+from sora_unified.sandbox import SandboxConfig, Timing
 
 INSTANT = Timing(queue_seconds=0, run_seconds=0, not_visible_seconds=0)
 PROMPT = VideoRequest(prompt="a corgi surfing")
 
 
 @pytest.fixture
-def sandbox():
-    config = SandboxConfig(timing=INSTANT, kie_hmac_key="a-test-hmac-key")
-    with Sandbox(config) as serving:
-        yield serving
+def sandbox_config() -> SandboxConfig:
+    """The shared `sandbox` (conftest.py): instant tasks, signed kie callbacks."""
+    return SandboxConfig(timing=INSTANT, kie_hmac_key="a-test-hmac-key", unknown_fields="reject")
 
 
 @pytest.fixture
-def client(sandbox):
-    with Client("kie", **sandbox.client_options("kie"), max_retries=0) as made:
-        yield made
+def client(client_factory):
+    return client_factory("kie", max_retries=0)
 
 
 def test_reset_forgets_tasks_counts_credits_callbacks_and_scripted_faults(sandbox, client):
@@ -49,7 +47,7 @@ def test_reset_with_a_config_changes_behaviour_and_a_plain_reset_restores_the_fi
         client.submit(PROMPT)
     assert sandbox.config.credits == 0
     sandbox.reset()
-    assert sandbox.config.credits == SandboxConfig().credits
+    assert sandbox.config.credits == SandboxConfig().credits and sandbox.config.kie_hmac_key
     client.submit(PROMPT)
 
 
@@ -64,13 +62,12 @@ def test_reset_refuses_to_change_what_is_fixed_while_serving(sandbox, tmp_path):
         sandbox.reset(dataclasses.replace(sandbox.config, state=str(tmp_path / "s.db")))
 
 
-def test_reset_clears_uploaded_files(sandbox, tmp_path):
+def test_reset_clears_uploaded_files(sandbox, client, tmp_path):
     image = tmp_path / "frame.png"
     from sora_unified.sandbox._app import FIRST_FRAME_PNG
 
     image.write_bytes(FIRST_FRAME_PNG)
-    with Client("kie", **sandbox.client_options("kie")) as client:
-        client.submit(VideoRequest(prompt="a corgi", image=str(image)))
+    client.submit(VideoRequest(prompt="a corgi", image=str(image)))
     hosts = sandbox._emulator.file_hosts
     assert hosts.files
     sandbox.reset()
@@ -122,20 +119,20 @@ def test_fail_next_times_is_a_whole_number(sandbox, times):
         sandbox.fail_next("submit", "rate_limit", times=times)
 
 
-def test_callback_message_is_what_kie_sends_signed(sandbox, client):
+def test_callback_message_is_what_kie_sends_signed(sandbox, client, clock):
     task = client.submit(PROMPT)
     body, headers = sandbox.callback_message("kie", task.id)
-    video = parse_callback("kie", body, headers, secret="a-test-hmac-key")
+    now = clock.time()  # the sandbox signs on its clock
+    video = parse_callback("kie", body, headers, secret="a-test-hmac-key", now=now)
     assert (video.task_id, video.status) == (task.id, "completed")
     with pytest.raises(CallbackVerificationError):
-        parse_callback("kie", body, headers, secret="another-key")
+        parse_callback("kie", body, headers, secret="another-key", now=now)
 
 
-def test_callback_message_refuses_what_no_vendor_would_send(sandbox):
+def test_callback_message_refuses_what_no_vendor_would_send(sandbox, client):
     timing = Timing(queue_seconds=3600, not_visible_seconds=0)
     sandbox.reset(dataclasses.replace(sandbox.config, timing=timing))
-    with Client("kie", **sandbox.client_options("kie")) as client:
-        running = client.submit(PROMPT)
+    running = client.submit(PROMPT)
     with pytest.raises(ValueError, match=rf"kie task {running.id} has not ended \(queued\)"):
         sandbox.callback_message("kie", running.id)
     with pytest.raises(ValueError, match="no kie task 'nope'"):
