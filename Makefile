@@ -34,11 +34,16 @@ help:
 $(STAMP): pyproject.toml requirements-dev.txt
 	@echo "sora-unified: installing into $(VENV)/ (once): the package, the pinned test and server"
 	@echo "  tools of requirements-dev.txt (pytest, uvicorn, openai, pgserver, ...), with uv"
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@# The venv gets no pip of its own when this python has one that installs into another
+	@# interpreter (pip >= 22.3): seeding pip into a new venv was half of the install's time.
+	@test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
+	@$(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>/dev/null \
+		|| { $(PY) -m ensurepip --default-pip >/dev/null \
+			&& $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
 	@# uv is several times faster than pip; pip is the fallback if uv cannot reach the index.
 	@$(BIN)/uv pip install --quiet --python $(PY) -r requirements-dev.txt -e . \
-		|| $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .
+		|| { $(PY) -m ensurepip --default-pip >/dev/null \
+			&& $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .; }
 	@touch $@
 	@echo "sora-unified: installed ($(VENV)/; make clean removes it)"
 
