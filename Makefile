@@ -68,12 +68,21 @@ typecheck: $(STAMP)
 # servers, on signals), and a second worker per core fills it; more than two only adds set-up.
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' 2>/dev/null || echo 4)
 
-# The three checks are independent and mostly single-threaded: side by side they take the time
-# of the slowest (mypy). worksteal: an idle worker takes queued tests from a busy one, so the
-# suite does not wait at its end for one worker's share of long tests; the slowest ten are shown.
+# The three checks are independent and mostly single-threaded (mypy is the longest): they run
+# beside the tests, whose workers fill the cores the checks leave idle, and their output follows
+# the tests'. Either failing fails `make test`. worksteal: an idle worker takes queued tests from
+# a busy one, so the suite does not wait at its end for one worker's share of long tests; the
+# slowest ten are shown.
 test: $(STAMP)
-	@$(MAKE) --no-print-directory -j 3 check-generated lint typecheck
-	$(PY) -m pytest -n $(WORKERS) --dist worksteal --durations=10
+	@checks=$$(mktemp -d); \
+	{ $(MAKE) --no-print-directory -j 3 check-generated lint typecheck >$$checks/log 2>&1; \
+	  echo $$? >$$checks/rc; } & \
+	echo "$(PY) -m pytest -n $(WORKERS) --dist worksteal --durations=10"; \
+	$(PY) -m pytest -n $(WORKERS) --dist worksteal --durations=10; tests=$$?; \
+	wait; echo "== make check-generated lint typecheck =="; cat $$checks/log; \
+	failed=$$(cat $$checks/rc); rm -rf $$checks; \
+	if [ "$$failed" != 0 ]; then echo "make test: the checks above failed"; fi; \
+	[ "$$failed" = 0 ] && [ "$$tests" = 0 ]
 
 # The fast part: no commands run as subprocesses, no PostgreSQL, no regeneration.
 test-fast: $(STAMP)
