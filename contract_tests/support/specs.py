@@ -28,6 +28,10 @@ SPECS = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
+# libyaml's parser (the C one pyyaml ships) when present: the same documents, five times faster
+# to read; every process that starts a sandbox reads the specs.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def spec_path(vendor: str) -> Path:
     """specs/<name>.yaml; a vendor's spec name is its name with "_" for "-"."""
@@ -37,7 +41,7 @@ def spec_path(vendor: str) -> Path:
 @cache
 def load_spec(vendor: str) -> dict[str, Any]:
     with spec_path(vendor).open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.safe_load(handle)
+        document: dict[str, Any] = yaml.load(handle, Loader=SAFE_LOADER)
     return document
 
 

@@ -15,6 +15,10 @@ from ._validation import innermost, spec_validator
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CANDIDATES = (_PACKAGE / "_specs", _PACKAGE.parent.parent / "specs")
 
+# libyaml's parser (the C one pyyaml ships) when present: the same documents, five times faster
+# to read; every process that starts a sandbox reads the specs.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def spec_file(vendor: str) -> Path:
     """specs/<name>.yaml, where a vendor's spec name is its name with "_" for "-"."""
@@ -28,7 +32,7 @@ def spec_file(vendor: str) -> Path:
 @cache
 def spec(vendor: str) -> dict[str, Any]:
     with spec_file(vendor).open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.safe_load(handle)
+        document: dict[str, Any] = yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506
     return document
 
 
