@@ -207,9 +207,15 @@ class ClientFactory:
     on the sandbox (or `sandbox=` another one a test started) and the clock; every client it
     made is closed after the test."""
 
-    def __init__(self, sandbox: Sandbox, clock: FakeClock) -> None:
-        self.sandbox, self.clock = sandbox, clock
+    def __init__(self, request: pytest.FixtureRequest, clock: FakeClock) -> None:
+        self.request, self.clock = request, clock
         self.made: list[Client | AsyncClient] = []
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The shared `sandbox`, started only when a client is made on it."""
+        found: Sandbox = self.request.getfixturevalue("sandbox")
+        return found
 
     def __call__(
         self, vendor: str, flavour: str = "sync", *, sandbox: Sandbox | None = None, **options: Any
@@ -229,7 +235,7 @@ class ClientFactory:
 
 
 @pytest.fixture
-def client_factory(sandbox: Sandbox, clock: FakeClock) -> Iterator[ClientFactory]:
-    factory = ClientFactory(sandbox, clock)
+def client_factory(request: pytest.FixtureRequest, clock: FakeClock) -> Iterator[ClientFactory]:
+    factory = ClientFactory(request, clock)
     yield factory
     factory.close()

@@ -29,13 +29,13 @@ from contract_tests.support.fakes import (
     status_path,
 )
 from contract_tests.support.mocking import strict_router, transport
+from contract_tests.support.specs import NATIVE_VENDORS as VENDORS
 
 REQUEST = {
     "kie": VideoRequest(prompt="p", seconds=10),
     "evolink": VideoRequest(prompt="p", seconds=4),
     "modelverse": VideoRequest(prompt="p", seconds=4),
 }
-VENDORS = ["kie", "evolink", "modelverse"]
 
 
 def _rejection(vendor: str, status: int) -> httpx.Response:

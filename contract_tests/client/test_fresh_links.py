@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
 import pytest
-from sora_unified import AsyncClient, Client, LinkExpiredError, VideoRequest
+from sora_unified import AsyncClient, LinkExpiredError, VideoRequest
 from sora_unified.cli import main
 from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Timing
 
@@ -33,16 +34,10 @@ def sandbox_config() -> SandboxConfig:
     return SandboxConfig(timing=TIMING)
 
 
-def _client(sandbox: Sandbox, vendor: str, clock: FakeClock) -> Client:
-    return Client(
-        vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor), clock=clock, max_retries=1
-    )
-
-
 def test_an_expired_kie_link_is_renewed_once(
-    sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
-    client = _client(sandbox, "kie", clock)
+    client = client_factory("kie", sandbox=sandbox, max_retries=1)
     video = client.wait(client.submit(VideoRequest(prompt="a corgi", seconds=10)))
     clock.now += TIMING.link_ttl_seconds + 1
     saved = client.download(video, tmp_path / "late.mp4")
@@ -51,9 +46,9 @@ def test_an_expired_kie_link_is_renewed_once(
 
 
 def test_a_fresh_link_lasts_twenty_minutes_and_cannot_be_stretched(
-    sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
-    client = _client(sandbox, "kie", clock)
+    client = client_factory("kie", sandbox=sandbox, max_retries=1)
     video = client.wait(client.submit(VideoRequest(prompt="a corgi", seconds=10)))
     clock.now += TIMING.link_ttl_seconds + 1
     call = client._adapter.fresh_link_call(video.url or "")
@@ -70,9 +65,11 @@ def test_a_fresh_link_lasts_twenty_minutes_and_cannot_be_stretched(
     assert httpx.get(fresh).status_code == 403  # the fresh link itself has expired by now
 
 
-def test_a_failed_renewal_is_the_expired_error(clock: FakeClock, tmp_path: Path) -> None:
+def test_a_failed_renewal_is_the_expired_error(
+    clock: FakeClock, tmp_path: Path, client_factory: Any
+) -> None:
     with _sandbox(clock, FAULTY) as sandbox:
-        client = _client(sandbox, "kie", clock)
+        client = client_factory("kie", sandbox=sandbox, max_retries=1)
         video = client.wait(client.submit(VideoRequest(prompt="a corgi", seconds=10)))
         clock.now += TIMING.link_ttl_seconds + 1
         with pytest.raises(LinkExpiredError, match="fresh link failed too") as caught:
@@ -99,9 +96,9 @@ def test_an_expired_kie_link_is_renewed_async(
 
 @pytest.mark.parametrize("vendor", ["evolink", "modelverse"])
 def test_vendors_without_renewal_fail_at_once(
-    vendor: str, sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    vendor: str, sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
-    client = _client(sandbox, vendor, clock)
+    client = client_factory(vendor, sandbox=sandbox, max_retries=1)
     video = client.wait(client.submit(VideoRequest(prompt="a corgi", seconds=4)))
     clock.now += TIMING.link_ttl_seconds + 1
     with pytest.raises(LinkExpiredError) as caught:

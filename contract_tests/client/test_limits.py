@@ -21,7 +21,6 @@ from sora_unified.vendors import load_adapter
 
 from contract_tests.support.fakes import BASE_URLS, KEY, RUNNING, FakeClock, created, status_body
 
-VENDORS = ["kie", "evolink", "modelverse", "modelverse-openai"]
 REQUEST = {
     "kie": VideoRequest(prompt="p", seconds=10),
     "evolink": VideoRequest(prompt="p", seconds=4, model="sora-2-pro-preview"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -44,10 +45,6 @@ def _sandbox(clock: FakeClock, *faults: Fault) -> Sandbox:
 def sandbox_config() -> SandboxConfig:
     """The shared `sandbox` and `clock` fixtures (conftest.py), on this module's timing."""
     return SandboxConfig(timing=TIMING)
-
-
-def _client(sandbox: Sandbox, vendor: str, clock: FakeClock, **options: object) -> Client:
-    return Client(vendor, **sandbox.client_options(vendor), clock=clock, **options)  # type: ignore[arg-type]
 
 
 def _offline(vendor: str) -> tuple[Client, Refusing]:
@@ -178,11 +175,11 @@ def test_modelverse_takes_gif_and_big_images_inline() -> None:
 
 @pytest.mark.parametrize("vendor", UPLOADING)
 def test_a_local_image_is_uploaded_then_submitted_once(
-    sandbox: Sandbox, clock: FakeClock, vendor: str, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, vendor: str, tmp_path: Path, client_factory: Any
 ) -> None:
     frame = tmp_path / "frame.png"
     frame.write_bytes(PORTRAIT)
-    client = _client(sandbox, vendor, clock)
+    client = client_factory(vendor, sandbox=sandbox)
     task = client.submit(VideoRequest(prompt="a corgi", image=frame))
     assert sandbox.state.request_count(vendor, "upload") == 1
     assert sandbox.state.tasks_created(vendor) == 1
@@ -199,8 +196,10 @@ def test_a_local_image_is_uploaded_then_submitted_once(
     assert video.status == "completed" and video.size == "720x1280"
 
 
-def test_modelverse_gets_the_image_as_a_data_url(sandbox: Sandbox, clock: FakeClock) -> None:
-    client = _client(sandbox, "modelverse", clock)
+def test_modelverse_gets_the_image_as_a_data_url(
+    sandbox: Sandbox, clock: FakeClock, client_factory: Any
+) -> None:
+    client = client_factory("modelverse", sandbox=sandbox)
     task = client.submit(VideoRequest(prompt="a corgi", image=LANDSCAPE))
     created = sandbox.state.task("modelverse", task.id)
     assert created is not None
@@ -210,8 +209,10 @@ def test_modelverse_gets_the_image_as_a_data_url(sandbox: Sandbox, clock: FakeCl
     assert client.wait(task).size == "1280x720"
 
 
-def test_the_same_image_uploaded_twice_is_one_kie_file(sandbox: Sandbox, clock: FakeClock) -> None:
-    client = _client(sandbox, "kie", clock)
+def test_the_same_image_uploaded_twice_is_one_kie_file(
+    sandbox: Sandbox, clock: FakeClock, client_factory: Any
+) -> None:
+    client = client_factory("kie", sandbox=sandbox)
     first = client.submit(VideoRequest(prompt="one", image=LANDSCAPE))
     second = client.submit(VideoRequest(prompt="two", image=LANDSCAPE))
     assert first.request.image_url == second.request.image_url  # type: ignore[union-attr]
@@ -220,11 +221,11 @@ def test_the_same_image_uploaded_twice_is_one_kie_file(sandbox: Sandbox, clock: 
 @pytest.mark.parametrize("vendor", UPLOADING)
 @pytest.mark.parametrize("kind", ["server_error", "drop_after", "rate_limit", "bad_gateway"])
 def test_a_failed_upload_is_retried_and_the_submit_sent_once(
-    clock: FakeClock, vendor: str, kind: str
+    clock: FakeClock, vendor: str, kind: str, client_factory: Any
 ) -> None:
     fault = Fault(kind=kind, vendor=vendor, endpoint="upload", nth=(1,))  # type: ignore[arg-type]
     with _sandbox(clock, fault) as sandbox:
-        client = _client(sandbox, vendor, clock, max_retries=2)
+        client = client_factory(vendor, sandbox=sandbox, max_retries=2)
         client.submit(VideoRequest(prompt="a corgi", image=LANDSCAPE))
         assert sandbox.state.request_count(vendor, "upload") == 2
         assert sandbox.state.request_count(vendor, "submit") == 1
@@ -234,11 +235,11 @@ def test_a_failed_upload_is_retried_and_the_submit_sent_once(
 
 @pytest.mark.parametrize("vendor", UPLOADING)
 def test_an_upload_that_keeps_failing_never_leads_to_a_submit(
-    clock: FakeClock, vendor: str
+    clock: FakeClock, vendor: str, client_factory: Any
 ) -> None:
     fault = Fault(kind="server_error", vendor=vendor, endpoint="upload")
     with _sandbox(clock, fault) as sandbox:
-        client = _client(sandbox, vendor, clock, max_retries=2)
+        client = client_factory(vendor, sandbox=sandbox, max_retries=2)
         with pytest.raises(APIError) as caught:
             client.submit(VideoRequest(prompt="a corgi", image=LANDSCAPE))
         assert caught.value.status_code == 500 and caught.value.vendor == vendor

@@ -50,8 +50,8 @@ from contract_tests.support.fakes import (
     status_path,
 )
 from contract_tests.support.mocking import strict_router
+from contract_tests.support.specs import NATIVE_VENDORS as VENDORS
 
-VENDORS = ["kie", "evolink", "modelverse"]
 REQUEST = {
     "kie": VideoRequest(prompt="p", seconds=10),
     "evolink": VideoRequest(prompt="p", seconds=4),

@@ -16,10 +16,10 @@ from sora_unified.gateway import DEFAULT_MODELS, Gateway, clients_for  # noqa: E
 from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing, client_options  # noqa: E402
 
 from contract_tests.support.images import png  # noqa: E402
+from contract_tests.support.specs import VENDORS  # noqa: E402
 
 KEY = "sk-gw-test-key"
 TIMING = Timing(queue_seconds=0.2, run_seconds=0.4, not_visible_seconds=0)
-VENDORS = ["kie", "evolink", "modelverse", "modelverse-openai"]
 # A length each vendor's `sora-2` model offers (OpenAI's own 4 s is not sold by all).
 SECONDS = {"kie": "10", "evolink": "10", "modelverse": "4", "modelverse-openai": "4"}
 REMIX = {"evolink", "modelverse-openai"}

@@ -26,6 +26,7 @@ from sora_unified.vendors import load_adapter
 from starlette.testclient import TestClient
 
 from contract_tests.support.specs import (
+    VENDORS,
     auth_forms,
     auth_header,
     create_operation,
@@ -40,7 +41,6 @@ from contract_tests.support.specs import (
     with_source_tasks,
 )
 
-VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")
 RUNS = [
     (vendor, form, error_form)
     for vendor in VENDORS

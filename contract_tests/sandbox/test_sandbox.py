@@ -31,6 +31,7 @@ from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Tim
 from contract_tests.support.fakes import FakeClock
 from contract_tests.support.mocking import async_transport, strict_router
 from contract_tests.support.mp4 import read_mp4
+from contract_tests.support.specs import NATIVE_VENDORS as VENDORS
 from contract_tests.support.specs import WIRE_FORMS, auth_forms, auth_header
 
 TIMING = Timing(queue_seconds=5, run_seconds=10, not_visible_seconds=2, link_ttl_seconds=3600)
@@ -40,19 +41,12 @@ REQUESTS = {
     "modelverse": VideoRequest(prompt="a girl dancing", seconds=4, size="1280x720"),
 }
 EXPECTED_SIZE = {"kie": (720, 1280), "evolink": (1280, 720), "modelverse": (1280, 720)}
-VENDORS = ["kie", "evolink", "modelverse"]
 
 
 @pytest.fixture
 def sandbox_timing() -> Timing:
     """The shared `sandbox` and `clock` fixtures (conftest.py), on this module's timing."""
     return TIMING
-
-
-def _client(sandbox: Sandbox, vendor: str, clock: FakeClock, **kwargs: object) -> Client:
-    return Client(
-        vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor), clock=clock, **kwargs
-    )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])
@@ -95,12 +89,12 @@ def test_lifecycle_and_playable_result(
 
 
 def test_storyboard_length_follows_n_frames(
-    sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
     request = VideoRequest(
         shots=(Shot("a", 4), Shot("b", 5)), image_url=f"{sandbox.url}/files/first-frame.png"
     )
-    _client(sandbox, "kie", clock).generate(request, out=tmp_path / "s.mp4")
+    client_factory("kie", sandbox=sandbox).generate(request, out=tmp_path / "s.mp4")
     assert read_mp4((tmp_path / "s.mp4").read_bytes()).seconds == pytest.approx(10, abs=0.3)
 
 
@@ -115,9 +109,9 @@ def test_wrong_key_gets_the_vendor_error(vendor: str, sandbox: Sandbox, clock: F
 @pytest.mark.parametrize("vendor", VENDORS)
 @pytest.mark.parametrize("form", sorted(WIRE_FORMS))
 def test_sandbox_accepts_exactly_the_auth_forms_of_the_spec(
-    vendor: str, form: str, sandbox: Sandbox, clock: FakeClock
+    vendor: str, form: str, sandbox: Sandbox, clock: FakeClock, client_factory: Any
 ) -> None:
-    client = _client(sandbox, vendor, clock)
+    client = client_factory(vendor, sandbox=sandbox)
     call = client._adapter.submit_call(client._plan(REQUESTS[vendor]))
     response = httpx.post(
         sandbox.base_url(vendor) + call.path, json=call.json, headers=auth_header(form, SANDBOX_KEY)
@@ -202,9 +196,11 @@ def _faulty(clock: FakeClock, *faults: Fault, **timing: float) -> Sandbox:
 
 @pytest.mark.parametrize("vendor", VENDORS)
 @pytest.mark.parametrize("kind", ["rate_limit", "unavailable", "server_error", "drop_before"])
-def test_transient_submit_faults(vendor: str, kind: str, clock: FakeClock) -> None:
+def test_transient_submit_faults(
+    vendor: str, kind: str, clock: FakeClock, client_factory: Any
+) -> None:
     with _faulty(clock, Fault(kind=kind, vendor=vendor, endpoint="submit", nth=(1,))) as sandbox:  # type: ignore[arg-type]
-        client = _client(sandbox, vendor, clock)
+        client = client_factory(vendor, sandbox=sandbox)
         if kind == "drop_before":
             # The client cannot tell a drop before from one after: it must not resubmit.
             with pytest.raises(SubmissionUncertainError):
@@ -219,44 +215,46 @@ def test_transient_submit_faults(vendor: str, kind: str, clock: FakeClock) -> No
 @pytest.mark.parametrize("vendor", VENDORS)
 @pytest.mark.parametrize("kind", ["drop_after", "bad_gateway"])
 def test_ambiguous_submit_faults_never_double_submit(
-    vendor: str, kind: str, clock: FakeClock
+    vendor: str, kind: str, clock: FakeClock, client_factory: Any
 ) -> None:
     with _faulty(clock, Fault(kind=kind, vendor=vendor, endpoint="submit", nth=(1,))) as sandbox:  # type: ignore[arg-type]
         with pytest.raises(SubmissionUncertainError):
-            _client(sandbox, vendor, clock).submit(REQUESTS[vendor])
+            client_factory(vendor, sandbox=sandbox).submit(REQUESTS[vendor])
         assert sandbox.state.request_count(vendor, "submit") == 1
         assert sandbox.state.tasks_created(vendor) == (1 if kind == "drop_after" else 0)
 
 
 def test_kie_maintenance_and_html_pages_on_status_are_retried(
-    clock: FakeClock, tmp_path: Path
+    clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
     faults = (
         Fault(kind="maintenance", vendor="kie", endpoint="status", nth=(1,)),
         Fault(kind="html_error", vendor="kie", endpoint="status", nth=(2,)),
     )
     with _faulty(clock, *faults) as sandbox:
-        video = _client(sandbox, "kie", clock).generate(REQUESTS["kie"])
+        video = client_factory("kie", sandbox=sandbox).generate(REQUESTS["kie"])
         assert video.status == "completed"
         assert sandbox.state.request_count("kie", "status") >= 3
 
 
-def test_download_faults_are_retried(clock: FakeClock, tmp_path: Path) -> None:
+def test_download_faults_are_retried(clock: FakeClock, tmp_path: Path, client_factory: Any) -> None:
     with _faulty(
         clock,
         Fault(kind="server_error", endpoint="download", nth=(1,)),
         Fault(kind="drop_before", endpoint="download", nth=(2,)),
     ) as sandbox:
-        _client(sandbox, "evolink", clock).generate(REQUESTS["evolink"], out=tmp_path / "v.mp4")
+        client_factory("evolink", sandbox=sandbox).generate(
+            REQUESTS["evolink"], out=tmp_path / "v.mp4"
+        )
         assert sandbox.state.request_count("evolink", "download") == 3
         assert read_mp4((tmp_path / "v.mp4").read_bytes()).seconds > 3
 
 
-def test_slow_response_times_out(clock: FakeClock) -> None:
+def test_slow_response_times_out(clock: FakeClock, client_factory: Any) -> None:
     with _faulty(
         clock, Fault(kind="slow", vendor="evolink", endpoint="status", delay=0.5)
     ) as sandbox:
-        client = _client(sandbox, "evolink", clock, timeout=0.1, max_retries=0)
+        client = client_factory("evolink", sandbox=sandbox, timeout=0.1, max_retries=0)
         task = client.submit(REQUESTS["evolink"])
         with pytest.raises(APITimeoutError):
             client.retrieve(task)
@@ -270,25 +268,31 @@ def test_slow_response_times_out(clock: FakeClock) -> None:
         ("modelverse", PermissionDeniedError),
     ],
 )
-def test_insufficient_credits(vendor: str, error: type[Exception], clock: FakeClock) -> None:
+def test_insufficient_credits(
+    vendor: str, error: type[Exception], clock: FakeClock, client_factory: Any
+) -> None:
     with _faulty(
         clock, Fault(kind="insufficient_credits", vendor=vendor, endpoint="submit")
     ) as sandbox:
         with pytest.raises(error):
-            _client(sandbox, vendor, clock).submit(REQUESTS[vendor])
+            client_factory(vendor, sandbox=sandbox).submit(REQUESTS[vendor])
         assert sandbox.state.tasks_created(vendor) == 0
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_failed_generation_with_content_policy(vendor: str, clock: FakeClock) -> None:
+def test_failed_generation_with_content_policy(
+    vendor: str, clock: FakeClock, client_factory: Any
+) -> None:
     with _faulty(clock, Fault(kind="fail_generation", vendor=vendor, endpoint="submit")) as sandbox:
         with pytest.raises(GenerationFailedError) as caught:
-            _client(sandbox, vendor, clock).generate(REQUESTS[vendor])
+            client_factory(vendor, sandbox=sandbox).generate(REQUESTS[vendor])
     assert caught.value.content_policy_violation and "content policy" in str(caught.value)
 
 
-def test_result_links_expire(sandbox: Sandbox, clock: FakeClock, tmp_path: Path) -> None:
-    client = _client(sandbox, "modelverse", clock)
+def test_result_links_expire(
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
+) -> None:
+    client = client_factory("modelverse", sandbox=sandbox)
     video = client.wait(client.submit(REQUESTS["modelverse"]))
     clock.now += TIMING.link_ttl_seconds + 1
     with pytest.raises(LinkExpiredError):
@@ -346,7 +350,7 @@ def _wait_for(condition: object, clock: FakeClock) -> None:
         time.sleep(0.01)
 
 
-def test_kie_callback_is_signed_and_verifiable(clock: FakeClock) -> None:
+def test_kie_callback_is_signed_and_verifiable(clock: FakeClock, client_factory: Any) -> None:
     received: list[httpx.Request] = []
     router = respx.Router(assert_all_mocked=True)
     router.post("https://hooks.example.com/kie").mock(
@@ -359,7 +363,7 @@ def test_kie_callback_is_signed_and_verifiable(clock: FakeClock) -> None:
         callback_delivery="anywhere",
     )
     with Sandbox(config, clock=clock) as sandbox:
-        client = _client(sandbox, "kie", clock)
+        client = client_factory("kie", sandbox=sandbox)
         client.submit(VideoRequest(prompt="p", callback_url="https://hooks.example.com/kie"))
         clock.now += 2
         _wait_for(lambda: received, clock)
@@ -381,7 +385,11 @@ def test_kie_callback_is_signed_and_verifiable(clock: FakeClock) -> None:
     ids=["second-retry-succeeds", "third-retry-succeeds", "gives-up-after-three-retries"],
 )
 def test_evolink_callback_retries_three_times_after_1_2_4_seconds(
-    clock: FakeClock, monkeypatch: pytest.MonkeyPatch, answers: list[int], attempts: list[int]
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: list[int],
+    attempts: list[int],
+    client_factory: Any,
 ) -> None:
     slept: list[float] = []
     real_sleep = anyio.sleep
@@ -403,7 +411,7 @@ def test_evolink_callback_retries_three_times_after_1_2_4_seconds(
         callback_delivery="anywhere",
     )
     with Sandbox(config, clock=clock) as sandbox:
-        _client(sandbox, "evolink", clock).submit(
+        client_factory("evolink", sandbox=sandbox).submit(
             VideoRequest(prompt="p", callback_url="https://hooks.example.com/evolink")
         )
         clock.now += 2
@@ -416,7 +424,7 @@ def test_evolink_callback_retries_three_times_after_1_2_4_seconds(
     assert slept == [1.0, 2.0, 4.0][: len(attempts) - 1]
 
 
-def test_evolink_callback_retries_after_non_2xx(clock: FakeClock) -> None:
+def test_evolink_callback_retries_after_non_2xx(clock: FakeClock, client_factory: Any) -> None:
     with strict_router() as router:
         route = router.post("https://hooks.example.com/evolink").mock(
             side_effect=[httpx.Response(500), httpx.Response(502), httpx.Response(204)]
@@ -428,7 +436,7 @@ def test_evolink_callback_retries_after_non_2xx(clock: FakeClock) -> None:
             callback_delivery="anywhere",
         )
         with Sandbox(config, clock=clock) as sandbox:
-            _client(sandbox, "evolink", clock).submit(
+            client_factory("evolink", sandbox=sandbox).submit(
                 VideoRequest(prompt="p", callback_url="https://hooks.example.com/evolink")
             )
             clock.now += 2

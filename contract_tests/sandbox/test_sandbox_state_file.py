@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import respx
 from sora_unified import Client, NotFoundError, SoraError, VideoRequest
-from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig, Timing
+from sora_unified.sandbox import Fault, Sandbox, SandboxConfig, Timing
 
 from contract_tests.support.fakes import FakeClock
 from contract_tests.support.mocking import async_transport
+from contract_tests.support.specs import VENDORS
 
-VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")
 SECONDS = {"kie": 10, "evolink": 10, "modelverse": 4, "modelverse-openai": 4}
 TIMING = Timing(queue_seconds=1, run_seconds=2, not_visible_seconds=0)
-
-
-def _client(sandbox: Sandbox, vendor: str, clock: FakeClock) -> Client:
-    return Client(vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor), clock=clock)
 
 
 def _view(client: Client, task: str) -> tuple[object, ...]:
@@ -39,7 +36,9 @@ def _view(client: Client, task: str) -> tuple[object, ...]:
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_tasks_outlive_the_sandbox_that_made_them(tmp_path: Path, vendor: str) -> None:
+def test_tasks_outlive_the_sandbox_that_made_them(
+    tmp_path: Path, vendor: str, client_factory: Any
+) -> None:
     state = str(tmp_path / "sandbox.sqlite3")
     clock = FakeClock()
     failing = Fault(kind="fail_generation", vendor=vendor, endpoint="submit", nth=(2,))
@@ -47,7 +46,7 @@ def test_tasks_outlive_the_sandbox_that_made_them(tmp_path: Path, vendor: str) -
     with Sandbox(
         SandboxConfig(timing=TIMING, state=state, faults=(failing,)), clock=clock
     ) as first:
-        client = _client(first, vendor, clock)
+        client = client_factory(vendor, sandbox=first)
         done, failed, running = (client.submit(request) for _ in range(3))
         clock.now += 3  # the first two finish; the third was made later
         running_later = client.submit(request)
@@ -55,7 +54,7 @@ def test_tasks_outlive_the_sandbox_that_made_them(tmp_path: Path, vendor: str) -
     assert seen[done.id][0] == "completed" and seen[failed.id][0] == "failed"
     assert seen[running_later.id][0] in ("queued", "in_progress")
     with Sandbox(SandboxConfig(timing=TIMING, state=state), clock=clock) as second:
-        again = _client(second, vendor, clock)
+        again = client_factory(vendor, sandbox=second)
         assert {t.id: _view(again, str(t)) for t in (done, failed, running_later)} == seen
         clock.now += 3
         assert again.retrieve(running_later).status == "completed"  # time goes on for it
@@ -65,7 +64,9 @@ def test_tasks_outlive_the_sandbox_that_made_them(tmp_path: Path, vendor: str) -
         assert isinstance(unknown.value, NotFoundError) or "not found" in str(unknown.value)
 
 
-def test_a_delivered_callback_stays_delivered_across_a_restart(tmp_path: Path) -> None:
+def test_a_delivered_callback_stays_delivered_across_a_restart(
+    tmp_path: Path, client_factory: Any
+) -> None:
     state = str(tmp_path / "sandbox.sqlite3")
     clock = FakeClock()
     delivered = threading.Event()
@@ -80,7 +81,7 @@ def test_a_delivered_callback_stays_delivered_across_a_restart(tmp_path: Path) -
         callback_delivery="anywhere",
     )
     with Sandbox(config, clock=clock) as first:
-        task = _client(first, "kie", clock).submit(
+        task = client_factory("kie", sandbox=first).submit(
             VideoRequest(prompt="p", seconds=10, callback_url="https://hooks.example.com/kie")
         )
         clock.now += 4
@@ -90,7 +91,9 @@ def test_a_delivered_callback_stays_delivered_across_a_restart(tmp_path: Path) -
         assert kept is not None and kept.callback_done
 
 
-def test_a_task_made_before_a_restart_still_calls_back_when_it_finishes(tmp_path: Path) -> None:
+def test_a_task_made_before_a_restart_still_calls_back_when_it_finishes(
+    tmp_path: Path, client_factory: Any
+) -> None:
     """The second sandbox takes the first one's running task in hand once asked about it: when
     the task finishes, its callback is delivered, once."""
     state = str(tmp_path / "sandbox.sqlite3")
@@ -113,12 +116,12 @@ def test_a_task_made_before_a_restart_still_calls_back_when_it_finishes(tmp_path
         )
 
     with Sandbox(config(), clock=clock) as first:
-        task = _client(first, "kie", clock).submit(
+        task = client_factory("kie", sandbox=first).submit(
             VideoRequest(prompt="p", seconds=10, callback_url="https://hooks.example.com/kie")
         )
     assert delivered == []  # it had not finished
     with Sandbox(config(), clock=clock) as second:
-        client = _client(second, "kie", clock)
+        client = client_factory("kie", sandbox=second)
         assert client.retrieve(task).status in ("queued", "in_progress")
         with pytest.raises(SoraError):
             client.retrieve("kie:" + "f" * 32)  # an unknown id on the way changes nothing

@@ -11,7 +11,8 @@ import pytest
 from sora_unified import APIError, Client, SoraError, VideoRequest
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
-VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")
+from contract_tests.support.specs import VENDORS
+
 ONE, TWO = "sandbox-key-one-1234", "sandbox-key-two-5678"
 SECONDS = {"kie": 10, "evolink": 10, "modelverse": 4, "modelverse-openai": 4}
 UNKNOWN = {

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Point the suite at your own copies of the specs with SORA_UNIFIED_SPECS_DIR.
 SPECS_DIR = Path(os.environ.get("SORA_UNIFIED_SPECS_DIR") or ROOT / "specs")
 VENDORS = ("kie", "evolink", "modelverse", "modelverse-openai")  # the task APIs
+# Each vendor's own task API (ModelVerse's OpenAI-compatible one left out).
+NATIVE_VENDORS = ("kie", "evolink", "modelverse")
 # Every spec: the task APIs and the vendors' file hosts.
 SPECS = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -5,6 +5,7 @@ refusals that must happen before any HTTP request."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -36,10 +37,6 @@ def sandbox_timing() -> Timing:
     return TIMING
 
 
-def _client(sandbox: Sandbox, vendor: str, clock: FakeClock) -> Client:
-    return Client(vendor, api_key=SANDBOX_KEY, base_url=sandbox.base_url(vendor), clock=clock)
-
-
 def _offline(vendor: str) -> tuple[Client, Refusing]:
     transport = Refusing()
     return Client(vendor, api_key="sk-test", transport=transport, max_retries=0), transport
@@ -48,8 +45,10 @@ def _offline(vendor: str) -> tuple[Client, Refusing]:
 # -- remix ------------------------------------------------------------------------------------
 
 
-def test_a_remix_runs_end_to_end(sandbox: Sandbox, clock: FakeClock, tmp_path: Path) -> None:
-    client = _client(sandbox, "evolink", clock)
+def test_a_remix_runs_end_to_end(
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
+) -> None:
+    client = client_factory("evolink", sandbox=sandbox)
     original = client.generate(VideoRequest(prompt="a cat on a piano"), out=tmp_path / "a.mp4")
     source = client.retrieve(original.task)
     remix = client.remix(source.task, "the cat now plays a violin", orientation="portrait")
@@ -79,11 +78,11 @@ def test_a_remix_async(sandbox: Sandbox, clock: FakeClock, tmp_path: Path) -> No
 
 
 def test_the_vendor_refuses_a_remix_of_a_task_its_remix_model_does_not_take(
-    sandbox: Sandbox, clock: FakeClock
+    sandbox: Sandbox, clock: FakeClock, client_factory: Any
 ) -> None:
     """Given only an id (no model known locally), the remix is sent; the vendor's refusal of
     a sora-2-preview source comes back as its own error naming the field."""
-    client = _client(sandbox, "evolink", clock)
+    client = client_factory("evolink", sandbox=sandbox)
     preview = client.submit(VideoRequest(prompt="a cat", seconds=4))
     assert preview.model == "sora-2-preview"
     with pytest.raises(APIError, match="base_video_task_id"):
@@ -114,9 +113,9 @@ def test_remix_refusals_come_before_any_request() -> None:
 
 
 def test_a_character_from_a_clip_is_cast_in_a_video(
-    sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
-    client = _client(sandbox, "kie", clock)
+    client = client_factory("kie", sandbox=sandbox)
     character = client.create_character(video_url=CLIP, prompt="a cheerful orange cat")
     assert isinstance(character, Character) and character.id
     assert character.username is None  # a clip character gets no handle
@@ -128,9 +127,9 @@ def test_a_character_from_a_clip_is_cast_in_a_video(
 
 
 def test_a_character_cut_from_a_task_has_the_handle_asked_for(
-    sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
-    client = _client(sandbox, "kie", clock)
+    client = client_factory("kie", sandbox=sandbox)
     source = client.submit(VideoRequest(prompt="an orange cat waves", seconds=10))
     client.wait(source)
     character = client.create_character(
@@ -146,9 +145,9 @@ def test_a_character_cut_from_a_task_has_the_handle_asked_for(
 
 
 def test_a_character_past_the_end_of_its_source_video_is_the_vendors_refusal(
-    sandbox: Sandbox, clock: FakeClock
+    sandbox: Sandbox, clock: FakeClock, client_factory: Any
 ) -> None:
-    client = _client(sandbox, "kie", clock)
+    client = client_factory("kie", sandbox=sandbox)
     source = client.submit(VideoRequest(prompt="a cat", seconds=10))
     client.wait(source)
     with pytest.raises(APIError, match="timestamps"):
@@ -189,9 +188,9 @@ def test_character_refusals_come_before_any_request() -> None:
 
 
 def test_watermark_removal_is_waited_on_and_downloaded_like_any_video(
-    sandbox: Sandbox, clock: FakeClock, tmp_path: Path
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, client_factory: Any
 ) -> None:
-    client = _client(sandbox, "kie", clock)
+    client = client_factory("kie", sandbox=sandbox)
     task = client.remove_watermark(SORA_LINK)
     assert task.model == "sora-watermark-remover"
     video = client.wait(task)
@@ -218,8 +217,10 @@ def test_watermark_removal_refusals_come_before_any_request() -> None:
 # -- vendor options ---------------------------------------------------------------------------
 
 
-def test_vendor_options_reach_the_vendor(sandbox: Sandbox, clock: FakeClock) -> None:
-    client = _client(sandbox, "kie", clock)
+def test_vendor_options_reach_the_vendor(
+    sandbox: Sandbox, clock: FakeClock, client_factory: Any
+) -> None:
+    client = client_factory("kie", sandbox=sandbox)
     task = client.submit(
         VideoRequest(
             prompt="p",
