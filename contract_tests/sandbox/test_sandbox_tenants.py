@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sora_unified import APIError, Client, SoraError, VideoRequest
+from sora_unified import APIError, SoraError, VideoRequest
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
 from contract_tests.support.specs import VENDORS
@@ -33,12 +34,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-def _client(sandbox: Sandbox, vendor: str, key: str) -> Client:
-    options = dict(sandbox.client_options(vendor))
-    options["api_key"] = key
-    return Client(vendor, **options)
-
-
 def _refusal(call: object) -> tuple[type[BaseException], int | None]:
     try:
         call()  # type: ignore[operator]
@@ -48,8 +43,13 @@ def _refusal(call: object) -> tuple[type[BaseException], int | None]:
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_another_key_reads_a_task_as_if_it_did_not_exist(sandbox: Sandbox, vendor: str) -> None:
-    owner, other = _client(sandbox, vendor, ONE), _client(sandbox, vendor, TWO)
+def test_another_key_reads_a_task_as_if_it_did_not_exist(
+    sandbox: Sandbox, vendor: str, client_factory: Any
+) -> None:
+    owner, other = (
+        client_factory(vendor, sandbox=sandbox, api_key=ONE),
+        client_factory(vendor, sandbox=sandbox, api_key=TWO),
+    )
     task = owner.submit(VideoRequest(prompt="mine", seconds=SECONDS[vendor]))
     assert owner.wait(task, timeout=30).status == "completed"
     theirs = _refusal(lambda: other.retrieve(task))
@@ -61,9 +61,12 @@ def test_another_key_reads_a_task_as_if_it_did_not_exist(sandbox: Sandbox, vendo
 
 @pytest.mark.parametrize("vendor", ["evolink", "modelverse-openai"])
 def test_another_key_cannot_remix_a_task_and_pays_for_nothing(
-    sandbox: Sandbox, vendor: str
+    sandbox: Sandbox, vendor: str, client_factory: Any
 ) -> None:
-    owner, other = _client(sandbox, vendor, ONE), _client(sandbox, vendor, TWO)
+    owner, other = (
+        client_factory(vendor, sandbox=sandbox, api_key=ONE),
+        client_factory(vendor, sandbox=sandbox, api_key=TWO),
+    )
     source = owner.submit(VideoRequest(prompt="mine", seconds=SECONDS[vendor]))
     owner.wait(source, timeout=30)
     before = sandbox.state.tasks_created(vendor, TWO)
@@ -73,11 +76,11 @@ def test_another_key_cannot_remix_a_task_and_pays_for_nothing(
 
 
 def test_another_key_cannot_fetch_a_modelverse_videos_content(
-    sandbox: Sandbox, tmp_path: Path
+    sandbox: Sandbox, tmp_path: Path, client_factory: Any
 ) -> None:
     owner, other = (
-        _client(sandbox, "modelverse-openai", ONE),
-        _client(sandbox, "modelverse-openai", TWO),
+        client_factory("modelverse-openai", sandbox=sandbox, api_key=ONE),
+        client_factory("modelverse-openai", sandbox=sandbox, api_key=TWO),
     )
     video = owner.wait(owner.submit(VideoRequest(prompt="mine", seconds=4)), timeout=30)
     owner.download(video, tmp_path / "mine.mp4")
