@@ -80,12 +80,21 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     ("client", frozenset({"", "_async_client", "_client", "_client_base", "_sync_client"})),
     ("sandbox / batch", frozenset({"sandbox.*", "batch.*"})),
-    ("gateway", frozenset({"gateway.*"})),
+    ("gateway / temporal", frozenset({"gateway.*", "temporal.*"})),
     ("testing", frozenset({"testing.*"})),
     ("cli", frozenset({"cli.*", "demo", "__main__"})),
 )
 # Packages whose underscored modules are theirs alone: others import the package's own names.
-PACKAGES = ("batch", "cli", "gateway", "sandbox", "testing", "vendors", "_capabilities")
+PACKAGES = (
+    "batch",
+    "cli",
+    "gateway",
+    "sandbox",
+    "temporal",
+    "testing",
+    "vendors",
+    "_capabilities",
+)
 
 
 def _name(path: Path) -> str:
