@@ -27,6 +27,7 @@ from ._exit import BatchStoreError, UsageError, batch_exit_code
 from ._output import Output
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_URL_ENV, sandbox_config, uses_sandbox
 from ._stopping import GracefulStop, interruption
+from ._temporal import add_engine_flags
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
@@ -217,6 +218,11 @@ def cmd_batch(args: argparse.Namespace, output: Output) -> int:
     if args.dry_run:
         return dry_run(args, items, fallback, output)
     budgets = budgets_for(args.max_cost, items, args.vendor, fallback)
+    if args.engine == "temporal":
+        from ._temporal import run_batch
+
+        report_invalid(items, output)
+        return run_batch(args, items, budgets, output)
     store, existing = _store(args, out)
     try:
         if existing and args.rebuild_store:
@@ -379,6 +385,12 @@ def add_batch(commands: Any, common: Any, positive_seconds: Any) -> None:
     )
     batch.add_argument(
         "--timeout", type=positive_seconds, default=3600.0, help="longest wait for one task"
+    )
+    add_engine_flags(batch)
+    batch.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="with --engine temporal: start the batch and wait, the workers run elsewhere",
     )
     batch.set_defaults(handler=cmd_batch)
 

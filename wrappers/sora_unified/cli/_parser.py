@@ -31,6 +31,7 @@ from ._help import (
 )
 from ._serve import add_serve
 from ._session import SANDBOX_CONFIG_ENV, SANDBOX_ENV, VENDOR_ENV, VENDORS
+from ._temporal import add_worker
 
 CALLBACK_HELP = "a URL the vendor calls when the task ends"
 
@@ -320,5 +321,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_credits(commands)
     _add_sandbox(commands)
     add_batch(commands, _common, _positive_seconds)
+    add_worker(commands, _common)
     add_serve(commands, VENDORS, _port)
     return parser
