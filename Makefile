@@ -1,7 +1,7 @@
 # sora-unified: everything runs from a fresh clone with only python3 and make.
 #   make demo             generate one video per vendor against the built-in sandbox (no key)
 #   make test             install the pinned tools, then check, lint and run every test
-#   make test-fast        the tests that start no command, PostgreSQL or regeneration
+#   make test-fast        the tests that start no command, PostgreSQL, Temporal or regeneration
 #   make generate         regenerate generated/ from specs/ (and the sync client from the async one)
 #   make check-generated  fail if generated/ does not match specs/, or the sync client its async text
 #   make test-deep        the contract suite with many more hypothesis examples
@@ -84,11 +84,11 @@ test: $(STAMP)
 	if [ "$$failed" != 0 ]; then echo "make test: the checks above failed"; fi; \
 	[ "$$failed" = 0 ] && [ "$$tests" = 0 ]
 
-# The fast part: no commands run as subprocesses, no PostgreSQL, no regeneration. What is left
+# The fast part: no commands run as subprocesses, no PostgreSQL or Temporal, no regeneration. What is left
 # waits more than it computes (servers, timeouts, faults held open): three workers per core.
 FAST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(3 * len(os.sched_getaffinity(0)))' 2>/dev/null || echo 6)
 test-fast: $(STAMP)
-	$(PY) -m pytest -n $(FAST_WORKERS) --dist worksteal -m "not subprocess and not postgres and not regeneration"
+	$(PY) -m pytest -n $(FAST_WORKERS) --dist worksteal -m "not subprocess and not postgres and not regeneration and not temporal"
 
 test-deep: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(PY) -m pytest

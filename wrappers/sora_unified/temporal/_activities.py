@@ -8,8 +8,10 @@ when the worker died or the attempt timed out, in the workflow: never sent again
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,26 @@ from ..types import Task
 from ._types import Checked, JobInput, JobResult, Submitted, Waited
 
 ClientSource = Callable[[str], AsyncClient]
+
+
+@contextlib.asynccontextmanager
+async def _heartbeating(every: float = 2.0) -> AsyncIterator[None]:
+    """Heartbeat while the step runs, so a worker that dies is noticed within the heartbeat
+    timeout (not the step's whole time limit) and its step rescheduled, or, for a submit,
+    declared uncertain."""
+
+    async def beat() -> None:
+        while True:
+            activity.heartbeat()
+            await asyncio.sleep(every)
+
+    beating = asyncio.ensure_future(beat())
+    try:
+        yield
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
 
 
 def _code(error: BaseException) -> str:
@@ -65,7 +87,8 @@ class SoraActivities:
         task (a rate limit, maintenance), per the vendor's rules; a lost answer is uncertain."""
         client = self._clients(job.vendor)
         try:
-            task = await client.submit(request_from_fields(job.fields))
+            async with _heartbeating():
+                task = await client.submit(request_from_fields(job.fields))
         except SubmissionUncertainError as error:
             return Submitted("uncertain", error=str(error), code=_code(error))
         except SoraError as error:
@@ -78,15 +101,9 @@ class SoraActivities:
     async def wait_job(self, job: JobInput, task: str) -> Waited:
         """Wait for the task to end, heartbeating; a retry (another worker) resumes by id."""
         client = self._clients(job.vendor)
-
-        def alive(video: Any) -> None:
-            activity.heartbeat(video.status, video.progress)
-
-        activity.heartbeat("waiting")
         try:
-            video = await client.wait(
-                Task.parse(task), timeout=job.wait_timeout_seconds, on_progress=alive
-            )
+            async with _heartbeating():
+                video = await client.wait(Task.parse(task), timeout=job.wait_timeout_seconds)
         except GenerationFailedError as error:
             failed = error.video
             return Waited("failed", error=str(error), code=failed.error_code or "failed")
@@ -98,10 +115,10 @@ class SoraActivities:
         """The finished task's video in `job.out` (the same whole-video checks as always); a
         fresh read of the task first, so an expired link is renewed."""
         client = self._clients(job.vendor)
-        activity.heartbeat("downloading")
-        video = await client.retrieve(Task.parse(task))
         target = Path(job.out) / file_name(job.custom_id)
-        saved = await client.download(video, target)
+        async with _heartbeating():
+            video = await client.retrieve(Task.parse(task))
+            saved = await client.download(video, target)
         return str(saved)
 
     @activity.defn(name="sora_unified.write_results")

@@ -33,6 +33,8 @@ def batch_input(
     max_cost: Mapping[str, float] | None = None,
     jobs_at_once: int = 64,
     submit_timeout_seconds: float = 600.0,
+    heartbeat_seconds: float = 20.0,
+    wait_timeout_seconds: float = 3600.0,
     task_queue: str = TASK_QUEUE,
 ) -> BatchInput:
     """The workflow's input for `jobs` (as `read_jobs` reads them; an invalid line stays one).
@@ -54,6 +56,8 @@ def batch_input(
                 job.line,
                 submit_queue=submit_queue(vendor, key, base=task_queue) if key else "",
                 submit_timeout_seconds=submit_timeout_seconds,
+                heartbeat_seconds=heartbeat_seconds,
+                wait_timeout_seconds=wait_timeout_seconds,
             )
         )
     return BatchInput(

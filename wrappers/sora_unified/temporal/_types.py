@@ -35,6 +35,9 @@ class JobInput:
     submit_queue: str = ""
     submit_timeout_seconds: float = 600.0
     wait_timeout_seconds: float = 3600.0
+    # A step whose worker has not been heard of for this long is given up: a wait or a
+    # download is rescheduled on another worker, a submit is uncertain.
+    heartbeat_seconds: float = 20.0
     # Why the line is not a job (as read_jobs found it); such a line is never sent.
     invalid: str | None = None
 

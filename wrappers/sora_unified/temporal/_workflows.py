@@ -52,6 +52,7 @@ class VideoJobWorkflow:
                 result_type=Submitted,
                 task_queue=job.submit_queue or None,
                 start_to_close_timeout=timedelta(seconds=job.submit_timeout_seconds),
+                heartbeat_timeout=timedelta(seconds=job.heartbeat_seconds),
                 retry_policy=ONE_ATTEMPT,
             )
         except ActivityError:
@@ -65,7 +66,7 @@ class VideoJobWorkflow:
             args=[job, submitted.task],
             result_type=Waited,
             start_to_close_timeout=timedelta(seconds=job.wait_timeout_seconds + 60),
-            heartbeat_timeout=timedelta(seconds=60),
+            heartbeat_timeout=timedelta(seconds=job.heartbeat_seconds),
             retry_policy=RETRIED,
         )
         if waited.status != "completed":
@@ -75,7 +76,7 @@ class VideoJobWorkflow:
             args=[job, submitted.task],
             result_type=str,
             start_to_close_timeout=timedelta(minutes=30),
-            heartbeat_timeout=timedelta(minutes=5),
+            heartbeat_timeout=timedelta(seconds=job.heartbeat_seconds),
             retry_policy=RETRIED,
         )
         result.status = "completed"

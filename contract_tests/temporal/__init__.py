@@ -1,0 +1,1 @@
+"""The Temporal engine (`sora_unified.temporal`) on a real development server."""

@@ -1,0 +1,116 @@
+"""Batches as Temporal workflows, run by in-process workers on the kit's sandbox: every job
+once, the ledger and results.jsonl, the budgets decided in the workflow, and a submit that
+runs out of time is uncertain, never sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sora_unified.batch import InvalidLine, Job
+from sora_unified.sandbox import SANDBOX_KEY
+from sora_unified.temporal import (
+    BatchResult,
+    batch_input,
+    key_fingerprint,
+    run_batch,
+    submit_queue,
+    workers,
+)
+from sora_unified.testing import SandboxKit
+from temporalio.client import Client as TemporalClient
+
+KEYS = {"kie": SANDBOX_KEY, "evolink": SANDBOX_KEY}
+
+
+@pytest.fixture(scope="module")
+def kit() -> Iterator[SandboxKit]:
+    with SandboxKit() as running:
+        yield running
+
+
+def _jobs(count: int, vendor: str = "kie") -> list[Job]:
+    return [Job(n + 1, f"job-{n}", vendor, {"prompt": f"a corgi {n}"}) for n in range(count)]
+
+
+def _run(address: str, kit: SandboxKit, batch: Any, **options: Any) -> BatchResult:
+    async def go() -> BatchResult:
+        client = await TemporalClient.connect(address)
+        made = workers(client, kit.async_client, KEYS, submit_rates={"kie": 50.0}, **options)
+        for worker in made:
+            await worker.__aenter__()
+        try:
+            return await run_batch(client, batch)
+        finally:
+            for worker in made:
+                await worker.__aexit__(None, None, None)
+
+    return asyncio.run(go())
+
+
+def _tasks_per_prompt(kit: SandboxKit, vendor: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    with kit.sandbox.state.lock:
+        for (v, _), task in kit.sandbox.state.tasks.items():
+            if v == vendor:
+                body = task.body.get("input", task.body)
+                found[body["prompt"]] = found.get(body["prompt"], 0) + 1
+    return found
+
+
+def test_every_job_is_made_once_and_the_results_are_written(temporal_server, kit, tmp_path):
+    kit.reset()
+    items: list[Job | InvalidLine] = [*_jobs(4), InvalidLine(5, "bad", "body: not an object")]
+    batch = batch_input(items, out=tmp_path, default_vendor="kie", keys=KEYS)
+    result = _run(temporal_server, kit, batch)
+    assert result.counts == {"completed": 4, "invalid": 1}
+    assert _tasks_per_prompt(kit, "kie") == {f"a corgi {n}": 1 for n in range(4)}
+    lines = [json.loads(line) for line in Path(result.results_file).read_text().splitlines()]
+    assert [line["custom_id"] for line in lines] == ["job-0", "job-1", "job-2", "job-3", "bad"]
+    first = lines[0]
+    assert first["status"] == "completed" and first["task"].startswith("kie:")
+    assert Path(first["file"]).stat().st_size > 1000
+    assert first["cost"] == {
+        "amount": 330.0, "unit": "kie credits", "source": "estimated", "usd": 1.65,
+    }  # fmt: skip
+    assert lines[-1]["error"] == {"code": "invalid_line", "message": "body: not an object"}
+    assert SANDBOX_KEY not in json.dumps(lines)
+
+
+def test_the_budgets_are_decided_in_the_workflow(temporal_server, kit, tmp_path):
+    kit.reset()
+    batch = batch_input(
+        _jobs(5), out=tmp_path, default_vendor="kie", keys=KEYS, max_jobs=3,
+        max_cost={"kie": 700.0},
+    )  # fmt: skip
+    result = _run(temporal_server, kit, batch)
+    assert result.counts == {"completed": 2, "skipped": 3}  # 330 credits each: two fit in 700
+    assert kit.submits("kie") == 2
+    skipped = [r.error for r in result.results if r.status == "skipped"]
+    assert {e["message"] for e in skipped if e} == {"--max-cost reached"}
+
+
+def test_a_submit_that_runs_out_of_time_is_uncertain_and_not_sent_again(
+    temporal_server, kit, tmp_path
+):
+    kit.reset()
+    kit.fail_next("submit", "slow", delay=3.0)  # the vendor makes the task, but too late
+    batch = batch_input(
+        _jobs(1), out=tmp_path, default_vendor="kie", keys=KEYS, submit_timeout_seconds=1.0
+    )
+    result = _run(temporal_server, kit, batch)
+    assert result.counts == {"uncertain": 1}
+    assert "not sent again" in (result.results[0].error or {}).get("message", "")
+    assert result.results[0].task is None
+    assert kit.requests("kie", "submit") == 1  # one attempt; the workflow is over
+
+
+def test_each_vendor_key_has_its_own_submit_queue():
+    assert submit_queue("kie", "key-a") != submit_queue("kie", "key-b")
+    assert submit_queue("kie", "key-a") != submit_queue("evolink", "key-a")
+    assert "key-a" not in submit_queue("kie", "key-a")
+    assert key_fingerprint("key-a") in submit_queue("kie", "key-a")
