@@ -109,6 +109,29 @@ def test_a_submit_that_runs_out_of_time_is_uncertain_and_not_sent_again(
     assert kit.requests("kie", "submit") == 1  # one attempt; the workflow is over
 
 
+def test_a_submit_refused_for_a_while_is_tried_again_later_and_paid_once(
+    temporal_server, kit, tmp_path
+):
+    kit.reset()
+    kit.fail_next("submit", "rate_limit", times=4, retry_after=0.2)  # beyond the client's retries
+    batch = batch_input(_jobs(1), out=tmp_path, default_vendor="kie", keys=KEYS)
+    for job in batch.jobs:
+        job.refused_backoff_seconds = 0.2
+    result = _run(temporal_server, kit, batch)
+    assert result.counts == {"completed": 1}
+    assert kit.requests("kie", "submit") == 5 and kit.submits("kie") == 1
+
+
+def test_a_refusal_that_lasts_fails_the_job_and_pays_nothing(temporal_server, kit, tmp_path):
+    kit.reset()
+    kit.fail_next("submit", "insufficient_credits")  # not worth trying again
+    batch = batch_input(_jobs(1), out=tmp_path, default_vendor="kie", keys=KEYS)
+    result = _run(temporal_server, kit, batch)
+    assert result.counts == {"failed": 1}
+    assert result.results[0].cost is None and result.results[0].task is None
+    assert kit.requests("kie", "submit") == 1 and kit.submits("kie") == 0
+
+
 def test_each_vendor_key_has_its_own_submit_queue():
     assert submit_queue("kie", "key-a") != submit_queue("kie", "key-b")
     assert submit_queue("kie", "key-a") != submit_queue("evolink", "key-a")

@@ -28,13 +28,14 @@ from ._records import (
     record_from_row,
 )
 from ._results import BatchSummary, cost_text, file_name, write_results
-from ._runner import BatchOptions, ClientSource, EventHandler, run_batch_async
+from ._runner import REFUSALS, BatchOptions, ClientSource, EventHandler, run_batch_async
 from ._sqlite import SQLiteJobStore
 from ._workers import new_worker_id, submit_recorder
 
 __all__ = [
     "MAX_COST_SPENT",
     "RECORD_COLUMNS",
+    "REFUSALS",
     "UNPRICED_SUBMITS",
     "BatchOptions",
     "BatchSummary",

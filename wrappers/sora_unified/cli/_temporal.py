@@ -135,8 +135,17 @@ def _submit_rates(args: argparse.Namespace) -> dict[str, float]:
     return rates
 
 
-def _workers(args: argparse.Namespace, temporal_client: Any, vendors: list[str]) -> list[Any]:
+def _workers(
+    args: argparse.Namespace, temporal_client: Any, vendors: list[str], stop: asyncio.Event
+) -> list[Any]:
+    """This process's workers; one that fails for good stops the command (and says why)
+    instead of leaving it waiting on work nobody takes."""
     temporal = _temporal()
+
+    async def fatal(error: BaseException) -> None:
+        FATAL.append(error)
+        stop.set()
+
     return list(
         temporal.workers(
             temporal_client,
@@ -145,8 +154,17 @@ def _workers(args: argparse.Namespace, temporal_client: Any, vendors: list[str])
             task_queue=args.task_queue,
             submit_rates=_submit_rates(args),
             max_concurrent_activities=args.max_concurrency * 5,
+            on_fatal_error=fatal,
         )
     )
+
+
+FATAL: list[BaseException] = []
+
+
+def _raise_fatal() -> None:
+    if FATAL:
+        raise RuntimeError(f"a Temporal worker of this process stopped: {FATAL[0]}")
 
 
 def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: Output) -> int:
@@ -189,7 +207,8 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
             f"batch workflow {handle.id}: {len(batch.jobs)} job(s) on {_address(args)}",
         )
         waiting = asyncio.ensure_future(handle.result())
-        async with _Running([] if args.no_worker else _workers(args, temporal_client, vendors)):
+        made = [] if args.no_worker else _workers(args, temporal_client, vendors, stop)
+        async with _Running(made):
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait((waiting, stopping), return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
@@ -199,6 +218,7 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
         return waiting.result()
 
     result = asyncio.run(run())
+    _raise_fatal()
     if result is None:
         output.event(
             "detached",
@@ -266,7 +286,7 @@ def cmd_worker(args: argparse.Namespace, output: Output) -> int:
         async with _stop_signals() as stop:
             temporal_client = await _connect(args)
             serving = vendors or _vendors_with_keys(args)
-            made = _workers(args, temporal_client, serving)
+            made = _workers(args, temporal_client, serving, stop)
             async with _Running(made):
                 output.event(
                     "worker",
@@ -278,6 +298,7 @@ def cmd_worker(args: argparse.Namespace, output: Output) -> int:
         output.event("stopped", {}, "worker stopped; its unfinished steps go to other workers")
 
     asyncio.run(run())
+    _raise_fatal()
     return 0
 
 

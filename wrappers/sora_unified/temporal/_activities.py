@@ -17,10 +17,11 @@ from typing import Any
 
 from temporalio import activity
 
-from .. import AsyncClient, estimate
-from ..batch import file_name, request_from_fields
-from ..errors import GenerationFailedError, SoraError, SubmissionUncertainError
+from .. import AsyncClient
+from ..batch import REFUSALS, file_name, request_from_fields
+from ..errors import GenerationFailedError, SoraError
 from ..types import Task
+from ._checks import check
 from ._types import Checked, JobInput, JobResult, Submitted, Waited
 
 ClientSource = Callable[[str], AsyncClient]
@@ -71,15 +72,9 @@ class SoraActivities:
 
     @activity.defn(name="sora_unified.check_job")
     async def check_job(self, job: JobInput) -> Checked:
-        """The request checked locally and priced; nothing is sent."""
-        if job.invalid is not None:
-            return Checked(ok=False, error=job.invalid, code="invalid_line")
-        try:
-            request = request_from_fields(job.fields)
-            priced = estimate(job.vendor, request)
-        except (SoraError, TypeError, ValueError) as error:
-            return Checked(ok=False, error=str(error), code=_code(error))
-        return Checked(ok=True, cost=priced.amount, unit=priced.unit, usd=priced.usd)
+        """The request checked locally and priced; nothing is sent (the batch workflow makes
+        the same pure check in its own code)."""
+        return check(job)
 
     @activity.defn(name="sora_unified.submit_job")
     async def submit_job(self, job: JobInput) -> Submitted:
@@ -89,12 +84,18 @@ class SoraActivities:
         try:
             async with _heartbeating():
                 task = await client.submit(request_from_fields(job.fields))
-        except SubmissionUncertainError as error:
-            return Submitted("uncertain", error=str(error), code=_code(error))
         except SoraError as error:
-            if getattr(error, "task", None) is not None:  # a task exists: never "refused"
-                return Submitted("uncertain", error=str(error), code=_code(error))
-            return Submitted("refused", error=str(error), code=_code(error))
+            # Refused only where the vendor (or our check) said no task was made, as the
+            # store engine decides; anything else may have made one.
+            if error.task is None and isinstance(error, REFUSALS):
+                return Submitted(
+                    "refused",
+                    error=str(error),
+                    code=_code(error),
+                    retryable=bool(getattr(error, "retryable", False)),
+                    retry_after=getattr(error, "retry_after", None),
+                )
+            return Submitted("uncertain", error=str(error), code=_code(error))
         return Submitted("submitted", task=str(task))
 
     @activity.defn(name="sora_unified.wait_job")

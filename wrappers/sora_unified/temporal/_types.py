@@ -38,6 +38,9 @@ class JobInput:
     # A step whose worker has not been heard of for this long is given up: a wait or a
     # download is rescheduled on another worker, a submit is uncertain.
     heartbeat_seconds: float = 20.0
+    # A submit refused for a while (a rate limit, maintenance) is tried again after this
+    # (doubling each time), or the vendor's Retry-After if longer.
+    refused_backoff_seconds: float = 30.0
     # Why the line is not a job (as read_jobs found it); such a line is never sent.
     invalid: str | None = None
 
@@ -63,6 +66,9 @@ class Submitted:
     task: str | None = None
     error: str | None = None
     code: str | None = None
+    # A refusal worth trying again later (a rate limit, maintenance), and when.
+    retryable: bool = False
+    retry_after: float | None = None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from temporalio.client import Client as TemporalClient
@@ -55,11 +55,14 @@ def workers(
     submit_rates: Mapping[str, float] | None = None,
     max_concurrent_activities: int = 100,
     max_concurrent_submits: int = 4,
+    on_fatal_error: Callable[[BaseException], Awaitable[None]] | None = None,
 ) -> list[Worker]:
     """The workers of one process: the general queue, and for each vendor in `keys` (vendor
     -> that vendor's key on this machine, only fingerprinted here) its submit queue, at the
-    vendor's documented rate unless `submit_rates` says otherwise (submits per second)."""
+    vendor's documented rate unless `submit_rates` says otherwise (submits per second).
+    `on_fatal_error` is told when a worker stops polling for good (it would not come back)."""
     activities = SoraActivities(clients)
+    fatal: dict[str, Any] = {} if on_fatal_error is None else {"on_fatal_error": on_fatal_error}
     made = [
         Worker(
             client,
@@ -68,11 +71,12 @@ def workers(
             activities=activities.general(),
             workflow_runner=workflow_runner(),
             max_concurrent_activities=max_concurrent_activities,
+            **fatal,
         )
     ]
     for vendor, key in keys.items():
         rate = (submit_rates or {}).get(vendor, documented_submit_rate(vendor))
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = dict(fatal)
         if rate is not None:
             options["max_task_queue_activities_per_second"] = rate
         made.append(

@@ -15,6 +15,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
+    from ._checks import check
     from ._types import BatchInput, BatchResult, Checked, JobInput, JobResult, Submitted, Waited
 
 TASK_QUEUE = "sora-unified"
@@ -27,6 +28,10 @@ RETRIED = RetryPolicy(
     maximum_attempts=20,
 )
 ONE_ATTEMPT = RetryPolicy(maximum_attempts=1)
+# A submit the vendor refused before making a task, for a while (a rate limit, maintenance),
+# after the client's own retries: tried again this many times (JobInput.refused_backoff_seconds,
+# doubling, later).
+REFUSED_RETRIES = 4
 UNCERTAIN = (
     "the submit's outcome is unknown (its worker stopped, or it ran out of time after the"
     " request may have left): a task may exist and cost; it is not sent again"
@@ -45,18 +50,25 @@ class VideoJobWorkflow:
     @workflow.run
     async def run(self, job: JobInput) -> JobResult:
         result = JobResult(job.custom_id, job.line, job.vendor, "submitting")
-        try:
-            submitted: Submitted = await workflow.execute_activity(
-                "sora_unified.submit_job",
-                job,
-                result_type=Submitted,
-                task_queue=job.submit_queue or None,
-                start_to_close_timeout=timedelta(seconds=job.submit_timeout_seconds),
-                heartbeat_timeout=timedelta(seconds=job.heartbeat_seconds),
-                retry_policy=ONE_ATTEMPT,
-            )
-        except ActivityError:
-            return self._ended(result, "uncertain", UNCERTAIN, "uncertain")
+        for attempt in range(REFUSED_RETRIES + 1):
+            try:
+                submitted: Submitted = await workflow.execute_activity(
+                    "sora_unified.submit_job",
+                    job,
+                    result_type=Submitted,
+                    task_queue=job.submit_queue or None,
+                    start_to_close_timeout=timedelta(seconds=job.submit_timeout_seconds),
+                    heartbeat_timeout=timedelta(seconds=job.heartbeat_seconds),
+                    retry_policy=ONE_ATTEMPT,
+                )
+            except ActivityError:
+                return self._ended(result, "uncertain", UNCERTAIN, "uncertain")
+            if submitted.outcome != "refused" or not submitted.retryable:
+                break
+            if attempt < REFUSED_RETRIES:  # nothing was made: later, on a durable timer
+                backoff = job.refused_backoff_seconds * 2**attempt
+                later = max(submitted.retry_after or 0.0, backoff)
+                await workflow.sleep(later)
         if submitted.outcome != "submitted":
             status = "failed" if submitted.outcome == "refused" else "uncertain"
             return self._ended(result, status, submitted.error, submitted.code)
@@ -130,13 +142,8 @@ class BatchWorkflow:
     async def _job(self, batch: BatchInput, job: JobInput, turns: asyncio.Semaphore) -> None:
         async with turns:
             line = self._results[job.custom_id]
-            checked: Checked = await workflow.execute_activity(
-                "sora_unified.check_job",
-                job,
-                result_type=Checked,
-                start_to_close_timeout=timedelta(minutes=1),
-                retry_policy=RETRIED,
-            )
+            # Pure and deterministic: decided here, no activity (a batch's history stays small).
+            checked: Checked = check(job)
             if not checked.ok:
                 line.status, line.error = (
                     "invalid",
