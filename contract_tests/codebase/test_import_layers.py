@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "_access_log",
                 "_clock",
                 "_constants",
+                "_lazy",
                 "_pool",
                 "_redact",
                 "_shown",
