@@ -8,6 +8,17 @@ import sys
 
 import pytest
 
+# pytester puts sys.modules back after each in-process run: a module an inner run imports for
+# the first time would be dropped, and imported again later in this process as a second copy
+# (its classes unequal to the first's: the sandbox then answers 500). Imported here first, the
+# kit's whole stack is kept.
+import sora_unified.gateway
+import sora_unified.sandbox._app
+import sora_unified.testing._gateway
+import sora_unified.testing._mock
+import sora_unified.testing._sandbox  # noqa: F401
+from sora_unified import AsyncClient, Client  # noqa: F401
+
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
