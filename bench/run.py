@@ -311,16 +311,41 @@ def async_jobs(url: str, state: Path, count: int, nominal: float) -> dict[str, A
     }
 
 
-def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) -> dict[str, Any]:
-    tag = f"batch-{count}-{time.time_ns()}"
+def _jobs_file(folder: Path, tag: str, count: int, suffix: str) -> Path:
+    """A jobs.jsonl of `count` 10 s kie jobs whose prompts start with `tag` (to count them)."""
     jobs = folder / f"{tag}.jsonl"
     jobs.write_text(
         "".join(
-            json.dumps({"custom_id": f"j{n}", "body": {"prompt": f"{tag} {n}: b", "seconds": 10}})
+            json.dumps(
+                {"custom_id": f"j{n}", "body": {"prompt": f"{tag} {n}: {suffix}", "seconds": 10}}
+            )
             + "\n"
             for n in range(count)
         )
     )
+    return jobs
+
+
+def _batch_outcome(
+    state: Path, tag: str, results: Path, done: subprocess.CompletedProcess[str], count: int
+) -> dict[str, Any]:
+    """What a batch run left: duplicates and missing jobs by the sandbox's own tasks."""
+    created = tasks_per_prompt(state, tag)
+    if not results.exists():
+        raise SystemExit(f"{tag}: no results (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    outcomes = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    failures = [o for o in outcomes if o["status"] != "completed"]
+    return {
+        "duplicates": sum(n - 1 for n in created.values()),
+        "missing": count - len(created),
+        "not_completed": len(failures),
+        "first_errors": sorted({str(o.get("error")) for o in failures})[:3],
+    }
+
+
+def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) -> dict[str, Any]:
+    tag = f"batch-{count}-{time.time_ns()}"
+    jobs = _jobs_file(folder, tag, count, "b")
     started = time.perf_counter()
     done = subprocess.run(
         [PYTHON, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie", "--sandbox"]
@@ -332,21 +357,13 @@ def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) 
     )
     wall = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    created = tasks_per_prompt(state, tag)
-    results = folder / tag / "results.jsonl"
-    if not results.exists():
-        raise SystemExit(f"batch wrote no results (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    outcomes = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-    failures = [o for o in outcomes if o["status"] != "completed"]
+    outcome = _batch_outcome(state, tag, folder / tag / "results.jsonl", done, count)
     return {
         "jobs": count,
         "wall_s": wall,
         "vs_nominal": wall / nominal,
         "peak_rss_mb_any_child": rss,
-        "duplicates": sum(n - 1 for n in created.values()),
-        "missing": count - len(created),
-        "not_completed": len(failures),
-        "first_errors": sorted({str(o.get("error")) for o in failures})[:3],
+        **outcome,
     }
 
 
@@ -384,17 +401,10 @@ def temporal_server(folder: Path) -> Iterator[str | None]:
 
 
 def temporal_jobs(
-    url: str, state: Path, count: int, nominal: float, folder: Path, address: str
+    url: str, state: Path, count: int, nominal: float | None, folder: Path, address: str
 ) -> dict[str, Any]:
     tag = f"temporal-{count}-{time.time_ns()}"
-    jobs = folder / f"{tag}.jsonl"
-    jobs.write_text(
-        "".join(
-            json.dumps({"custom_id": f"j{n}", "body": {"prompt": f"{tag} {n}: t", "seconds": 10}})
-            + "\n"
-            for n in range(count)
-        )
-    )
+    jobs = _jobs_file(folder, tag, count, "t")
     started = time.perf_counter()
     done = subprocess.run(
         [PYTHON, "-m", "sora_unified.cli", "batch", str(jobs), "--vendor", "kie", "--sandbox",
@@ -405,23 +415,13 @@ def temporal_jobs(
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     wall = time.perf_counter() - started
-    created = tasks_per_prompt(state, tag)
-    results = folder / tag / "results.jsonl"
-    if not results.exists():
-        raise SystemExit(
-            f"temporal batch wrote no results (exit {done.returncode}):\n{done.stderr[-3000:]}"
-        )
-    outcomes = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-    failures = [o for o in outcomes if o["status"] != "completed"]
+    outcome = _batch_outcome(state, tag, folder / tag / "results.jsonl", done, count)
     return {
         "jobs": count,
         "wall_s": wall,
         "vs_nominal": wall / (nominal or wall),
         "jobs_per_s": count / wall,
-        "duplicates": sum(n - 1 for n in created.values()),
-        "missing": count - len(created),
-        "not_completed": len(failures),
-        "first_errors": sorted({str(o.get("error")) for o in failures})[:3],
+        **outcome,
     }
 
 
