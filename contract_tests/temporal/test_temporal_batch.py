@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,14 +38,25 @@ def _jobs(count: int, vendor: str = "kie") -> list[Job]:
     return [Job(n + 1, f"job-{n}", vendor, {"prompt": f"a corgi {n}"}) for n in range(count)]
 
 
+def _batch(items: Any, out: Path, **options: Any) -> Any:
+    """The batch on a task queue of its own: the server serves every test of the run."""
+    queue = f"q-{uuid.uuid4().hex}"
+    return batch_input(items, out=out, default_vendor="kie", keys=KEYS, task_queue=queue, **options)
+
+
 def _run(address: str, kit: SandboxKit, batch: Any, **options: Any) -> BatchResult:
+    queue = batch.jobs[0].submit_queue.split("-submit-")[0]
+
     async def go() -> BatchResult:
         client = await TemporalClient.connect(address)
-        made = workers(client, kit.async_client, KEYS, submit_rates={"kie": 50.0}, **options)
+        made = workers(
+            client, kit.async_client, KEYS, task_queue=queue, submit_rates={"kie": 50.0},
+            **options,
+        )  # fmt: skip
         for worker in made:
             await worker.__aenter__()
         try:
-            return await run_batch(client, batch)
+            return await run_batch(client, batch, task_queue=queue)
         finally:
             for worker in made:
                 await worker.__aexit__(None, None, None)
@@ -65,7 +77,7 @@ def _tasks_per_prompt(kit: SandboxKit, vendor: str) -> dict[str, int]:
 def test_every_job_is_made_once_and_the_results_are_written(temporal_server, kit, tmp_path):
     kit.reset()
     items: list[Job | InvalidLine] = [*_jobs(4), InvalidLine(5, "bad", "body: not an object")]
-    batch = batch_input(items, out=tmp_path, default_vendor="kie", keys=KEYS)
+    batch = _batch(items, tmp_path)
     result = _run(temporal_server, kit, batch)
     assert result.counts == {"completed": 4, "invalid": 1}
     assert _tasks_per_prompt(kit, "kie") == {f"a corgi {n}": 1 for n in range(4)}
@@ -83,10 +95,7 @@ def test_every_job_is_made_once_and_the_results_are_written(temporal_server, kit
 
 def test_the_budgets_are_decided_in_the_workflow(temporal_server, kit, tmp_path):
     kit.reset()
-    batch = batch_input(
-        _jobs(5), out=tmp_path, default_vendor="kie", keys=KEYS, max_jobs=3,
-        max_cost={"kie": 700.0},
-    )  # fmt: skip
+    batch = _batch(_jobs(5), tmp_path, max_jobs=3, max_cost={"kie": 700.0})
     result = _run(temporal_server, kit, batch)
     assert result.counts == {"completed": 2, "skipped": 3}  # 330 credits each: two fit in 700
     assert kit.submits("kie") == 2
@@ -99,9 +108,7 @@ def test_a_submit_that_runs_out_of_time_is_uncertain_and_not_sent_again(
 ):
     kit.reset()
     kit.fail_next("submit", "slow", delay=3.0)  # the vendor makes the task, but too late
-    batch = batch_input(
-        _jobs(1), out=tmp_path, default_vendor="kie", keys=KEYS, submit_timeout_seconds=1.0
-    )
+    batch = _batch(_jobs(1), tmp_path, submit_timeout_seconds=1.0)
     result = _run(temporal_server, kit, batch)
     assert result.counts == {"uncertain": 1}
     assert "not sent again" in (result.results[0].error or {}).get("message", "")
@@ -114,7 +121,7 @@ def test_a_submit_refused_for_a_while_is_tried_again_later_and_paid_once(
 ):
     kit.reset()
     kit.fail_next("submit", "rate_limit", times=4, retry_after=0.2)  # beyond the client's retries
-    batch = batch_input(_jobs(1), out=tmp_path, default_vendor="kie", keys=KEYS)
+    batch = _batch(_jobs(1), tmp_path)
     for job in batch.jobs:
         job.refused_backoff_seconds = 0.2
     result = _run(temporal_server, kit, batch)
@@ -125,7 +132,7 @@ def test_a_submit_refused_for_a_while_is_tried_again_later_and_paid_once(
 def test_a_refusal_that_lasts_fails_the_job_and_pays_nothing(temporal_server, kit, tmp_path):
     kit.reset()
     kit.fail_next("submit", "insufficient_credits")  # not worth trying again
-    batch = batch_input(_jobs(1), out=tmp_path, default_vendor="kie", keys=KEYS)
+    batch = _batch(_jobs(1), tmp_path)
     result = _run(temporal_server, kit, batch)
     assert result.counts == {"failed": 1}
     assert result.results[0].cost is None and result.results[0].task is None
