@@ -1,6 +1,6 @@
 """The activities: each step of a job, run by a worker with the vendor clients (and keys).
 
-Retries are the workflow's, per step: the check, the wait and the download are retried by
+Retries are the workflow's, per step: the wait and the download are retried by
 Temporal (they change nothing at the vendor, and a wait resumes from the task id); the submit
 has one attempt. A submit that fails after its request may have left is `uncertain`, here or,
 when the worker died or the attempt timed out, in the workflow: never sent again.
@@ -21,8 +21,7 @@ from .. import AsyncClient
 from ..batch import REFUSALS, file_name, request_from_fields
 from ..errors import GenerationFailedError, SoraError
 from ..types import Task
-from ._checks import check
-from ._types import Checked, JobInput, JobResult, Submitted, Waited
+from ._types import JobInput, JobResult, Submitted, Waited
 
 ClientSource = Callable[[str], AsyncClient]
 
@@ -63,18 +62,13 @@ class SoraActivities:
         self._clients = clients
 
     def general(self) -> list[Callable[..., Any]]:
-        """The activities of the general task queue (everything but the paid submit)."""
-        return [self.check_job, self.wait_job, self.download_job, self.write_results]
+        """The activities of the general task queue (everything but the paid submit; the
+        check is pure, made by the workflows in their own code)."""
+        return [self.wait_job, self.download_job, self.write_results]
 
     def submits(self) -> list[Callable[..., Any]]:
         """The activity of a vendor key's submit queue."""
         return [self.submit_job]
-
-    @activity.defn(name="sora_unified.check_job")
-    async def check_job(self, job: JobInput) -> Checked:
-        """The request checked locally and priced; nothing is sent (the batch workflow makes
-        the same pure check in its own code)."""
-        return check(job)
 
     @activity.defn(name="sora_unified.submit_job")
     async def submit_job(self, job: JobInput) -> Submitted:
