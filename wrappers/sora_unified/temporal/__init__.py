@@ -26,6 +26,7 @@ from .._lazy import lazy_exports
 if TYPE_CHECKING:
     from ._activities import SoraActivities
     from ._batch import batch_id, batch_input, run_batch, start_batch
+    from ._dev_server import start_dev_server, temporal_cli
     from ._types import (
         JOB_STATES,
         BatchInput,
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 # packages again for each run, and must find nothing there that is not deterministic.
 _HOMES = {
     "SoraActivities": "_activities",
+    "start_dev_server": "_dev_server",
+    "temporal_cli": "_dev_server",
     "batch_input": "_batch",
     "run_batch": "_batch",
     "start_batch": "_batch",
@@ -94,7 +97,9 @@ __all__ = [
     "run_batch",
     "run_workers",
     "start_batch",
+    "start_dev_server",
     "submit_queue",
+    "temporal_cli",
     "workers",
     "workflow_runner",
 ]
