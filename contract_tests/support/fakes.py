@@ -175,3 +175,15 @@ class Refusing(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.sent.append(request)
         return httpx.Response(500)
+
+
+def tasks_per_prompt(sandbox: Any, vendor: str | None = None) -> dict[str, int]:
+    """How many tasks a sandbox made for each prompt (of `vendor`, or of all): a prompt made
+    twice is a job paid twice."""
+    found: dict[str, int] = {}
+    with sandbox.state.lock:
+        for (made_by, _), task in sandbox.state.tasks.items():
+            if vendor in (None, made_by):
+                prompt = task.body.get("input", task.body)["prompt"]
+                found[prompt] = found.get(prompt, 0) + 1
+    return found

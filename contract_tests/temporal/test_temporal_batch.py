@@ -25,6 +25,8 @@ from sora_unified.temporal import (
 from sora_unified.testing import SandboxKit
 from temporalio.client import Client as TemporalClient
 
+from contract_tests.support.fakes import tasks_per_prompt
+
 KEYS = {"kie": SANDBOX_KEY, "evolink": SANDBOX_KEY}
 
 
@@ -64,23 +66,13 @@ def _run(address: str, kit: SandboxKit, batch: Any, **options: Any) -> BatchResu
     return asyncio.run(go())
 
 
-def _tasks_per_prompt(kit: SandboxKit, vendor: str) -> dict[str, int]:
-    found: dict[str, int] = {}
-    with kit.sandbox.state.lock:
-        for (v, _), task in kit.sandbox.state.tasks.items():
-            if v == vendor:
-                body = task.body.get("input", task.body)
-                found[body["prompt"]] = found.get(body["prompt"], 0) + 1
-    return found
-
-
 def test_every_job_is_made_once_and_the_results_are_written(temporal_server, kit, tmp_path):
     kit.reset()
     items: list[Job | InvalidLine] = [*_jobs(4), InvalidLine(5, "bad", "body: not an object")]
     batch = _batch(items, tmp_path)
     result = _run(temporal_server, kit, batch)
     assert result.counts == {"completed": 4, "invalid": 1}
-    assert _tasks_per_prompt(kit, "kie") == {f"a corgi {n}": 1 for n in range(4)}
+    assert tasks_per_prompt(kit.sandbox, "kie") == {f"a corgi {n}": 1 for n in range(4)}
     lines = [json.loads(line) for line in Path(result.results_file).read_text().splitlines()]
     assert [line["custom_id"] for line in lines] == ["job-0", "job-1", "job-2", "job-3", "bad"]
     first = lines[0]

@@ -21,6 +21,7 @@ from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing
 from sora_unified.temporal import batch_input, run_batch
 from temporalio.client import Client as TemporalClient
 
+from contract_tests.support.fakes import tasks_per_prompt
 from contract_tests.support.gateway_world import wait_until
 
 
@@ -37,15 +38,6 @@ def _worker(address: str, queue: str, sandbox: Sandbox, log: Path, *extra: str) 
                "--sandbox", "--temporal-address", address, "--task-queue", queue, *extra]  # fmt: skip
     with log.open("wb") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _tasks_per_prompt(sandbox: Sandbox) -> dict[str, int]:
-    found: dict[str, int] = {}
-    with sandbox.state.lock:
-        for task in sandbox.state.tasks.values():
-            prompt = task.body.get("input", task.body)["prompt"]
-            found[prompt] = found.get(prompt, 0) + 1
-    return found
 
 
 def _batch(address: str, queue: str, out: Path, count: int, **options: Any) -> Any:
@@ -95,7 +87,7 @@ def test_a_worker_killed_mid_batch_loses_no_job_and_pays_for_none_twice(
     result = outcome["result"]
     lines = [json.loads(line) for line in Path(result.results_file).read_text().splitlines()]
     assert len(lines) == 16 and {line["status"] for line in lines} <= {"completed", "uncertain"}
-    made = _tasks_per_prompt(sandbox)
+    made = tasks_per_prompt(sandbox)
     assert max(made.values()) == 1, made  # no job paid twice
     completed = [line for line in lines if line["status"] == "completed"]
     assert all(Path(line["file"]).exists() for line in completed)
