@@ -16,11 +16,13 @@ import contextlib
 import copy
 import json
 import os
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,7 +33,7 @@ from ..vendors import VENDOR_NAMES, load_adapter
 
 Outcome = Literal["completed", "failed"]
 MockFault = Literal["rate_limit", "server_error", "drop_before", "drop_after"]
-MOCK_FAULTS: tuple[str, ...] = ("rate_limit", "server_error", "drop_before", "drop_after")
+MOCK_FAULTS: tuple[str, ...] = get_args(MockFault)
 
 
 @dataclass(frozen=True)
@@ -184,40 +186,44 @@ class MockVendor:
 
     def _answer(self, endpoint: str, body: Any) -> Any:
         def answer(request: httpx.Request) -> httpx.Response:
-            self._calls[endpoint] += 1
-            scripted = self._take(endpoint)
-            if scripted == "drop_before":
-                raise httpx.ConnectError("mock_vendor: connection dropped before", request=request)
-            if scripted in ("rate_limit", "server_error"):
-                status = 429 if scripted == "rate_limit" else 500
-                code, error, headers = vendor_error(
-                    self.vendor,
-                    status,
-                    f"mock_vendor: {scripted}",
-                    retry_after=1.0 if status == 429 else None,
-                )
-                return httpx.Response(code, json=error, headers=headers)
-            if endpoint == "submit" and scripted in (None, "drop_after"):
-                self._submits += 1
-            if scripted == "drop_after":
-                # the vendor acted on the request (a task was created), the answer was lost
-                raise httpx.RemoteProtocolError(
-                    "mock_vendor: connection dropped after", request=request
-                )
-            return httpx.Response(200, json=copy.deepcopy(body))
+            return self._reply(
+                endpoint, request, lambda: httpx.Response(200, json=copy.deepcopy(body))
+            )
 
         return answer
 
     def _video(self, request: httpx.Request) -> httpx.Response:
-        self._calls["download"] += 1
-        scripted = self._take("download")
+        headers = {"Content-Type": "video/mp4"}
+        return self._reply(
+            "download", request, lambda: httpx.Response(200, content=self.video, headers=headers)
+        )
+
+    def _reply(
+        self, endpoint: str, request: httpx.Request, answer: Callable[[], httpx.Response]
+    ) -> httpx.Response:
+        """The call counted, then its scripted fault if any, else `answer()`."""
+        self._calls[endpoint] += 1
+        scripted = self._take(endpoint)
         if scripted == "drop_before":
-            raise httpx.ConnectError("mock_vendor: connection dropped", request=request)
+            raise httpx.ConnectError("mock_vendor: connection dropped before", request=request)
         if scripted in ("rate_limit", "server_error"):
-            return httpx.Response(429 if scripted == "rate_limit" else 500, text="error")
+            return self._error(endpoint, scripted)
+        if endpoint == "submit":  # answered, or dropped after: either way the vendor acted
+            self._submits += 1
         if scripted == "drop_after":
-            raise httpx.RemoteProtocolError("mock_vendor: connection dropped", request=request)
-        return httpx.Response(200, content=self.video, headers={"Content-Type": "video/mp4"})
+            raise httpx.RemoteProtocolError(
+                "mock_vendor: connection dropped after", request=request
+            )
+        return answer()
+
+    def _error(self, endpoint: str, kind: str) -> httpx.Response:
+        status = 429 if kind == "rate_limit" else 500
+        if endpoint == "download":  # a file host answers plain text
+            return httpx.Response(status, text="error")
+        code, body, headers = vendor_error(
+            self.vendor, status, f"mock_vendor: {kind}", retry_after=1.0 if status == 429 else None
+        )
+        return httpx.Response(code, json=body, headers=headers)
 
     # -- scripting and observing -------------------------------------------------------------
 
@@ -280,8 +286,6 @@ class MockVendor:
 
 
 def _pattern(url: str) -> str:
-    import re
-
     escaped = re.sub(r"\\\{\w+\\\}", "[^/?]+", re.escape(url))
     return f"^{escaped}(\\?.*)?$"
 
