@@ -136,3 +136,13 @@ def test_each_vendor_key_has_its_own_submit_queue():
     assert submit_queue("kie", "key-a") != submit_queue("evolink", "key-a")
     assert "key-a" not in submit_queue("kie", "key-a")
     assert key_fingerprint("key-a") in submit_queue("kie", "key-a")
+
+
+def test_the_default_submit_rate_keeps_a_burst_within_the_vendors_window():
+    from sora_unified.temporal import documented_submit_rate
+    from sora_unified.temporal._worker import TASK_QUEUE_BURST
+
+    # kie documents 20 new generations per 10 s per key; the server may let a burst out first
+    rate = documented_submit_rate("kie")
+    assert rate is not None and TASK_QUEUE_BURST + rate * 10 <= 20
+    assert documented_submit_rate("evolink") is None  # documents none: no queue limit

@@ -333,7 +333,7 @@ def add_engine_flags(parser: argparse.ArgumentParser, *, batch: bool = True) -> 
         action="append",
         metavar="VENDOR=PER_SECOND",
         help="submits per second per vendor key across every worker (default: the vendor's"
-        " documented rate; kie 2)",
+        " documented window, the server's burst allowed for; kie 1.6)",
     )
     if batch:
         parser.add_argument(
