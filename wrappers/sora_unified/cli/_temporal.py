@@ -136,14 +136,18 @@ def _submit_rates(args: argparse.Namespace) -> dict[str, float]:
 
 
 def _workers(
-    args: argparse.Namespace, temporal_client: Any, vendors: list[str], stop: asyncio.Event
+    args: argparse.Namespace,
+    temporal_client: Any,
+    vendors: list[str],
+    stop: asyncio.Event,
+    failures: list[BaseException],
 ) -> list[Any]:
     """This process's workers; one that fails for good stops the command (and says why)
     instead of leaving it waiting on work nobody takes."""
     temporal = _temporal()
 
     async def fatal(error: BaseException) -> None:
-        FATAL.append(error)
+        failures.append(error)
         stop.set()
 
     return list(
@@ -159,12 +163,9 @@ def _workers(
     )
 
 
-FATAL: list[BaseException] = []
-
-
-def _raise_fatal() -> None:
-    if FATAL:
-        raise RuntimeError(f"a Temporal worker of this process stopped: {FATAL[0]}")
+def _raise_fatal(failures: list[BaseException]) -> None:
+    if failures:
+        raise RuntimeError(f"a Temporal worker of this process stopped: {failures[0]}")
 
 
 def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: Output) -> int:
@@ -194,6 +195,8 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
         task_queue=args.task_queue,
     )
 
+    failures: list[BaseException] = []
+
     async def run() -> Any:
         async with _stop_signals() as stop:
             return await attached(stop)
@@ -207,7 +210,7 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
             f"batch workflow {handle.id}: {len(batch.jobs)} job(s) on {_address(args)}",
         )
         waiting = asyncio.ensure_future(handle.result())
-        made = [] if args.no_worker else _workers(args, temporal_client, vendors, stop)
+        made = [] if args.no_worker else _workers(args, temporal_client, vendors, stop, failures)
         async with _Running(made):
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait((waiting, stopping), return_when=asyncio.FIRST_COMPLETED)
@@ -218,7 +221,7 @@ def run_batch(args: argparse.Namespace, items: list[Any], budgets: Any, output: 
         return waiting.result()
 
     result = asyncio.run(run())
-    _raise_fatal()
+    _raise_fatal(failures)
     if result is None:
         output.event(
             "detached",
@@ -282,11 +285,13 @@ def cmd_worker(args: argparse.Namespace, output: Output) -> int:
     _temporal()
     vendors = args.vendors.split(",") if args.vendors else None
 
+    failures: list[BaseException] = []
+
     async def run() -> None:
         async with _stop_signals() as stop:
             temporal_client = await _connect(args)
             serving = vendors or _vendors_with_keys(args)
-            made = _workers(args, temporal_client, serving, stop)
+            made = _workers(args, temporal_client, serving, stop, failures)
             async with _Running(made):
                 output.event(
                     "worker",
@@ -298,7 +303,7 @@ def cmd_worker(args: argparse.Namespace, output: Output) -> int:
         output.event("stopped", {}, "worker stopped; its unfinished steps go to other workers")
 
     asyncio.run(run())
-    _raise_fatal()
+    _raise_fatal(failures)
     return 0
 
 
