@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis import checks as C
 from sora_unified.gateway import Gateway, clients_for
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing, client_options
 
-from contract_tests.support.specs import operations, spec_path
+from contract_tests.support.specs import operations, schemathesis_schema
 
 KEY = "sk-gw-schemathesis"
 CHECKS = [
@@ -54,7 +53,7 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
 
 
 def _schema(gateway: Gateway) -> Any:
-    return schemathesis.openapi.from_path(str(spec_path("gateway")))
+    return schemathesis_schema("gateway")
 
 
 @pytest.mark.parametrize(

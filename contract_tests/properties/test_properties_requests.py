@@ -30,7 +30,7 @@ from contract_tests.support.specs import (
     request_schema_pointer,
     request_variants,
     schema_errors,
-    spec_path,
+    schemathesis_schema,
     with_defaults,
 )
 from contract_tests.support.strategies import invalid_request, valid_request
@@ -218,7 +218,7 @@ def test_spec_bodies_and_the_client_agree(vendor: str, mode: str) -> None:
     says exactly (the adapter's body for the mapped request, built without the local check,
     differs): vendor extras such as upload_method, types no VideoRequest field has. The
     capability-table tests check that such fields are declared vendor extras."""
-    schema = schemathesis.openapi.from_path(str(spec_path(vendor)))
+    schema = schemathesis_schema(vendor)
     operation = schema.find_operation_by_id(CREATE[vendor])
     generation = (
         schemathesis.GenerationMode.POSITIVE

@@ -17,7 +17,6 @@ import copy
 from typing import Any
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis import checks as C
@@ -36,7 +35,7 @@ from contract_tests.support.specs import (
     resolve,
     response_schema_pointer,
     schema_errors,
-    spec_path,
+    schemathesis_schema,
     status_operation_id,
     with_source_tasks,
 )
@@ -88,9 +87,7 @@ def _sandbox(error_form: str) -> Sandbox:
 
 
 def _schema(sandbox: Sandbox, vendor: str) -> Any:
-    schema = schemathesis.openapi.from_path(str(spec_path(vendor)))
-    schema.app = sandbox.app
-    return schema
+    return schemathesis_schema(vendor, app=sandbox.app)
 
 
 def _base_url(vendor: str) -> str:
@@ -221,9 +218,7 @@ def _one_model_schema(sandbox: Sandbox, vendor: str, variant: str) -> Any:
             media = next(iter(post["requestBody"]["content"].values()))  # JSON or multipart
             media["schema"] = {"$ref": f"#/components/schemas/{variant}"}
             media.pop("examples", None)
-    schema = schemathesis.openapi.from_dict(document)
-    schema.app = sandbox.app
-    return schema
+    return schemathesis_schema(vendor, app=sandbox.app, document=document)
 
 
 MODEL_VARIANTS = [

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -45,7 +44,7 @@ from contract_tests.support.specs import (
     request_schema_pointer,
     resolve,
     schema_errors,
-    spec_path,
+    schemathesis_schema,
     task_references,
 )
 
@@ -361,9 +360,7 @@ def _base_url(spec: str) -> str:
 
 
 def _schema(sandbox: Sandbox, spec: str) -> Any:
-    schema = schemathesis.openapi.from_path(str(spec_path(spec)))
-    schema.app = sandbox.app
-    return schema
+    return schemathesis_schema(spec, app=sandbox.app)
 
 
 def _call(spec: str, case: Any, mode: GenerationMode) -> Any:

@@ -7,6 +7,7 @@ rfc3986-validator is installed, without which jsonschema passes any string silen
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -45,6 +46,21 @@ def load_spec(vendor: str) -> dict[str, Any]:
     with spec_path(vendor).open(encoding="utf-8") as handle:
         document: dict[str, Any] = yaml.load(handle, Loader=SAFE_LOADER)
     return document
+
+
+def schemathesis_schema(
+    name: str, *, app: Any = None, document: dict[str, Any] | None = None
+) -> Any:
+    """A schemathesis schema of a spec (`document`: an edited copy of it), served by `app`.
+
+    Made from the spec already read (a copy: schemathesis may change what it is given) instead
+    of `from_path`, which parses the YAML again in pure Python for every test."""
+    import schemathesis  # only the property tests need it
+
+    schema = schemathesis.openapi.from_dict(document or copy.deepcopy(load_spec(name)))
+    if app is not None:
+        schema.app = app
+    return schema
 
 
 def _escape(token: str) -> str:
@@ -298,18 +314,36 @@ def _merged(vendor: str, node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _variant(vendor: str, node: dict[str, Any], instance: Any) -> dict[str, Any]:
-    """The oneOf/anyOf branch `instance` fits best (fewest errors), merged."""
+    """The oneOf/anyOf branch `instance` fits best (fewest errors; the first on a tie), merged."""
     for keyword in ("oneOf", "anyOf"):
         if keyword in node:
-            uri = f"urn:sora-unified:{vendor}"
-            checker = spec_validator(load_spec(vendor), uri, "#")
-
-            def misfit(branch: dict[str, Any]) -> int:
-                absolute = _absolute_refs(branch, uri)
-                return len(list(checker.evolve(schema=absolute).iter_errors(instance)))
-
-            return _merged(vendor, min(node[keyword], key=misfit))
+            checkers = [_branch_checker(vendor, branch) for branch in node[keyword]]
+            # A branch the instance fits has no errors, the fewest there can be: the first such
+            # branch is the answer without counting every branch's errors (the common case).
+            fitting = next(
+                (at for at, check in enumerate(checkers) if check.is_valid(instance)), None
+            )
+            if fitting is None:
+                fitting = min(
+                    range(len(checkers)),
+                    key=lambda at: sum(1 for _ in checkers[at].iter_errors(instance)),
+                )
+            return _merged(vendor, node[keyword][fitting])
     return node
+
+
+_BRANCH_CHECKERS: dict[tuple[str, int], tuple[dict[str, Any], Any]] = {}
+
+
+def _branch_checker(vendor: str, branch: dict[str, Any]) -> Any:
+    """A validator for one oneOf/anyOf branch of a (cached, never changed) spec, made once."""
+    key = (vendor, id(branch))
+    if key not in _BRANCH_CHECKERS:
+        uri = f"urn:sora-unified:{vendor}"
+        root = spec_validator(load_spec(vendor), uri, "#")
+        # the branch is kept beside its checker so that its id is never reused
+        _BRANCH_CHECKERS[key] = (branch, root.evolve(schema=_absolute_refs(branch, uri)))
+    return _BRANCH_CHECKERS[key][1]
 
 
 def _absolute_refs(node: Any, uri: str) -> Any:
@@ -352,22 +386,32 @@ def schema_at(
 
 def schema_paths(vendor: str, json_pointer: str, instance: Any) -> set[tuple[str, ...]]:
     """Every property path the schema (for `instance`'s variant) declares; list items are "*"."""
-    found: set[tuple[str, ...]] = set()
+    return set(_schemas_by_path(vendor, json_pointer, instance))
 
-    def walk(node: dict[str, Any], value: Any, prefix: tuple[str, ...]) -> None:
+
+def _schemas_by_path(
+    vendor: str, json_pointer: str, instance: Any
+) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every property path the schema (for `instance`'s variant) declares -> its schema (merged,
+    its variant chosen for the value there); list items are "*"."""
+    found: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def walk(node: dict[str, Any], value: Any, prefix: tuple[str, ...], named: bool) -> None:
         node = _variant(vendor, _merged(vendor, node), value)
+        if named:  # a property's path (a list's "*" is a step, not a field of its own)
+            found[prefix] = node
         if "items" in node:
             item = value[0] if isinstance(value, list) and value else None
-            walk(node["items"], item, (*prefix, "*"))
+            walk(node["items"], item, (*prefix, "*"), False)
             return
         for name, child in node.get("properties", {}).items():
-            found.add((*prefix, name))
-            walk(child, value.get(name) if isinstance(value, dict) else None, (*prefix, name))
+            field = value.get(name) if isinstance(value, dict) else None
+            walk(child, field, (*prefix, name), True)
 
     root: Any = load_spec(vendor)
     for token in json_pointer.removeprefix("#/").split("/"):
         root = root[token.replace("~1", "/").replace("~0", "~")]
-    walk(root, instance, ())
+    walk(root, instance, (), False)
     return found
 
 
@@ -376,12 +420,11 @@ def task_references(vendor: str, body: Any) -> dict[tuple[str, ...], list[str] |
     path -> the models whose tasks they may name, or "video" (any video model)."""
     _, _, create = create_operation(vendor)
     where = request_schema_pointer(vendor, create["operationId"])
-    found: dict[tuple[str, ...], list[str] | str] = {}
-    for path in schema_paths(vendor, where, body):
-        named = schema_at(vendor, where, body, path).get("x-references-task")
-        if named is not None:
-            found[path] = named
-    return found
+    return {
+        path: schema["x-references-task"]
+        for path, schema in _schemas_by_path(vendor, where, body).items()
+        if "x-references-task" in schema
+    }
 
 
 def source_example(vendor: str, models: list[str] | str) -> dict[str, Any]:
