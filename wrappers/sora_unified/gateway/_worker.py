@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from .._client import AsyncClient, estimate, remix_request
+from .._http import shared_ssl_context
 from ..batch import JobRecord, request_from_fields
 from ..errors import SoraError, SubmissionUncertainError, SubmitCancelledError
 from ..types import Task, VideoRequest
@@ -180,7 +181,9 @@ class Outbox:
     ) -> None:
         self.store = store
         self.target = target
-        self.http = httpx.AsyncClient(transport=transport, timeout=10.0)
+        self.http = httpx.AsyncClient(
+            transport=transport, timeout=10.0, verify=shared_ssl_context()
+        )
         self._wake = asyncio.Event()
 
     def wake(self) -> None:

@@ -384,6 +384,7 @@ class SandboxApp:
         )
         self.callbacks.base_url = task.base_url
         self.state.add_task(task, cost)
+        self.callbacks.created(task)
         logger.info(
             "sandbox %s: created task %s (%s, %g s, %s)",
             vendor,

@@ -10,6 +10,7 @@ its outcome.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 import anyio
 import httpx
 
+from .._http import shared_ssl_context
 from .._urls import is_loopback_host
 from ..callbacks import sign_kie_callback
 from ._config import SandboxConfig
@@ -31,6 +33,10 @@ from ._vendors import Emulators
 logger = logging.getLogger("sora_unified.sandbox")
 _log_lock = threading.Lock()
 CALLBACK_VENDORS = ("kie", "evolink")
+# While a task owes a callback, how often the sender looks whether it has finished.
+_POLL_SECONDS = 0.02
+# With none owed, how long it sleeps unless woken (a state file may bring back owing tasks).
+_IDLE_SECONDS = 0.25
 
 
 class CallbackSender:
@@ -48,33 +54,58 @@ class CallbackSender:
         # The URL the sandbox was last reached at: result links in callbacks use it, so they
         # are the status answers' links (and still work after a restart on another port).
         self.base_url: str | None = None
+        self._wakeup: anyio.Event | None = None
+
+    def created(self, task: SandboxTask) -> None:
+        """A task was created (on the server's loop): one with a callback URL is looked at now."""
+        if task.callback_url and self._wakeup is not None:
+            self._wakeup.set()
 
     async def run(self) -> None:
-        """Deliver callbacks for tasks as they finish, until cancelled."""
-        async with (
-            httpx.AsyncClient(transport=self.config.callback_transport, timeout=10.0) as client,
-            anyio.create_task_group() as group,
-        ):
-            while True:
-                for task in self._finished():
-                    group.start_soon(self._send, client, task)
-                await anyio.sleep(0.02)
+        """Deliver callbacks for tasks as they finish, until cancelled.
 
-    def _finished(self) -> list[SandboxTask]:
+        Tasks finish on the sandbox's clock (perhaps a test's fake one), so while one still
+        owes a callback the sender looks every `_POLL_SECONDS`; with none it sleeps until a
+        task with a callback URL is created (or `_IDLE_SECONDS`, for tasks a state file brings
+        back). The HTTP client is made for the first callback: most sandboxes send none."""
+        async with contextlib.AsyncExitStack() as stack, anyio.create_task_group() as group:
+            client: httpx.AsyncClient | None = None
+            while True:
+                # Made before looking, so a task created while this loop awaits sets it.
+                self._wakeup = anyio.Event()
+                ready, owed = self._finished()
+                if ready and client is None:
+                    client = await stack.enter_async_context(self._http_client())
+                for task in ready:
+                    assert client is not None
+                    group.start_soon(self._send, client, task)
+                if owed:
+                    await anyio.sleep(_POLL_SECONDS)
+                else:
+                    with anyio.move_on_after(_IDLE_SECONDS):
+                        await self._wakeup.wait()
+
+    def _http_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=self.config.callback_transport, timeout=10.0, verify=shared_ssl_context()
+        )
+
+    def _finished(self) -> tuple[list[SandboxTask], bool]:
+        """The tasks whose callback is due now (marked sent), and whether others still owe one."""
         now, timing = self.now(), self.config.timing
-        ready = []
+        ready, owed = [], False
         with self.state.lock:
             for task in self.state.tasks.values():
-                if (
-                    task.callback_url
-                    and not task.callback_done
-                    and task.phase(now, timing) in ("completed", "failed")
-                ):
+                if not task.callback_url or task.callback_done:
+                    continue
+                if task.phase(now, timing) in ("completed", "failed"):
                     task.callback_done = True
                     ready.append(task)
+                else:
+                    owed = True
         for task in ready:
             self.state.save(task)
-        return ready
+        return ready, owed
 
     def _headers(self, task: SandboxTask) -> dict[str, str]:
         if task.vendor != "kie" or not self.config.kie_hmac_key:
