@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import importlib
 import json
 import os
 import signal
+import ssl
 import subprocess
 import time
 import uuid
@@ -45,6 +48,33 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+# httpx reads the whole CA bundle for every client it builds (~30 ms of CPU), and the tests build
+# hundreds (raw httpx ones, and the openai package's on its httpx2), all speaking plain HTTP to
+# loopback: here each process makes the default verifying context once per trust setting
+# (trust_env, SSL_CERT_FILE, SSL_CERT_DIR: a test that names another bundle gets its own) and
+# shares it. A test that passes its own `verify=` or `cert=` still gets exactly that.
+def _share_default_ssl_context(transports: Any) -> None:
+    create = transports.create_ssl_context
+
+    @functools.cache
+    def default(trust_env: bool, cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+        return create(verify=True, trust_env=trust_env)
+
+    def create_once(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is True and cert is None:
+            environ = os.environ if trust_env else {}
+            return default(trust_env, environ.get("SSL_CERT_FILE"), environ.get("SSL_CERT_DIR"))
+        return create(verify=verify, cert=cert, trust_env=trust_env)
+
+    transports.create_ssl_context = create_once
+
+
+for _module in ("httpx._transports.default", "httpx2._transports.default"):
+    with contextlib.suppress(ImportError):
+        _share_default_ssl_context(importlib.import_module(_module))
+
 
 # A suite started in the background (`make test &` in a script, nohup, a CI step runner) inherits
 # SIGINT ignored, and so would every command its tests start: Python then installs no Ctrl-C
