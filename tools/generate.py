@@ -51,16 +51,8 @@ def _manifest(vendor: str) -> str:
     return json.dumps(record, indent=2, sort_keys=True) + "\n"
 
 
-def generate_vendor(vendor: str, out_root: Path) -> Path:
-    """Generate one vendor's client package under out_root and return its folder."""
-    target = out_root / package_name(vendor)
-    env = dict(os.environ)
-    # The generator's post hooks call `ruff`: make sure it is the pinned one beside this Python.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    command = [
-        sys.executable,
-        "-m",
-        "openapi_python_client",
+def _generator_args(vendor: str, target: Path) -> list[str]:
+    return [
         "generate",
         "--path",
         str(SPECS / f"{vendor}.yaml"),
@@ -75,13 +67,29 @@ def generate_vendor(vendor: str, out_root: Path) -> Path:
         "--overwrite",
         "--fail-on-warning",
     ]
+
+
+def generate_vendors(vendors: tuple[str, ...], out_root: Path) -> dict[str, Path]:
+    """Generate each vendor's client package under out_root (one generator process for all of
+    them: tools/generator/run.py); returns each vendor's folder."""
+    targets = {vendor: out_root / package_name(vendor) for vendor in vendors}
+    env = dict(os.environ)
+    # The generator's post hooks call `ruff`: make sure it is the pinned one beside this Python.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    runs = [_generator_args(vendor, target) for vendor, target in targets.items()]
+    command = [sys.executable, str(GENERATOR_DIR / "run.py"), json.dumps(runs)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not (target / "__init__.py").exists():
+    missing = [
+        vendor for vendor, target in targets.items() if not (target / "__init__.py").exists()
+    ]
+    if result.returncode != 0 or missing:
         sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"generation failed for specs/{vendor}.yaml")
-    (target / "py.typed").write_text("")
-    (target / "_manifest.json").write_text(_manifest(vendor))
-    return target
+        failed = missing[0] if missing else vendors[0]
+        raise SystemExit(f"generation failed for specs/{failed}.yaml")
+    for vendor, target in targets.items():
+        (target / "py.typed").write_text("")
+        (target / "_manifest.json").write_text(_manifest(vendor))
+    return targets
 
 
 def _tree(root: Path) -> set[str]:
@@ -110,8 +118,7 @@ def differences(expected: Path, actual: Path) -> list[str]:
 def check(vendors: tuple[str, ...]) -> int:
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
-        for vendor in vendors:
-            fresh = generate_vendor(vendor, Path(scratch))
+        for vendor, fresh in generate_vendors(vendors, Path(scratch)).items():
             committed = GENERATED / package_name(vendor)
             problems += [
                 f"generated/{package_name(vendor)}/{line.split(': ', 1)[1]} ({line.split(':')[0]})"
@@ -129,8 +136,7 @@ def check(vendors: tuple[str, ...]) -> int:
 def regenerate(vendors: tuple[str, ...]) -> int:
     GENERATED.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        for vendor in vendors:
-            fresh = generate_vendor(vendor, Path(scratch))
+        for vendor, fresh in generate_vendors(vendors, Path(scratch)).items():
             target = GENERATED / package_name(vendor)
             if target.exists():
                 shutil.rmtree(target)
