@@ -2,24 +2,30 @@
 
 The clip is a moving test pattern with a tone, encoded by the ffmpeg binary that the
 imageio-ffmpeg wheel ships (H.264 + AAC, fast start). Clips are cached per length and size.
-They are encoded small (a low-quality test pattern, ~45 KB a second at 1280x720) because every
+They are encoded small (a coarse test pattern, ~25 KB a second at 1280x720) because every
 sandbox download sends, receives, writes and checks the whole file: a batch of 200 ten-second
-jobs moved 300 MB at the old quality, 90 MB now.
+jobs moved 300 MB at the first quality, 50 MB now.
+
+A whole number of seconds is one encoded second of the pattern joined end to end (stream copy,
+no re-encoding): making the eight lengths and sizes the vendors sell costs a tenth of encoding
+each, on every fresh machine and in every test run that starts with an empty cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 _lock = threading.Lock()
 _cache_dir = Path(tempfile.gettempdir()) / "sora-unified-sandbox-clips"
 FRAME_RATE = 12
 # Part of the cache's file names: clips encoded with other settings are never served again.
-ENCODING = "v2"
+ENCODING = "v3"
 
 
 def clip(seconds: float, size: str) -> Path:
@@ -27,24 +33,55 @@ def clip(seconds: float, size: str) -> Path:
     width, _, height = size.partition("x")
     if not (width.isdigit() and height.isdigit()):
         raise ValueError(f"size must be WIDTHxHEIGHT; got {size!r}")
-    target = _cache_dir / f"clip-{ENCODING}-{seconds:g}s-{width}x{height}.mp4"
-    with _lock:
+    size = f"{width}x{height}"
+    target = _cache_dir / f"clip-{ENCODING}-{seconds:g}s-{size}.mp4"
+    if target.exists():
+        return target
+    with _lock, _machine_lock():
         if not target.exists():
-            _cache_dir.mkdir(parents=True, exist_ok=True)
-            _encode(seconds, f"{width}x{height}", target)
+            if seconds >= 1 and float(seconds).is_integer():
+                unit = _cache_dir / f"clip-{ENCODING}-unit-{size}.mp4"
+                if not unit.exists():
+                    _encode(1, size, unit)
+                _join(unit, int(seconds), target)
+            else:
+                _encode(seconds, size, target)
     return target
 
 
-def _encode(seconds: float, size: str, target: Path) -> None:
+@contextlib.contextmanager
+def _machine_lock() -> Iterator[None]:
+    """One maker at a time on this machine: test workers and commands share the cache, and
+    without it each would encode the same clip at once."""
+    _cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: the per-process lock only; a clip may be made twice
+        yield
+        return
+    with (_cache_dir / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _partial(target: Path) -> Path:
+    # A unique name per writer, renamed into place only when complete.
+    return target.with_name(f".{target.stem}.{os.getpid()}.{threading.get_ident()}.part.mp4")
+
+
+def _ffmpeg(*arguments: str) -> None:
     import imageio_ffmpeg  # type: ignore[import-untyped]
 
-    # A unique name per writer: several processes (test workers, CLI runs) share the cache.
-    partial = target.with_name(f".{target.stem}.{os.getpid()}.{threading.get_ident()}.part.mp4")
-    command = [
-        imageio_ffmpeg.get_ffmpeg_exe(),
-        "-hide_banner",
-        "-loglevel",
-        "error",
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", *arguments]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603 - fixed argv
+
+
+def _encode(seconds: float, size: str, target: Path) -> None:
+    partial = _partial(target)
+    _ffmpeg(
         "-f",
         "lavfi",
         "-i",
@@ -55,11 +92,15 @@ def _encode(seconds: float, size: str, target: Path) -> None:
         f"sine=frequency=440:duration={seconds:g}",
         "-c:v",
         "libx264",
-        # veryfast compresses the pattern three times better than ultrafast (once per clip)
+        # veryfast compresses the pattern three times better than ultrafast (once per clip), and
+        # crf 51 (x264's coarsest) halves what crf 45 makes: a test pattern needs no detail
         "-preset",
         "veryfast",
         "-crf",
-        "45",
+        "51",
+        # a key frame every second: the one-second unit starts with one, so joins are clean
+        "-g",
+        str(FRAME_RATE),
         "-pix_fmt",
         "yuv420p",
         "-c:a",
@@ -72,6 +113,31 @@ def _encode(seconds: float, size: str, target: Path) -> None:
         "+faststart",
         "-y",
         str(partial),
-    ]
-    subprocess.run(command, check=True, capture_output=True)  # noqa: S603 - fixed argv
+    )
+    partial.replace(target)
+
+
+def _join(unit: Path, times: int, target: Path) -> None:
+    """`times` copies of `unit` end to end, copied stream by stream (no re-encoding)."""
+    partial = _partial(target)
+    listing = partial.with_suffix(".txt")
+    quoted = str(unit).replace("'", "'\\''")
+    listing.write_text(f"file '{quoted}'\n" * times)
+    try:
+        _ffmpeg(
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-y",
+            str(partial),
+        )
+    finally:
+        listing.unlink(missing_ok=True)
     partial.replace(target)
