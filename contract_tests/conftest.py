@@ -85,9 +85,14 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 
 
 @pytest.fixture(autouse=True)
-def _sandbox_state_in_tmp(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--sandbox` keeps its tasks in a per-user file; tests keep theirs in a temporary one."""
-    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_STATE", f"{tmp_path}/sandbox-state.sqlite3")
+def _sandbox_state_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--sandbox` keeps its tasks in a per-user file; tests keep theirs in a temporary one
+    (a name of its own in the run's temporary folder: most tests never create it, and a folder
+    made for every test would cost more than many of them)."""
+    state = tmp_path_factory.getbasetemp() / f"sandbox-state-{uuid.uuid4().hex}.sqlite3"
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_STATE", str(state))
     monkeypatch.delenv("SORA_UNIFIED_SANDBOX_URL", raising=False)
 
 
