@@ -36,6 +36,7 @@ from contract_tests.support.specs import (
 from contract_tests.support.strategies import invalid_request, valid_request
 
 CREATE = {"kie": "createTask", "evolink": "createVideoGeneration", "modelverse": "submitTask"}
+NEGATIVE_FACTOR = {"kie": 4, "evolink": 4, "modelverse": 8}
 
 
 class Capture:
@@ -230,8 +231,10 @@ def test_spec_bodies_and_the_client_agree(vendor: str, mode: str) -> None:
     compared: list[bool] = []
 
     # Most invalid bodies are no unified request at all (a wrong type, an extra key), so the
-    # negative run needs more examples to compare a fair number.
-    examples = settings().max_examples * (1 if mode == "positive" else 8)
+    # negative run needs more examples to compare a fair number: at the default 40, four times
+    # as many compare 64 kie and 78 evolink bodies; modelverse's nest everything under `input`
+    # and `parameters`, and eight times as many compare only a handful.
+    examples = settings().max_examples * (1 if mode == "positive" else NEGATIVE_FACTOR[vendor])
 
     @settings(
         max_examples=examples,
