@@ -14,6 +14,7 @@ resultJson decoded), and the sandbox refuses fields its specs do not list
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 import pytest
@@ -80,14 +81,31 @@ INSTANT = Timing(queue_seconds=0, run_seconds=0, not_visible_seconds=0)
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def _sandbox(error_form: str) -> Sandbox:
+# schemathesis keeps the lifespan of every app it has called running until the process exits
+# (each a sandbox with its callback sender): one sandbox per error form serves the module,
+# cleared before each test, and one schema per spec and sandbox (schemathesis caches the
+# constants it mines from the app on the schema).
+@functools.cache
+def _shared_sandbox(error_form: str) -> Sandbox:
     return Sandbox(
         SandboxConfig(timing=INSTANT, unknown_fields="reject", kie_error_form=error_form)  # type: ignore[arg-type]
     )
 
 
-def _schema(sandbox: Sandbox, vendor: str) -> Any:
+def _sandbox(error_form: str) -> Sandbox:
+    """The module's sandbox of this error form, with no tasks, counts or faults."""
+    sandbox = _shared_sandbox(error_form)
+    sandbox.reset()
+    return sandbox
+
+
+@functools.cache
+def _shared_schema(vendor: str, sandbox: Sandbox) -> Any:
     return schemathesis_schema(vendor, app=sandbox.app)
+
+
+def _schema(sandbox: Sandbox, vendor: str) -> Any:
+    return _shared_schema(vendor, sandbox)
 
 
 def _base_url(vendor: str) -> str:

@@ -359,8 +359,28 @@ def _base_url(spec: str) -> str:
     return client_options("http://sandbox.test", spec)["base_url"]
 
 
-def _schema(sandbox: Sandbox, spec: str) -> Any:
+# schemathesis keeps the lifespan of every app it has called running until the process exits
+# (each a sandbox with its callback sender): one default sandbox serves the module, cleared
+# before each test, and one schema per spec (schemathesis caches what it mines from the app).
+@cache
+def _shared_sandbox() -> Sandbox:
+    return Sandbox(SandboxConfig(timing=INSTANT))
+
+
+def _default_sandbox() -> Sandbox:
+    """The module's default sandbox, with no tasks, counts or faults."""
+    sandbox = _shared_sandbox()
+    sandbox.reset()
+    return sandbox
+
+
+@cache
+def _shared_schema(spec: str, sandbox: Sandbox) -> Any:
     return schemathesis_schema(spec, app=sandbox.app)
+
+
+def _schema(sandbox: Sandbox, spec: str) -> Any:
+    return _shared_schema(spec, sandbox)
 
 
 def _call(spec: str, case: Any, mode: GenerationMode) -> Any:
@@ -394,7 +414,7 @@ def test_the_differences_are_listed_with_their_evidence() -> None:
 def test_every_check_against_the_default_sandbox(
     spec: str, operation_id: str, mode: GenerationMode
 ) -> None:
-    sandbox = Sandbox(SandboxConfig(timing=INSTANT))
+    sandbox = _default_sandbox()
     operation = _schema(sandbox, spec).find_operation_by_id(operation_id)
     problems: list[str] = []
 
@@ -411,7 +431,7 @@ def test_every_check_against_the_default_sandbox(
 
 @pytest.mark.parametrize("spec", SPECS[:4])
 def test_every_check_through_the_links_against_the_default_sandbox(spec: str) -> None:
-    sandbox = Sandbox(SandboxConfig(timing=INSTANT))
+    sandbox = _default_sandbox()
     schema = _schema(sandbox, spec)
     problems: list[str] = []
 
