@@ -7,7 +7,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sora_unified import Client, GenerationFailedError, Video, WaitTimeoutError, parse_status
+from sora_unified import (
+    Client,
+    GenerationFailedError,
+    Video,
+    VideoRequest,
+    WaitTimeoutError,
+    parse_status,
+)
 
 from contract_tests.support.fakes import (
     BASE_URLS,
@@ -22,7 +29,7 @@ from contract_tests.support.fakes import (
     status_body,
     status_path,
 )
-from contract_tests.support.mocking import async_transport, strict_router, transport
+from contract_tests.support.mocking import FLAVOURS, run_client, strict_router
 from contract_tests.support.specs import load_spec
 
 KNOWN_STATES = {
@@ -113,11 +120,11 @@ def test_times_in_seconds_for_evolink_and_modelverse() -> None:
     )  # type: ignore[operator]
 
 
-def _client(vendor: str, router: Any, clock: FakeClock) -> Client:
-    return Client(vendor, api_key=KEY, transport=transport(router), clock=clock)
+# -- wait() and generate() with either client, on answers scripted per vendor ------------------
 
 
-def test_kie_wait_through_not_visible_window() -> None:
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_kie_wait_through_not_visible_window(flavour: str) -> None:
     clock = FakeClock()
     bodies = [
         {"code": 422, "msg": "recordInfo is null", "data": None},
@@ -133,63 +140,79 @@ def test_kie_wait_through_not_visible_window() -> None:
         router.get(status_path("kie")).mock(
             side_effect=[httpx.Response(200, json=b) for b in bodies]
         )
-        video = _client("kie", router, clock).wait(
-            f"kie:{TASK_IDS['kie']}", on_progress=lambda v: events.append((v.status, v.progress))
+        video = run_client(
+            flavour,
+            "kie",
+            router,
+            lambda client: client.wait(
+                f"kie:{TASK_IDS['kie']}",
+                on_progress=lambda v: events.append((v.status, v.progress)),
+            ),
+            clock,
         )
     assert video.status == "completed"
     assert events == [("queued", 0), ("in_progress", 30), ("in_progress", 70), ("completed", 100)]
     assert clock.sleeps == [2.5] * 6
 
 
-def test_poll_schedule_slows_down_and_respects_the_deadline() -> None:
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_poll_schedule_slows_down_and_respects_the_deadline(flavour: str) -> None:
     clock = FakeClock()
     with strict_router(BASE_URLS["evolink"]) as router:
         router.get(status_path("evolink")).respond(
             json=status_body("evolink", "processing", progress=1)
         )
-        with pytest.raises(WaitTimeoutError) as caught:
-            _client("evolink", router, clock).wait(f"evolink:{TASK_IDS['evolink']}", timeout=200)
+        error = run_client(
+            flavour,
+            "evolink",
+            router,
+            lambda client: client.wait(f"evolink:{TASK_IDS['evolink']}", timeout=200),
+            clock,
+        )
 
     # 2.5 s for the first 30 s, 7.5 s until two minutes, then 20 s, up to the deadline.
     assert clock.sleeps == [2.5] * 12 + [7.5] * 12 + [20.0] * 4
-    error = caught.value
+    assert isinstance(error, WaitTimeoutError)
     assert isinstance(error.video, Video) and error.video.status == "in_progress"
     assert str(error.task) == f"evolink:{TASK_IDS['evolink']}" and "keeps running" in str(error)
 
 
+@pytest.mark.parametrize("flavour", FLAVOURS)
 @pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse"])
-def test_failed_task_raises_or_returns(vendor: str) -> None:
+@pytest.mark.parametrize("raise_on_failure", [True, False])
+def test_failed_task_raises_or_returns(flavour: str, vendor: str, raise_on_failure: bool) -> None:
     failed = status_body(
         vendor, FAILED[vendor], error=("content_policy_violation", "Prompt flagged by moderation")
     )
-    for raise_on_failure in (True, False):
-        clock = FakeClock()
-        with strict_router(BASE_URLS[vendor]) as router:
-            router.get(status_path(vendor)).mock(
-                side_effect=[
-                    httpx.Response(200, json=status_body(vendor, QUEUED[vendor])),
-                    httpx.Response(200, json=failed),
-                ]
-            )
-            client = _client(vendor, router, clock)
-            if raise_on_failure:
-                with pytest.raises(GenerationFailedError) as caught:
-                    client.wait(f"{vendor}:{TASK_IDS[vendor]}")
-                assert caught.value.content_policy_violation
-                assert caught.value.task is not None and caught.value.task.id == TASK_IDS[vendor]
-                assert "moderation" in str(caught.value)
-            else:
-                video = client.wait(f"{vendor}:{TASK_IDS[vendor]}", raise_on_failure=False)
-                assert (
-                    video.status == "failed"
-                    and video.error_message == "Prompt flagged by moderation"
-                )
+    with strict_router(BASE_URLS[vendor]) as router:
+        router.get(status_path(vendor)).mock(
+            side_effect=[
+                httpx.Response(200, json=status_body(vendor, QUEUED[vendor])),
+                httpx.Response(200, json=failed),
+            ]
+        )
+        outcome = run_client(
+            flavour,
+            vendor,
+            router,
+            lambda client: client.wait(
+                f"{vendor}:{TASK_IDS[vendor]}", raise_on_failure=raise_on_failure
+            ),
+        )
+    if raise_on_failure:
+        assert isinstance(outcome, GenerationFailedError)
+        assert outcome.content_policy_violation
+        assert outcome.task is not None and outcome.task.id == TASK_IDS[vendor]
+        assert "moderation" in str(outcome)
+    else:
+        assert isinstance(outcome, Video)
+        assert (
+            outcome.status == "failed" and outcome.error_message == "Prompt flagged by moderation"
+        )
 
 
-def test_wait_timeout_in_generate_keeps_the_task() -> None:
-    from sora_unified import VideoRequest
-
-    clock = FakeClock()
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_wait_timeout_in_generate_keeps_the_task(flavour: str) -> None:
     with strict_router(BASE_URLS["modelverse"]) as router:
         router.post("/v1/tasks/submit").respond(
             json={"output": {"task_id": "mv-9"}, "request_id": "r"}
@@ -197,36 +220,53 @@ def test_wait_timeout_in_generate_keeps_the_task() -> None:
         router.get("/v1/tasks/status").respond(
             json=status_body("modelverse", RUNNING["modelverse"], task_id="mv-9")
         )
-        with pytest.raises(WaitTimeoutError) as caught:
-            _client("modelverse", router, clock).generate(VideoRequest(prompt="p"), timeout=10)
-    assert str(caught.value.task) == "modelverse:mv-9"
+        error = run_client(
+            flavour,
+            "modelverse",
+            router,
+            lambda client: client.generate(VideoRequest(prompt="p"), timeout=10),
+        )
+    assert isinstance(error, WaitTimeoutError)
+    assert str(error.task) == "modelverse:mv-9"
 
 
-def test_done_states_need_no_sleep() -> None:
-    for vendor in ("kie", "evolink", "modelverse"):
-        clock = FakeClock()
-        with strict_router(BASE_URLS[vendor]) as router:
-            router.get(status_path(vendor)).respond(
-                json=status_body(vendor, DONE[vendor], urls=[VIDEO_URL])
-            )
-            assert (
-                _client(vendor, router, clock).wait(f"{vendor}:{TASK_IDS[vendor]}").url == VIDEO_URL
-            )
-        assert clock.sleeps == []
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse"])
+def test_done_states_need_no_sleep(flavour: str, vendor: str) -> None:
+    clock = FakeClock()
+    with strict_router(BASE_URLS[vendor]) as router:
+        router.get(status_path(vendor)).respond(
+            json=status_body(vendor, DONE[vendor], urls=[VIDEO_URL])
+        )
+        video = run_client(
+            flavour,
+            vendor,
+            router,
+            lambda client: client.wait(f"{vendor}:{TASK_IDS[vendor]}"),
+            clock,
+        )
+    assert isinstance(video, Video) and video.url == VIDEO_URL
+    assert clock.sleeps == []
 
 
-def test_last_sleep_is_cut_to_the_deadline() -> None:
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_last_sleep_is_cut_to_the_deadline(flavour: str) -> None:
     clock = FakeClock()
     with strict_router(BASE_URLS["kie"]) as router:
         router.get(status_path("kie")).respond(json=status_body("kie", "generating"))
-        with pytest.raises(WaitTimeoutError):
-            _client("kie", router, clock).wait(f"kie:{TASK_IDS['kie']}", timeout=4)
+        error = run_client(
+            flavour,
+            "kie",
+            router,
+            lambda client: client.wait(f"kie:{TASK_IDS['kie']}", timeout=4),
+            clock,
+        )
+    assert isinstance(error, WaitTimeoutError)
     assert clock.sleeps == [2.5, 1.5]
 
 
-def test_requested_length_wins_over_evolinks_video_duration() -> None:
-    from sora_unified import VideoRequest
-
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_requested_length_wins_over_evolinks_video_duration(flavour: str) -> None:
     done = status_body("evolink", "completed", urls=[VIDEO_URL])
     done["task_info"] = {"can_cancel": False, "video_duration": 9}  # the documented inconsistency
     assert parse_status("evolink", done).seconds == 9  # the raw figure, when nothing else is known
@@ -235,43 +275,31 @@ def test_requested_length_wins_over_evolinks_video_duration() -> None:
             json={"id": TASK_IDS["evolink"], "status": "pending"}
         )
         router.get(status_path("evolink")).respond(json=done)
-        video = _client("evolink", router, FakeClock()).generate(
-            VideoRequest(prompt="p", seconds=4)
+        video = run_client(
+            flavour,
+            "evolink",
+            router,
+            lambda client: client.generate(VideoRequest(prompt="p", seconds=4)),
         )
-    assert video.seconds == 4
+    assert isinstance(video, Video) and video.seconds == 4
 
 
-@pytest.mark.parametrize("flavour", ["sync", "async"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_poll_interval_replaces_the_schedule_and_is_still_cut_to_the_deadline(
     flavour: str,
 ) -> None:
-    import asyncio
-
-    from sora_unified import AsyncClient
-
     clock = FakeClock()
+    intervals: list[float | None] = []
+
+    def wait(client: Any) -> Any:
+        intervals.append(client.poll_interval)
+        return client.wait(f"evolink:{TASK_IDS['evolink']}", timeout=1)
+
     with strict_router(BASE_URLS["evolink"]) as router:
         router.get(status_path("evolink")).respond(json=status_body("evolink", "processing"))
-        task = f"evolink:{TASK_IDS['evolink']}"
-        with pytest.raises(WaitTimeoutError):
-            if flavour == "sync":
-                client = Client(
-                    "evolink", api_key=KEY, transport=transport(router), clock=clock,
-                    poll_interval=0.4,
-                )  # fmt: skip
-                assert client.poll_interval == 0.4
-                client.wait(task, timeout=1)
-            else:
-
-                async def wait() -> None:
-                    async with AsyncClient(
-                        "evolink", api_key=KEY, transport=async_transport(router),
-                        clock=clock, poll_interval=0.4,
-                    ) as client:  # fmt: skip
-                        assert client.poll_interval == 0.4
-                        await client.wait(task, timeout=1)
-
-                asyncio.run(wait())
+        error = run_client(flavour, "evolink", router, wait, clock, poll_interval=0.4)
+    assert isinstance(error, WaitTimeoutError)
+    assert intervals == [0.4]
     assert clock.sleeps == pytest.approx([0.4, 0.4, 0.2])
 
 

@@ -7,20 +7,16 @@ served by a strict mock transport; waits run on a fake clock.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 import respx
 from sora_unified import (
     APIConnectionError,
     APIError,
-    AsyncClient,
     AuthenticationError,
-    Client,
     DownloadError,
     GenerationFailedError,
     LinkExpiredError,
@@ -49,7 +45,8 @@ from contract_tests.support.fakes import (
     status_body,
     status_path,
 )
-from contract_tests.support.mocking import strict_router
+from contract_tests.support.mocking import FLAVOURS, strict_router
+from contract_tests.support.mocking import run_client as run
 from contract_tests.support.specs import NATIVE_VENDORS as VENDORS
 
 REQUEST = {
@@ -57,49 +54,6 @@ REQUEST = {
     "evolink": VideoRequest(prompt="p", seconds=4),
     "modelverse": VideoRequest(prompt="p", seconds=4),
 }
-
-
-def run(
-    flavour: str,
-    vendor: str,
-    router: respx.Router,
-    action: Callable[[Any], Any],
-    clock: FakeClock | None = None,
-    **client_args: Any,
-) -> Any:
-    """Run `action(client)` with a sync or async client over the router; return the outcome
-    (the result, or the exception raised)."""
-    clock = clock or FakeClock()
-    if flavour == "sync":
-        client = Client(
-            vendor,
-            api_key=KEY,
-            transport=httpx.MockTransport(router.handler),
-            clock=clock,
-            **client_args,
-        )
-        try:
-            return action(client)
-        except Exception as error:
-            return error
-
-    async def main() -> Any:
-        async with AsyncClient(
-            vendor,
-            api_key=KEY,
-            transport=httpx.MockTransport(router.async_handler),
-            clock=clock,
-            **client_args,
-        ) as client:
-            try:
-                return await action(client)
-            except Exception as error:
-                return error
-
-    return anyio.run(main)
-
-
-FLAVOURS = ["sync", "async"]
 
 
 def _submit_route(router: respx.Router, vendor: str, *responses: Any) -> respx.Route:
