@@ -36,7 +36,7 @@ from sora_unified.sandbox import SANDBOX_KEY, Fault, Sandbox, SandboxConfig
 from sora_unified.vendors import load_adapter
 
 from contract_tests.batch.test_batch import TIMING, World, world  # noqa: F401
-from contract_tests.support.fakes import FakeClock
+from contract_tests.support.fakes import INSTANT_SETTINGS, FakeClock
 
 IMAGE = "https://example.com/frame.png"
 
@@ -356,6 +356,9 @@ def test_max_cost_needs_a_budget_per_vendor_and_known_prices(
 def test_modelverse_has_a_budget_by_the_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    settings = tmp_path / "sandbox.json"  # tasks that finish at once: the budget is under test
+    settings.write_text(json.dumps(INSTANT_SETTINGS))
+    monkeypatch.setenv("SORA_UNIFIED_SANDBOX_CONFIG", str(settings))
     jobs = _write(tmp_path / "j.jsonl", [{"prompt": f"p{n}", "seconds": 4} for n in range(4)])
     args = ["batch", str(jobs), "--vendor", "modelverse", "--sandbox", "--out", str(tmp_path / "o")]
     code = main([*args, "--max-cost", "6", "--json"])  # 2.84 CNY a job: two fit

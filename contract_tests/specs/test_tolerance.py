@@ -35,7 +35,7 @@ from sora_unified import (
     parse_status,
 )
 
-from contract_tests.support.fakes import BASE_URLS, KEY
+from contract_tests.support.fakes import BASE_URLS, KEY, FakeClock
 from contract_tests.support.specs import (
     SPECS,
     VENDORS,
@@ -315,6 +315,7 @@ def test_an_error_envelope_in_a_success_answer_is_the_vendors_refusal(
         base_url=BASE_URLS[vendor],
         transport=httpx.MockTransport(answer),
         max_retries=3,
+        clock=FakeClock(),  # a refusal that is retried backs off on the fake clock
     )
     with pytest.raises(APIError) as raised:
         client.submit(VideoRequest(prompt="a cat", seconds=4 if vendor != "kie" else 10))
