@@ -429,7 +429,8 @@ def test_the_file_hosts_refuse_in_their_envelope(sandbox: Sandbox) -> None:
 def test_generate_with_a_local_image_from_the_cli(
     vendor: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with Sandbox(SandboxConfig(timing=Timing(queue_seconds=0, run_seconds=0))) as sandbox:
+    instant = Timing(queue_seconds=0, run_seconds=0, not_visible_seconds=0)
+    with Sandbox(SandboxConfig(timing=instant)) as sandbox:
         monkeypatch.setenv("SORA_UNIFIED_SANDBOX_URL", sandbox.url or "")
         frame = tmp_path / "frame.png"
         frame.write_bytes(LANDSCAPE)
