@@ -159,7 +159,9 @@ def _commands_only_where_marked(
 
 # PostgreSQL for the several-workers tests: the `pgserver` wheel (pinned in
 # requirements-dev.txt, installed by `make test`) ships the server's binaries; it is started on a
-# private socket once per session, and each test gets a fresh database.
+# private socket once per run, and each test gets a fresh database. Under pytest-xdist the
+# workers share one server: pgserver hands every process that asks for the same data folder the
+# running server (under its own lock) and stops it when the last of them lets go.
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a running PostgreSQL server (a superuser on a private socket)."""
@@ -167,12 +169,15 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         import pgserver
     except ImportError as error:
         pytest.skip(f"PostgreSQL tests need the pgserver wheel (make test installs it): {error}")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     # On a machine busy with another suite, initdb or the first start can time out: try again
-    # in a fresh folder. The wheel is installed, so a server that never starts is a failure of
-    # the suite, not a reason to skip the tests that need it.
+    # in a fresh folder (named alike in every worker, so they still meet). The wheel is
+    # installed, so a server that never starts is a failure of the suite, not a reason to skip
+    # the tests that need it.
     failures = []
     for attempt in range(3):
-        folder = tmp_path_factory.mktemp(f"postgres{attempt}")
+        folder = shared / f"postgres{attempt}"
         try:
             server = pgserver.get_server(folder, cleanup_mode="stop")
             break
