@@ -63,4 +63,8 @@ async def main(address: str, out: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(sys.argv[1], sys.argv[2])))
+    code = asyncio.run(main(sys.argv[1], sys.argv[2]))
+    # Leave without the interpreter's teardown: temporalio's Rust runtime keeps threads that may
+    # call into Python while it finalizes, and the process would abort (temporalio/sdk-python#300).
+    sys.stdout.flush()
+    os._exit(code)

@@ -1,5 +1,5 @@
 """`python -m sora_unified`: the `sora-unified` command."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

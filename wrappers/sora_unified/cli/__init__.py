@@ -4,11 +4,13 @@ download, vendors, credits and sandbox. Exit codes by error category are in `EXI
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from ..errors import ConfigurationError
 from ._exit import EXIT_CODES, Terminated, UsageError, exit_code_for, missing_extra
@@ -25,6 +27,7 @@ __all__ = [
     "build_parser",
     "exit_code_for",
     "main",
+    "run",
     "sandbox_state_file",
 ]
 
@@ -102,3 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def run() -> NoReturn:
+    """The `sora-unified` command as a process: `main()`, then exit with its code.
+
+    A run that used Temporal leaves by `os._exit` once its output is flushed: temporalio's Rust
+    runtime keeps threads that may call into Python while the interpreter finalizes, and the
+    process then aborts (SIGABRT, exit -6) instead of exiting with the command's code
+    (temporalio/sdk-python#300). Everything the command writes is closed before main returns."""
+    code = main()
+    if "temporalio" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

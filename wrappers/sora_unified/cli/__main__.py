@@ -1,5 +1,5 @@
 """`python -m sora_unified.cli`."""
 
-from . import main
+from . import run
 
-raise SystemExit(main())
+run()
