@@ -25,6 +25,7 @@ import imageio_ffmpeg  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, settings
 from sora_unified import AsyncClient, Client
+from sora_unified._file_lock import file_lock
 from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
 
 from contract_tests.support.fakes import FakeClock
@@ -304,7 +305,7 @@ def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder.mkdir(exist_ok=True)
     info, users = folder / "server.json", folder / "users"
     started: subprocess.Popen[bytes] | None = None
-    with _file_lock(folder / "lock"):
+    with file_lock(folder / "lock"):
         known = json.loads(info.read_text()) if info.exists() else None
         if known is None or _gone(known["pid"]):
             started, address = _start_temporal(binary, folder)
@@ -315,25 +316,13 @@ def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield address
     finally:
-        with _file_lock(folder / "lock"):
+        with file_lock(folder / "lock"):
             left = int(users.read_text()) - 1
             users.write_text(str(left))
             if left == 0:
                 pid = json.loads(info.read_text())["pid"]
                 info.unlink()
                 _stop_temporal(pid, started)
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    import fcntl
-
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _gone(pid: int) -> bool:

@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "_access_log",
                 "_clock",
                 "_constants",
+                "_file_lock",
                 "_lazy",
                 "_pool",
                 "_redact",

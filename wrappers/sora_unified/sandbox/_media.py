@@ -21,6 +21,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from .._file_lock import file_lock
+
 _lock = threading.Lock()
 _cache_dir = Path(tempfile.gettempdir()) / "sora-unified-sandbox-clips"
 FRAME_RATE = 12
@@ -54,17 +56,8 @@ def _machine_lock() -> Iterator[None]:
     """One maker at a time on this machine: test workers and commands share the cache, and
     without it each would encode the same clip at once."""
     _cache_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # Windows: the per-process lock only; a clip may be made twice
+    with file_lock(_cache_dir / ".lock"):
         yield
-        return
-    with (_cache_dir / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _partial(target: Path) -> Path:
