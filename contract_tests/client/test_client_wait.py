@@ -123,6 +123,14 @@ def test_times_in_seconds_for_evolink_and_modelverse() -> None:
 # -- wait() and generate() with either client, on answers scripted per vendor ------------------
 
 
+def _wait_on(flavour: str, vendor: str, body: Any, clock: FakeClock, **wait: Any) -> Any:
+    """`wait()` on the vendor's task while every status read answers `body`: its outcome."""
+    task = f"{vendor}:{TASK_IDS[vendor]}"
+    with strict_router(BASE_URLS[vendor]) as router:
+        router.get(status_path(vendor)).respond(json=body)
+        return run_client(flavour, vendor, router, lambda client: client.wait(task, **wait), clock)
+
+
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_kie_wait_through_not_visible_window(flavour: str) -> None:
     clock = FakeClock()
@@ -158,17 +166,8 @@ def test_kie_wait_through_not_visible_window(flavour: str) -> None:
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_poll_schedule_slows_down_and_respects_the_deadline(flavour: str) -> None:
     clock = FakeClock()
-    with strict_router(BASE_URLS["evolink"]) as router:
-        router.get(status_path("evolink")).respond(
-            json=status_body("evolink", "processing", progress=1)
-        )
-        error = run_client(
-            flavour,
-            "evolink",
-            router,
-            lambda client: client.wait(f"evolink:{TASK_IDS['evolink']}", timeout=200),
-            clock,
-        )
+    processing = status_body("evolink", "processing", progress=1)
+    error = _wait_on(flavour, "evolink", processing, clock, timeout=200)
 
     # 2.5 s for the first 30 s, 7.5 s until two minutes, then 20 s, up to the deadline.
     assert clock.sleeps == [2.5] * 12 + [7.5] * 12 + [20.0] * 4
@@ -234,17 +233,7 @@ def test_wait_timeout_in_generate_keeps_the_task(flavour: str) -> None:
 @pytest.mark.parametrize("vendor", ["kie", "evolink", "modelverse"])
 def test_done_states_need_no_sleep(flavour: str, vendor: str) -> None:
     clock = FakeClock()
-    with strict_router(BASE_URLS[vendor]) as router:
-        router.get(status_path(vendor)).respond(
-            json=status_body(vendor, DONE[vendor], urls=[VIDEO_URL])
-        )
-        video = run_client(
-            flavour,
-            vendor,
-            router,
-            lambda client: client.wait(f"{vendor}:{TASK_IDS[vendor]}"),
-            clock,
-        )
+    video = _wait_on(flavour, vendor, status_body(vendor, DONE[vendor], urls=[VIDEO_URL]), clock)
     assert isinstance(video, Video) and video.url == VIDEO_URL
     assert clock.sleeps == []
 
@@ -252,15 +241,7 @@ def test_done_states_need_no_sleep(flavour: str, vendor: str) -> None:
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_last_sleep_is_cut_to_the_deadline(flavour: str) -> None:
     clock = FakeClock()
-    with strict_router(BASE_URLS["kie"]) as router:
-        router.get(status_path("kie")).respond(json=status_body("kie", "generating"))
-        error = run_client(
-            flavour,
-            "kie",
-            router,
-            lambda client: client.wait(f"kie:{TASK_IDS['kie']}", timeout=4),
-            clock,
-        )
+    error = _wait_on(flavour, "kie", status_body("kie", "generating"), clock, timeout=4)
     assert isinstance(error, WaitTimeoutError)
     assert clock.sleeps == [2.5, 1.5]
 
