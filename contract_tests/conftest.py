@@ -220,8 +220,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
 
 
 # -- one clock, one sandbox, one client factory ---------------------------------------------------
-# A module whose tests need another timing or configuration overrides `sandbox_timing` or
-# `sandbox_config` (a fixture of the same name in the module wins); the rest is shared.
+# A module whose tests need another timing, configuration or clock overrides `sandbox_timing`,
+# `sandbox_config` or `sandbox_clock` (a fixture of the same name in the module wins); the rest
+# is shared.
 
 
 @pytest.fixture
@@ -242,9 +243,16 @@ def sandbox_config(sandbox_timing: Timing) -> SandboxConfig:
 
 
 @pytest.fixture
-def sandbox(sandbox_config: SandboxConfig, clock: FakeClock) -> Iterator[Sandbox]:
+def sandbox_clock(clock: FakeClock) -> FakeClock | None:
+    """The clock the sandbox keeps time by: the test's. A module whose clients wait in real
+    time (a batch run, a command in another process) overrides it with None (the real one)."""
+    return clock
+
+
+@pytest.fixture
+def sandbox(sandbox_config: SandboxConfig, sandbox_clock: FakeClock | None) -> Iterator[Sandbox]:
     """A sandbox of every vendor, serving on loopback, on the test's clock."""
-    with Sandbox(sandbox_config, clock=clock) as running:
+    with Sandbox(sandbox_config, clock=sandbox_clock) as running:
         yield running
 
 

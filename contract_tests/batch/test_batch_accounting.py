@@ -10,7 +10,6 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,20 @@ import pytest
 from sora_unified import AsyncClient, VideoRequest
 from sora_unified.batch import BatchOptions, Job, JobStore, open_store, run_batch_async
 from sora_unified.batch import _runner as runner
-from sora_unified.sandbox import Sandbox, SandboxConfig, Timing
+from sora_unified.sandbox import Sandbox, Timing
 
 FAST = Timing(queue_seconds=0.05, run_seconds=0.1, not_visible_seconds=0)
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(SandboxConfig(timing=FAST)) as made:
-        yield made
+def sandbox_timing() -> Timing:
+    return FAST
+
+
+@pytest.fixture
+def sandbox_clock() -> None:
+    """The batch runs, and its worker processes, wait in real time."""
+    return None
 
 
 def _jobs(count: int) -> list[Job]:

@@ -24,6 +24,8 @@ UNKNOWN = {
 }
 
 
+# One sandbox with two keys per vendor for the whole module (in place of the shared `sandbox`):
+# every test makes its own tasks, and what one key sees of the other's is the subject.
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     config = SandboxConfig(

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,15 @@ from contract_tests.support.gateway_world import wait_until
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
+def sandbox_config() -> SandboxConfig:
     timing = Timing(queue_seconds=0.5, run_seconds=1.5, not_visible_seconds=0)
-    with Sandbox(SandboxConfig(timing=timing, credits=1e9)) as running:
-        yield running
+    return SandboxConfig(timing=timing, credits=1e9, unknown_fields="reject")
+
+
+@pytest.fixture
+def sandbox_clock() -> None:
+    """The workers are other processes: the sandbox keeps real time."""
+    return None
 
 
 def _worker(address: str, queue: str, sandbox: Sandbox, log: Path, *extra: str) -> Any:
