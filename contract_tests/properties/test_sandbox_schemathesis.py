@@ -27,6 +27,7 @@ from starlette.testclient import TestClient
 
 from contract_tests.support.specs import (
     VENDORS,
+    app_schema,
     auth_forms,
     auth_header,
     create_operation,
@@ -81,10 +82,7 @@ INSTANT = Timing(queue_seconds=0, run_seconds=0, not_visible_seconds=0)
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-# schemathesis keeps the lifespan of every app it has called running until the process exits
-# (each a sandbox with its callback sender): one sandbox per error form serves the module,
-# cleared before each test, and one schema per spec and sandbox (schemathesis caches the
-# constants it mines from the app on the schema).
+# One sandbox per error form serves the module, reset before each test (see app_schema).
 @functools.cache
 def _shared_sandbox(error_form: str) -> Sandbox:
     return Sandbox(
@@ -97,15 +95,6 @@ def _sandbox(error_form: str) -> Sandbox:
     sandbox = _shared_sandbox(error_form)
     sandbox.reset()
     return sandbox
-
-
-@functools.cache
-def _shared_schema(vendor: str, sandbox: Sandbox) -> Any:
-    return schemathesis_schema(vendor, app=sandbox.app)
-
-
-def _schema(sandbox: Sandbox, vendor: str) -> Any:
-    return _shared_schema(vendor, sandbox)
 
 
 def _base_url(vendor: str) -> str:
@@ -148,7 +137,7 @@ def test_operation_against_sandbox(
     vendor: str, form: str, error_form: str, operation_id: str, mode: GenerationMode
 ) -> None:
     sandbox = _sandbox(error_form)
-    operation = _schema(sandbox, vendor).find_operation_by_id(operation_id)
+    operation = app_schema(vendor, sandbox.app).find_operation_by_id(operation_id)
     answered: list[int] = []
 
     @SETTINGS
@@ -174,7 +163,7 @@ def test_operation_against_sandbox(
 @pytest.mark.parametrize(("vendor", "form", "error_form"), RUNS, ids=RUN_IDS)
 def test_stateful_create_then_status_through_links(vendor: str, form: str, error_form: str) -> None:
     sandbox = _sandbox(error_form)
-    schema = _schema(sandbox, vendor)
+    schema = app_schema(vendor, sandbox.app)
     followed: list[str] = []
     status_operation = status_operation_id(vendor)
 
@@ -314,7 +303,7 @@ def test_file_host_operation_against_sandbox(
     """The emulated file hosts (uploads by stream, base64 and URL): every answer conforms to
     the file spec, and invalid uploads are refused."""
     sandbox = _sandbox("http")
-    operation = _schema(sandbox, spec).find_operation_by_id(operation_id)
+    operation = app_schema(spec, sandbox.app).find_operation_by_id(operation_id)
     base_url = f"http://sandbox.test/{spec.replace('_', '-')}"
     answered: list[int] = []
 

@@ -34,6 +34,7 @@ from sora_unified.sandbox import SANDBOX_KEY, Sandbox, SandboxConfig, Timing, cl
 
 from contract_tests.support.specs import (
     ROOT,
+    app_schema,
     auth_forms,
     auth_header,
     create_operation,
@@ -359,9 +360,7 @@ def _base_url(spec: str) -> str:
     return client_options("http://sandbox.test", spec)["base_url"]
 
 
-# schemathesis keeps the lifespan of every app it has called running until the process exits
-# (each a sandbox with its callback sender): one default sandbox serves the module, cleared
-# before each test, and one schema per spec (schemathesis caches what it mines from the app).
+# One default sandbox serves the module, reset before each test (see app_schema).
 @cache
 def _shared_sandbox() -> Sandbox:
     return Sandbox(SandboxConfig(timing=INSTANT))
@@ -372,15 +371,6 @@ def _default_sandbox() -> Sandbox:
     sandbox = _shared_sandbox()
     sandbox.reset()
     return sandbox
-
-
-@cache
-def _shared_schema(spec: str, sandbox: Sandbox) -> Any:
-    return schemathesis_schema(spec, app=sandbox.app)
-
-
-def _schema(sandbox: Sandbox, spec: str) -> Any:
-    return _shared_schema(spec, sandbox)
 
 
 def _call(spec: str, case: Any, mode: GenerationMode) -> Any:
@@ -415,7 +405,7 @@ def test_every_check_against_the_default_sandbox(
     spec: str, operation_id: str, mode: GenerationMode
 ) -> None:
     sandbox = _default_sandbox()
-    operation = _schema(sandbox, spec).find_operation_by_id(operation_id)
+    operation = app_schema(spec, sandbox.app).find_operation_by_id(operation_id)
     problems: list[str] = []
 
     @SETTINGS
@@ -432,7 +422,7 @@ def test_every_check_against_the_default_sandbox(
 @pytest.mark.parametrize("spec", SPECS[:4])
 def test_every_check_through_the_links_against_the_default_sandbox(spec: str) -> None:
     sandbox = _default_sandbox()
-    schema = _schema(sandbox, spec)
+    schema = app_schema(spec, sandbox.app)
     problems: list[str] = []
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
@@ -486,7 +476,7 @@ def test_an_unknown_field_is_the_listed_difference_and_nothing_else(
         (SandboxConfig(timing=INSTANT, unknown_fields="reject", kie_error_form="http"), False),
     ):
         sandbox = Sandbox(config)
-        operation = _schema(sandbox, spec).find_operation_by_id(operation_id)
+        operation = schemathesis_schema(spec, app=sandbox.app).find_operation_by_id(operation_id)
         case = operation.Case(body=body, media_type="application/json")
         response = _call(spec, case, GenerationMode.NEGATIVE)
         exchange = Exchange(spec, operation_id, case, response, sandbox)

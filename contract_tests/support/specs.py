@@ -63,6 +63,15 @@ def schemathesis_schema(
     return schema
 
 
+@cache
+def app_schema(name: str, app: Any) -> Any:
+    """`schemathesis_schema(name, app=app)`, made once per spec and app. schemathesis keeps the
+    lifespan of every app it has called running until the process exits, and mines constants
+    from the app's source for each new schema: the property modules serve one sandbox (reset
+    before each test) through one schema per spec."""
+    return schemathesis_schema(name, app=app)
+
+
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
