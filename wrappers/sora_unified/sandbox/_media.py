@@ -13,12 +13,10 @@ each, on every fresh machine and in every test run that starts with an empty cac
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from .._file_lock import file_lock
@@ -39,7 +37,10 @@ def clip(seconds: float, size: str) -> Path:
     target = _cache_dir / f"clip-{ENCODING}-{seconds:g}s-{size}.mp4"
     if target.exists():
         return target
-    with _lock, _machine_lock():
+    _cache_dir.mkdir(parents=True, exist_ok=True)
+    # One maker at a time on this machine: test workers and commands share the cache, and
+    # without the file lock each would encode the same clip at once.
+    with _lock, file_lock(_cache_dir / ".lock"):
         if not target.exists():
             if seconds >= 1 and float(seconds).is_integer():
                 unit = _cache_dir / f"clip-{ENCODING}-unit-{size}.mp4"
@@ -49,15 +50,6 @@ def clip(seconds: float, size: str) -> Path:
             else:
                 _encode(seconds, size, target)
     return target
-
-
-@contextlib.contextmanager
-def _machine_lock() -> Iterator[None]:
-    """One maker at a time on this machine: test workers and commands share the cache, and
-    without it each would encode the same clip at once."""
-    _cache_dir.mkdir(parents=True, exist_ok=True)
-    with file_lock(_cache_dir / ".lock"):
-        yield
 
 
 def _partial(target: Path) -> Path:
