@@ -33,6 +33,8 @@ GENERATOR_DIR = ROOT / "tools" / "generator"
 # Every spec in specs/ becomes a client: the vendors' task APIs and their file hosts.
 VENDORS = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
 IGNORED_NAMES = {"__pycache__", ".ruff_cache"}
+# How tools/generator/run.py names the spec it stopped on.
+FAILED_ON = "openapi-python-client failed on "
 
 
 def package_name(vendor: str) -> str:
@@ -84,7 +86,14 @@ def generate_vendors(vendors: tuple[str, ...], out_root: Path) -> dict[str, Path
     ]
     if result.returncode != 0 or missing:
         sys.stderr.write(result.stdout + result.stderr)
-        failed = missing[0] if missing else vendors[0]
+        # The spec run.py stopped on (a warning fails a client it did write), else the first
+        # client that was not written.
+        stopped = [
+            Path(line.removeprefix(FAILED_ON)).stem
+            for line in result.stderr.splitlines()
+            if line.startswith(FAILED_ON)
+        ]
+        failed = (stopped or missing or list(vendors))[0]
         raise SystemExit(f"generation failed for specs/{failed}.yaml")
     for vendor, target in targets.items():
         (target / "py.typed").write_text("")

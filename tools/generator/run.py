@@ -16,13 +16,16 @@ import sys
 
 from openapi_python_client.cli import app
 
+# The last line of a failed run: tools/generate.py names the spec from it.
+FAILED_ON = "openapi-python-client failed on "
+
 
 def main(argv: list[str]) -> int:
     for args in json.loads(argv[0]):
         code = app(args, prog_name="openapi-python-client", standalone_mode=False)
         if code:  # a click Exit in non-standalone mode comes back as its exit code
             spec = args[args.index("--path") + 1]
-            print(f"openapi-python-client failed (exit {code}) on {spec}", file=sys.stderr)
+            print(f"{FAILED_ON}{spec}", file=sys.stderr)
             return int(code)
     return 0
 
