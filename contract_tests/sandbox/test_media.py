@@ -43,12 +43,19 @@ def test_a_clip_has_the_length_and_size_asked_for(
     assert made.read_bytes()[4:8] == b"ftyp"
 
 
-def test_whole_seconds_are_joined_from_one_encoded_second(empty_cache: Path) -> None:
+def test_whole_seconds_are_joined_from_one_encoded_second(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     long, short = _media.clip(15, "1280x720"), _media.clip(8, "1280x720")
     units = sorted(path.name for path in empty_cache.glob("*unit*"))
     assert units == [f"clip-{_media.ENCODING}-unit-1280x720.mp4"]
     assert long.stat().st_size > short.stat().st_size
-    assert _media.clip(15, "1280x720") == long  # cached: the same file, not made again
+
+    def no_encoder(*arguments: str) -> None:
+        raise AssertionError(f"a cached clip was made again: ffmpeg {arguments}")
+
+    monkeypatch.setattr(_media, "_ffmpeg", no_encoder)
+    assert _media.clip(15, "1280x720") == long  # cached: served without running ffmpeg
     assert not list(empty_cache.glob(".*.part.*")), "a partial file was left behind"
 
 
